@@ -1,0 +1,39 @@
+import type { Environment } from "./types";
+import { stateBackend } from "./bootstrap";
+
+/** dev: cheapest that still works. No NAT, single-AZ databases, no deletion protection, short retention. */
+export const dev: Environment = {
+  name: "dev",
+  project: "platform",
+  region: "eu-west-1",
+  backend: stateBackend,
+  githubOrg: "example-org",
+  safety: {
+    deletionProtection: false,
+    skipFinalSnapshot: true,
+    backupRetentionDays: 1,
+    preventDestroy: false,
+    forceDestroy: true,
+  },
+  systems: {
+    alertingPlatform: {
+      vpcCidr: "10.0.0.0/16",
+      azCount: 2,
+      natGateways: "none",
+      containerInsights: false,
+      cluster: { instanceType: "t3.micro", minInstances: 1, maxInstances: 4 },
+      services: {
+        "rule-service": { cpu: 256, memoryMiB: 256, desiredCount: 1, minCount: 1, maxCount: 3 },
+        "alert-producer": { cpu: 256, memoryMiB: 256, desiredCount: 1, minCount: 1, maxCount: 3 },
+        evaluator: { cpu: 256, memoryMiB: 256, desiredCount: 1, minCount: 1, maxCount: 3 },
+        aggregator: { cpu: 256, memoryMiB: 256, desiredCount: 1, minCount: 1, maxCount: 3 },
+        sender: { cpu: 256, memoryMiB: 256, desiredCount: 1, minCount: 1, maxCount: 3 },
+        "rule-updater": { cpu: 256, memoryMiB: 256, desiredCount: 1, minCount: 1, maxCount: 1 },
+      },
+      database: { instanceClass: "db.t3.micro", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 20, multiAz: false },
+      redis: { nodeType: "cache.t3.micro", snapshotRetentionDays: 5 },
+      kafka: { cpu: 512, memoryMiB: 768, storageGiB: 10, partitions: 9 },
+      logRetentionDays: 7,
+    },
+  },
+};

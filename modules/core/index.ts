@@ -1,0 +1,7 @@
+export * from "./errors";
+export * from "./validate";
+export * from "./naming";
+export * from "./tags";
+export * from "./network";
+export * from "./security-group";
+export * from "./iam";

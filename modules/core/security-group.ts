@@ -1,0 +1,127 @@
+/**
+ * Security-group wiring: the one way modules say "who may talk to whom" (G5).
+ *
+ * Every module with a security group exposes it as `IConnectable`; a stack writes
+ * `allowFrom(database, service, 5432)` and reads like the plan's table of flows. Rules are separate
+ * `aws_vpc_security_group_ingress_rule` resources (one rule, one resource), never inline blocks, so adding
+ * a flow never rewrites the group.
+ */
+import { Construct, IConstruct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { cidr as checkCidr, port as checkPort } from "./validate";
+import { fail } from "./errors";
+
+/** Anything that owns a security group and can be the target or source of a flow. */
+export interface IConnectable extends IConstruct {
+  readonly securityGroupId: string;
+}
+
+/** A port, or an inclusive range of ports. */
+export type PortSpec = number | { readonly from: number; readonly to: number };
+
+function portRange(subject: IConstruct, setting: string, spec: PortSpec): { from: number; to: number } {
+  if (typeof spec === "number") {
+    checkPort(subject, setting, spec);
+    return { from: spec, to: spec };
+  }
+  checkPort(subject, `${setting}.from`, spec.from);
+  checkPort(subject, `${setting}.to`, spec.to);
+  if (spec.from > spec.to) fail(subject, setting, spec, "expected from <= to");
+  return { from: spec.from, to: spec.to };
+}
+
+/** A construct's path below its stack, without separators: stable across environments. */
+function pathInStack(c: IConstruct): string {
+  const stack = TerraformStack.of(c);
+  const parts = c.node.scopes.slice(stack.node.scopes.length).map((s) => s.node.id);
+  return parts.join("").replace(/[^A-Za-z0-9]/g, "");
+}
+
+function portLabel(p: { from: number; to: number }): string {
+  return p.from === p.to ? `${p.from}` : `${p.from}to${p.to}`;
+}
+
+/** Lets `source` reach `target` on `port` (TCP). Returns the rule. */
+export function allowFrom(target: IConnectable, source: IConnectable, port: PortSpec, description?: string): VpcSecurityGroupIngressRule {
+  const p = portRange(target, "port", port);
+  return new VpcSecurityGroupIngressRule(target, `From${pathInStack(source)}Port${portLabel(p)}`, {
+    securityGroupId: target.securityGroupId,
+    referencedSecurityGroupId: source.securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: p.from,
+    toPort: p.to,
+    description: description ?? `from ${source.node.id} on ${portLabel(p)}`,
+  });
+}
+
+/** Lets a CIDR block reach `target` on `port` (TCP): the internet for a load balancer, the VPC for a cluster bus. */
+export function allowCidr(target: IConnectable, cidrBlock: string, port: PortSpec, description: string): VpcSecurityGroupIngressRule {
+  const p = portRange(target, "port", port);
+  if (!cidrBlock.includes("${")) checkCidr(target, "cidr", cidrBlock);
+  const label = cidrBlock.includes("${") ? "Network" : cidrBlock === "0.0.0.0/0" ? "Anywhere" : cidrBlock.replace(/[^0-9]/g, "x");
+  return new VpcSecurityGroupIngressRule(target, `From${label}Port${portLabel(p)}`, {
+    securityGroupId: target.securityGroupId,
+    cidrIpv4: cidrBlock,
+    ipProtocol: "tcp",
+    fromPort: p.from,
+    toPort: p.to,
+    description,
+  });
+}
+
+/** Lets members of one security group reach each other on `port` (brokers, cluster buses). */
+export function allowSelf(target: IConnectable, port: PortSpec, description: string): VpcSecurityGroupIngressRule {
+  const p = portRange(target, "port", port);
+  return new VpcSecurityGroupIngressRule(target, `FromSelfPort${portLabel(p)}`, {
+    securityGroupId: target.securityGroupId,
+    referencedSecurityGroupId: target.securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: p.from,
+    toPort: p.to,
+    description,
+  });
+}
+
+export interface SecurityGroupProps {
+  readonly name: string;
+  readonly description: string;
+  readonly vpcId: string;
+  /**
+   * Outbound traffic. "all": anywhere (workloads that call AWS APIs and the internet through NAT);
+   * "vpc": only inside the VPC; "none": no egress (data stores answer, they never call out).
+   */
+  readonly egress: "all" | "vpc" | "none";
+  /** Required when egress is "vpc". */
+  readonly vpcCidr?: string;
+}
+
+/** A security group with no inline rules; flows are added with allowFrom / allowCidr / allowSelf. */
+export function createSecurityGroup(scope: Construct, id: string, props: SecurityGroupProps): SecurityGroup {
+  const sg = new SecurityGroup(scope, id, {
+    name: props.name,
+    description: props.description,
+    vpcId: props.vpcId,
+    revokeRulesOnDelete: true,
+    lifecycle: { createBeforeDestroy: true },
+  });
+  if (props.egress === "all") {
+    new VpcSecurityGroupEgressRule(scope, `${id}EgressAll`, {
+      securityGroupId: sg.id,
+      ipProtocol: "-1",
+      cidrIpv4: "0.0.0.0/0",
+      description: "outbound to AWS APIs and the internet (through NAT in private subnets)",
+    });
+  } else if (props.egress === "vpc") {
+    if (!props.vpcCidr) fail(scope, "vpcCidr", props.vpcCidr, "required when egress is \"vpc\"");
+    new VpcSecurityGroupEgressRule(scope, `${id}EgressVpc`, {
+      securityGroupId: sg.id,
+      ipProtocol: "-1",
+      cidrIpv4: props.vpcCidr,
+      description: "outbound inside the VPC only",
+    });
+  }
+  return sg;
+}

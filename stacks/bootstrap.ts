@@ -1,0 +1,78 @@
+/**
+ * bootstrap: what every other stack's S3 backend needs (BS1-BS3), plus the account's GitHub OIDC provider (G10).
+ * It keeps its own state in a local backend; README "Bootstrap" shows how to move that state into the bucket.
+ */
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import type { BootstrapSettings } from "../environments/bootstrap";
+import type { EmulatorSettings } from "../.terraform-backend";
+import { BaseStack } from "./system-stack";
+import { S3Bucket } from "../modules/s3-bucket";
+import { inRange } from "../modules/core";
+
+export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
+
+export interface BootstrapStackProps {
+  readonly settings: BootstrapSettings;
+  readonly emulator?: EmulatorSettings;
+}
+
+export class BootstrapStack extends BaseStack {
+  constructor(scope: Construct, props: BootstrapStackProps) {
+    const s = props.settings;
+    super(scope, "bootstrap", {
+      project: s.project,
+      system: "bootstrap",
+      environment: "bootstrap",
+      region: s.region,
+      accountId: s.accountId,
+      backend: { kind: "local" },
+      emulator: props.emulator,
+    });
+    const noncurrentDays = inRange(this, "noncurrentStateVersionDays", s.noncurrentStateVersionDays, 1, 3650);
+
+    const key = new KmsKey(this, "StateKey", {
+      description: "Encrypts Terraform state and locks",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "StateKeyAlias", { name: `alias/${s.project}-terraform-state`, targetKeyId: key.keyId });
+
+    const bucket = new S3Bucket(this, "StateBucket", {
+      bucketName: s.backend.bucket,
+      versioned: true,
+      kmsKeyArn: key.arn,
+      lifecycleRules: [{ id: "expire-superseded-state", noncurrentExpirationDays: noncurrentDays }],
+      preventDestroy: true,
+    });
+
+    const table = new DynamodbTable(this, "LockTable", {
+      name: s.backend.lockTable,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+      deletionProtectionEnabled: true,
+      lifecycle: { preventDestroy: true },
+    });
+
+    if (s.githubOidcProvider) {
+      new IamOpenidConnectProvider(this, "GithubOidc", {
+        url: GITHUB_OIDC_URL,
+        clientIdList: ["sts.amazonaws.com"],
+        // AWS no longer checks thumbprints for this issuer; one is still required by the API.
+        thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1"],
+      });
+    }
+
+    new TerraformOutput(this, "state_bucket", { value: bucket.bucketName });
+    new TerraformOutput(this, "lock_table", { value: table.name });
+    new TerraformOutput(this, "state_kms_key_arn", { value: key.arn });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * What every stack shares: the AWS provider with default tags (G3) and a `~> 5.100` version constraint, the
+ * backend (G2), and the naming context handed to modules. A system stack extends it and only builds its system.
+ */
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
+import { SystemContext, standardTags } from "../modules/core";
+
+/** The provider constraint written to every stack: takes 5.x fixes without waiting for new bindings. */
+export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
+
+/** Services the emulator serves; only used when main.ts is given an emulator endpoint. */
+const EMULATED_SERVICES = [
+  "acm", "apigateway", "applicationautoscaling", "autoscaling", "cloudfront", "cloudwatch", "codedeploy", "cognitoidp",
+  "docdb", "dynamodb", "ec2", "ecr", "ecs", "efs", "eks", "elasticache", "elbv2", "events", "iam", "kafka", "kms",
+  "lambda", "logs", "rds", "s3", "secretsmanager", "servicediscovery", "shield", "sns", "sqs", "ssm", "sts", "wafv2", "xray",
+] as const;
+
+function emulatorEndpoints(endpoint: string): AwsProviderEndpoints {
+  return Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint])) as AwsProviderEndpoints;
+}
+
+export interface StackSettings {
+  readonly project: string;
+  readonly system: string;
+  readonly environment: string;
+  readonly region: string;
+  readonly accountId?: string;
+  readonly backend: BackendMode;
+  /** Points the provider at an AWS API emulator; never set for real deployments. */
+  readonly emulator?: EmulatorSettings;
+}
+
+export class BaseStack extends TerraformStack {
+  readonly context: SystemContext;
+
+  constructor(scope: Construct, id: string, settings: StackSettings) {
+    super(scope, id);
+    this.context = {
+      prefix: settings.system === settings.environment ? settings.system : `${settings.system}-${settings.environment}`,
+      system: settings.system,
+      environment: settings.environment,
+      region: settings.region,
+    };
+    const emulator = settings.emulator;
+    new AwsProvider(this, "aws", {
+      region: settings.region,
+      ...(settings.accountId ? { allowedAccountIds: [settings.accountId] } : {}),
+      defaultTags: [{ tags: standardTags({ project: settings.project, system: settings.system, environment: settings.environment }) }],
+      ...(emulator
+        ? {
+            accessKey: "emulator",
+            secretKey: "emulator",
+            s3UsePathStyle: true,
+            skipCredentialsValidation: true,
+            skipMetadataApiCheck: "true",
+            skipRequestingAccountId: false,
+            endpoints: [emulatorEndpoints(emulator.endpoint)],
+          }
+        : {}),
+    });
+    this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
+    configureBackend(this, settings.backend, settings.system, settings.environment);
+  }
+}
