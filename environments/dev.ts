@@ -1,17 +1,18 @@
 import type { Environment } from "./types";
 import { stateBackend } from "./bootstrap";
 
-/** dev: cheapest that still works. No NAT, single-AZ databases, no deletion protection, short retention. */
+/** dev: cheapest that still works: one NAT gateway, single-AZ databases, no deletion protection, short retention. */
 export const dev: Environment = {
   name: "dev",
   project: "platform",
   region: "eu-west-1",
   backend: stateBackend,
   githubOrg: "example-org",
+  imageTag: "initial",
   safety: {
     deletionProtection: false,
     skipFinalSnapshot: true,
-    backupRetentionDays: 1,
+    backupRetentionDays: 7,
     preventDestroy: false,
     forceDestroy: true,
   },
@@ -19,7 +20,7 @@ export const dev: Environment = {
     alertingPlatform: {
       vpcCidr: "10.0.0.0/16",
       azCount: 2,
-      natGateways: "none",
+      natGateways: "single",
       containerInsights: false,
       cluster: { instanceType: "t3.micro", minInstances: 1, maxInstances: 4 },
       services: {

@@ -8,6 +8,7 @@ export const staging: Environment = {
   region: "eu-west-1",
   backend: stateBackend,
   githubOrg: "example-org",
+  imageTag: "initial",
   safety: {
     deletionProtection: true,
     skipFinalSnapshot: false,

@@ -76,6 +76,11 @@ export interface Environment {
   readonly safety: SafetyProfile;
   /** GitHub organisation whose repositories may deploy through OIDC (G10). */
   readonly githubOrg: string;
+  /**
+   * Image tag the task definitions run. Repositories have immutable tags: CI pushes `<git sha>` and deploys by
+   * registering a new task definition revision (or by changing this value and running `cdktf deploy`).
+   */
+  readonly imageTag: string;
   readonly systems: {
     readonly alertingPlatform: AlertingPlatformSettings;
   };

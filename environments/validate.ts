@@ -25,6 +25,8 @@ export function validateEnvironment(env: Environment): Environment {
   if (env.accountId !== undefined && !/^\d{12}$/.test(env.accountId)) fail(where, "accountId", env.accountId, "expected a 12-digit AWS account id");
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(env.backend.bucket)) fail(where, "backend.bucket", env.backend.bucket, "expected an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens");
   region(where, "backend.region", env.backend.region);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(env.imageTag)) fail(where, "imageTag", env.imageTag, "expected a Docker tag: letters, digits, _ . -, at most 128 characters");
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(env.githubOrg)) fail(where, "githubOrg", env.githubOrg, "expected a GitHub organisation name");
   inRange(where, "safety.backupRetentionDays", env.safety.backupRetentionDays, env.name === "prod" ? 7 : 1, 35);
   if (env.name === "prod") {
     // G8: prod keeps its guards; only dev and staging may trade them for cost.

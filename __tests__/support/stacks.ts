@@ -1,0 +1,84 @@
+/** Helpers for stack tests: synthesize a system for an environment, or for a modified copy of one. */
+import { Testing, TerraformStack } from "cdktf";
+import { buildApp } from "../../stacks";
+import { environments, Environment, EnvironmentName } from "../../environments";
+import type { Synthesized } from "./synth";
+
+const cache = new Map<string, Synthesized>();
+
+/** The stack main.ts builds for (system, env), synthesized once per test file. */
+export function synthSystem(system: string, env: EnvironmentName): Synthesized {
+  const key = `${system}-${env}`;
+  let s = cache.get(key);
+  if (!s) {
+    const app = Testing.app();
+    const [stack] = buildApp(app, { systems: [system], environments: [env] });
+    const json = Testing.synth(stack);
+    s = { json, parsed: JSON.parse(json) };
+    cache.set(key, s);
+  }
+  return s;
+}
+
+/** Synthesizes a stack built by `create` in a fresh app. */
+export function synthCustom(create: (app: ReturnType<typeof Testing.app>) => TerraformStack): Synthesized {
+  const app = Testing.app();
+  const json = Testing.synth(create(app));
+  return { json, parsed: JSON.parse(json) };
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function merge<T>(base: T, patch: DeepPartial<T>): T {
+  if (typeof base !== "object" || base === null || Array.isArray(base)) return (patch as T) ?? base;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    out[k] = v !== null && typeof v === "object" && !Array.isArray(v) ? merge((base as Record<string, unknown>)[k], v as never) : v;
+  }
+  return out as T;
+}
+
+/** A copy of an environment with some settings changed (deep merge). */
+export function withSettings(env: EnvironmentName, patch: DeepPartial<Environment>): Environment {
+  return merge(environments[env], patch);
+}
+
+/** Flattens JSON into leaf paths, for "what differs between two synth outputs". */
+export function leaves(value: unknown, path = "", out = new Map<string, unknown>()): Map<string, unknown> {
+  if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) leaves(v, path ? `${path}.${k}` : k, out);
+  } else {
+    out.set(path, value);
+  }
+  return out;
+}
+
+/**
+ * Where two synthesized stacks differ, as "<resource type>.<attribute>" (attribute paths without list indices),
+ * "<resource type> (+)" / "(-)" for resources only one side has, and "<section>.<...>" outside resources.
+ */
+export function differences(a: Synthesized, b: Synthesized): string[] {
+  const la = leaves(a.parsed);
+  const lb = leaves(b.parsed);
+  const found = new Set<string>();
+  const label = (p: string, side: string | null) => {
+    const parts = p.split(".");
+    if (parts[0] === "//") return; // cdktf metadata
+    if (parts[0] === "resource" || parts[0] === "data") {
+      const [kind, type, id, ...rest] = parts;
+      const inA = a.parsed[kind as "resource"]?.[type]?.[id] !== undefined;
+      const inB = b.parsed[kind as "resource"]?.[type]?.[id] !== undefined;
+      if (inA !== inB) {
+        found.add(`${type} (${inA ? "-" : "+"})`);
+        return;
+      }
+      const attr = rest.filter((r) => !/^\d+$/.test(r) && r !== "//").join(".");
+      if (attr) found.add(`${type}.${attr}`);
+      return;
+    }
+    found.add(parts.filter((r) => !/^\d+$/.test(r)).join(".") + (side ?? ""));
+  };
+  for (const [p, v] of la) if (!lb.has(p) || lb.get(p) !== v) label(p, null);
+  for (const p of lb.keys()) if (!la.has(p)) label(p, null);
+  return [...found].sort();
+}

@@ -1,0 +1,206 @@
+/**
+ * The network of one system in one environment (G4): public subnets for load balancers and NAT, private subnets
+ * for everything else, in 2-6 AZs. Secure by default: no public IPs on launch, the default security group
+ * emptied, flow logs on, S3 reached through a free gateway endpoint.
+ */
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { Vpc as VpcResource } from "@cdktf/provider-aws/lib/vpc";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { arn, cidr, dnsLabel, fail, INetwork, inRange, isToken, logRetentionDays, matches, oneOf } from "../core";
+import { planSubnets } from "./subnets";
+import { checkInterfaceEndpoints, InterfaceEndpoints } from "./endpoints";
+import { FlowLogs } from "./flow-logs";
+
+export type NatGateways = "none" | "single" | "perAz";
+
+export interface VpcProps {
+  /** Base name of every resource, e.g. "alerting-platform-dev". */
+  readonly name: string;
+  /** IPv4 network, /16 to /24, e.g. "10.0.0.0/16". */
+  readonly cidr: string;
+  /** Availability zones, 2-6; one public and one private subnet in each. @default 2, or the number of availabilityZones given */
+  readonly azCount?: number;
+  /** NAT for the private subnets: "none" (no internet egress), "single" (one, cheapest) or "perAz" (survives an AZ loss). @default "single" */
+  readonly natGateways?: NatGateways;
+  /** Explicit AZ names, exactly azCount of them. @default the first azCount available AZs of the region */
+  readonly availabilityZones?: string[];
+  /** Flow logs to a CloudWatch log group; false turns them off (loses the traffic audit). @default { retentionDays: 30 } */
+  readonly flowLogs?: false | { readonly retentionDays: number; readonly kmsKeyArn?: string };
+  /** Interface endpoints in the private subnets ("ecr.api", "ecr.dkr", "logs", "sts", ...), HTTPS from the VPC only. @default [] */
+  readonly interfaceEndpoints?: readonly string[];
+}
+
+const AZ_LETTERS = ["A", "B", "C", "D", "E", "F"] as const;
+const MAX_AZ_COUNT = AZ_LETTERS.length;
+
+export class Vpc extends Construct implements INetwork {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly publicSubnetIds: string[];
+  readonly privateSubnetIds: string[];
+  readonly availabilityZones: string[];
+  readonly natGatewayIds: string[];
+  readonly resource: VpcResource;
+
+  constructor(scope: Construct, id: string, props: VpcProps) {
+    super(scope, id);
+    const name = dnsLabel(this, "name", props.name, 100);
+    cidr(this, "cidr", props.cidr, 16, 24);
+    const azCount = inRange(this, "azCount", props.azCount ?? props.availabilityZones?.length ?? 2, 2, MAX_AZ_COUNT);
+    const nat = oneOf<NatGateways>(this, "natGateways", props.natGateways ?? "single", ["none", "single", "perAz"]);
+    const plan = planSubnets(this, "cidr", props.cidr, azCount);
+    if (props.availabilityZones) this.checkZones(props.availabilityZones, azCount);
+    const flowLogs = props.flowLogs === false ? undefined : (props.flowLogs ?? { retentionDays: 30 });
+    if (flowLogs) {
+      logRetentionDays(this, "flowLogs.retentionDays", flowLogs.retentionDays);
+      if (flowLogs.kmsKeyArn !== undefined) arn(this, "flowLogs.kmsKeyArn", flowLogs.kmsKeyArn, "kms");
+    }
+    const endpointServices = props.interfaceEndpoints ?? [];
+    checkInterfaceEndpoints(this, endpointServices);
+
+    const region = new DataAwsRegion(this, "Region");
+    const zones = props.availabilityZones
+      ? [...props.availabilityZones]
+      : this.lookUpZones(azCount);
+
+    this.resource = new VpcResource(this, "Vpc", {
+      cidrBlock: props.cidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: name },
+    });
+    this.vpcId = this.resource.id;
+    this.vpcCidr = props.cidr;
+    this.availabilityZones = zones;
+
+    // The default security group is what an ENI gets when nobody chooses one: make it allow nothing.
+    new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+      vpcId: this.vpcId,
+      ingress: [],
+      egress: [],
+      tags: { Name: `${name}-default-deny-all` },
+    });
+
+    const igw = new InternetGateway(this, "InternetGateway", { vpcId: this.vpcId, tags: { Name: name } });
+    const publicRouteTable = new RouteTable(this, "PublicRouteTable", { vpcId: this.vpcId, tags: { Name: `${name}-public` } });
+    new Route(this, "PublicDefaultRoute", { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+
+    const publicSubnets = zones.map((zone, i) => {
+      const letter = AZ_LETTERS[i];
+      const subnet = new Subnet(this, `PublicSubnet${letter}`, {
+        vpcId: this.vpcId,
+        cidrBlock: plan.publicCidrs[i],
+        availabilityZone: zone,
+        // Load balancers and NAT gateways get their own addresses; nothing else should be reachable.
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${name}-public-${letter.toLowerCase()}`, Tier: "public", "kubernetes.io/role/elb": "1" },
+      });
+      new RouteTableAssociation(this, `PublicSubnet${letter}RouteTable`, { subnetId: subnet.id, routeTableId: publicRouteTable.id });
+      return subnet;
+    });
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+
+    const natCount = nat === "none" ? 0 : nat === "single" ? 1 : azCount;
+    const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
+      const letter = AZ_LETTERS[i];
+      const eip = new Eip(this, `NatEip${letter}`, { domain: "vpc", tags: { Name: `${name}-nat-${letter.toLowerCase()}` } });
+      return new NatGateway(this, `NatGateway${letter}`, {
+        allocationId: eip.allocationId,
+        subnetId: subnet.id,
+        connectivityType: "public",
+        tags: { Name: `${name}-nat-${letter.toLowerCase()}` },
+        dependsOn: [igw],
+      });
+    });
+    this.natGatewayIds = natGateways.map((n) => n.id);
+
+    // One private route table per AZ when each AZ has its own NAT gateway; one shared table otherwise.
+    const privateRouteTables = nat === "perAz"
+      ? zones.map((_, i) => new RouteTable(this, `PrivateRouteTable${AZ_LETTERS[i]}`, { vpcId: this.vpcId, tags: { Name: `${name}-private-${AZ_LETTERS[i].toLowerCase()}` } }))
+      : [new RouteTable(this, "PrivateRouteTable", { vpcId: this.vpcId, tags: { Name: `${name}-private` } })];
+    privateRouteTables.forEach((table, i) => {
+      if (natGateways.length === 0) return;
+      const suffix = nat === "perAz" ? AZ_LETTERS[i] : "";
+      new Route(this, `PrivateDefaultRoute${suffix}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateways[i].id });
+    });
+
+    const privateSubnets = zones.map((zone, i) => {
+      const letter = AZ_LETTERS[i];
+      const subnet = new Subnet(this, `PrivateSubnet${letter}`, {
+        vpcId: this.vpcId,
+        cidrBlock: plan.privateCidrs[i],
+        availabilityZone: zone,
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${name}-private-${letter.toLowerCase()}`, Tier: "private", "kubernetes.io/role/internal-elb": "1" },
+      });
+      const table = privateRouteTables[nat === "perAz" ? i : 0];
+      new RouteTableAssociation(this, `PrivateSubnet${letter}RouteTable`, { subnetId: subnet.id, routeTableId: table.id });
+      return subnet;
+    });
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    // S3 through a gateway endpoint is free and keeps image layers and bucket traffic off the NAT gateway.
+    new VpcEndpoint(this, "S3Endpoint", {
+      vpcId: this.vpcId,
+      serviceName: `com.amazonaws.${region.name}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: privateRouteTables.map((t) => t.id),
+      tags: { Name: `${name}-s3` },
+    });
+
+    if (endpointServices.length > 0) {
+      new InterfaceEndpoints(this, "InterfaceEndpoints", {
+        name,
+        vpcId: this.vpcId,
+        vpcCidr: props.cidr,
+        region: region.name,
+        subnetIds: this.privateSubnetIds,
+        services: endpointServices,
+        owner: this,
+      });
+    }
+
+    if (flowLogs) {
+      const account = new DataAwsCallerIdentity(this, "Account");
+      new FlowLogs(this, "FlowLogs", {
+        name,
+        vpcId: this.vpcId,
+        accountId: account.accountId,
+        retentionDays: flowLogs.retentionDays,
+        kmsKeyArn: flowLogs.kmsKeyArn,
+        owner: this,
+      });
+    }
+  }
+
+  private checkZones(zones: readonly string[], azCount: number): void {
+    if (!Array.isArray(zones) || zones.length !== azCount) {
+      fail(this, "availabilityZones", zones, `expected exactly azCount (${azCount}) zone names`);
+    }
+    const seen = new Set<string>();
+    zones.forEach((zone, i) => {
+      if (isToken(zone)) return;
+      matches(this, `availabilityZones[${i}]`, zone, /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]$/, "an availability zone name such as \"eu-west-1a\"");
+      if (seen.has(zone)) fail(this, `availabilityZones[${i}]`, zone, "expected each zone once");
+      seen.add(zone);
+    });
+  }
+
+  /** The first azCount zones the region reports available (opt-in Local Zones are excluded by the data source). */
+  private lookUpZones(azCount: number): string[] {
+    const available = new DataAwsAvailabilityZones(this, "AvailabilityZones", { state: "available" });
+    return Array.from({ length: azCount }, (_, i) => Fn.element(available.names, i) as string);
+  }
+}

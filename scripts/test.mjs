@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * npm test: every test tier this machine can run, in order, then one summary.
+ *
+ *   unit       modules and stacks through cdktf's Testing API (fast)
+ *   terraform  `terraform validate` on every synthesized stack with the real hashicorp/aws provider
+ *   emulator   init/plan/apply/re-plan/destroy on moto (AWS API emulator) with the S3/DynamoDB backend
+ *   policy     checkov over every synthesized stack
+ *
+ * A tier whose tools are missing is reported as NOT RUN with the reason; with CI=true (or --require-all) that
+ * fails the run. TIERS=unit,terraform limits the tiers. The last line is "N passed, N failed[, N skipped]".
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureTerraformToolchain } from "./terraform-toolchain.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const requireAll = process.env.CI === "true" || process.argv.includes("--require-all");
+const wanted = (process.env.TIERS ?? "unit,terraform,emulator,policy").split(",").map((s) => s.trim()).filter(Boolean);
+const resultsDir = join(root, ".cache", "test-results");
+mkdirSync(resultsDir, { recursive: true });
+
+function commandExists(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).status === 0;
+}
+
+/** Why a tier cannot run here, or null when it can. */
+const prerequisites = {
+  unit: () => null,
+  terraform: () => ensureTerraformToolchain().reason,
+  emulator: () => {
+    const tf = ensureTerraformToolchain().reason;
+    if (tf) return tf;
+    if (commandExists("moto_server")) return null;
+    return commandExists("python3") ? null : "neither moto_server nor python3 (to install moto in a venv) is available";
+  },
+  policy: () => (commandExists("python3") ? null : "python3 is not available to install checkov"),
+};
+
+const summary = [];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+for (const tier of ["unit", "terraform", "emulator", "policy"]) {
+  if (!wanted.includes(tier)) {
+    summary.push({ tier, status: "not selected", detail: "TIERS excludes it" });
+    continue;
+  }
+  const reason = prerequisites[tier]();
+  if (reason) {
+    summary.push({ tier, status: "NOT RUN", detail: reason });
+    continue;
+  }
+  console.log(`\n=== tier: ${tier} ===`);
+  const out = join(resultsDir, `${tier}.json`);
+  rmSync(out, { force: true });
+  const started = Date.now();
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--project", tier, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    { cwd: root, stdio: "inherit", env: process.env },
+  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (!existsSync(out)) {
+    failed += 1;
+    summary.push({ tier, status: "FAILED", detail: `vitest exited ${r.status} without results (${seconds}s)` });
+    continue;
+  }
+  const res = JSON.parse(readFileSync(out, "utf8"));
+  passed += res.numPassedTests;
+  failed += res.numFailedTests;
+  skipped += res.numPendingTests + res.numTodoTests;
+  const ok = r.status === 0 && res.numFailedTests === 0 && res.numTotalTests > 0;
+  if (!ok && res.numFailedTests === 0) failed += 1; // a suite that failed to load counts as a failure
+  summary.push({ tier, status: ok ? "passed" : "FAILED", detail: `${res.numPassedTests} passed, ${res.numFailedTests} failed, ${res.numPendingTests} skipped in ${seconds}s` });
+}
+
+console.log("\n=== test tiers ===");
+for (const s of summary) console.log(`${s.tier.padEnd(10)} ${s.status.padEnd(13)} ${s.detail}`);
+const notRun = summary.filter((s) => s.status === "NOT RUN");
+if (notRun.length && requireAll) {
+  console.log(`\n${notRun.length} tier(s) could not run and CI requires every tier.`);
+  failed += notRun.length;
+}
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 ? 1 : 0);
