@@ -5,7 +5,7 @@
  */
 import { fail } from "../modules/core/errors";
 import { capacity, cidr, inRange, logRetentionDays, oneOf, region } from "../modules/core/validate";
-import type { Environment, ServiceSizing, DatabaseSizing } from "./types";
+import type { DatabaseChoice, DatabaseSizing, EksSizing, Environment, NatGateways, ServiceSizing } from "./types";
 
 export function checkServiceSizing(where: string, setting: string, s: ServiceSizing): void {
   inRange(where, `${setting}.cpu`, s.cpu, 128, 16384);
@@ -17,6 +17,31 @@ export function checkDatabaseSizing(where: string, setting: string, d: DatabaseS
   if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(d.instanceClass)) fail(where, `${setting}.instanceClass`, d.instanceClass, "expected an RDS instance class such as \"db.t3.micro\"");
   inRange(where, `${setting}.allocatedStorageGiB`, d.allocatedStorageGiB, 20, 65536);
   inRange(where, `${setting}.maxAllocatedStorageGiB`, d.maxAllocatedStorageGiB, d.allocatedStorageGiB, 65536);
+}
+
+function checkNetwork(where: string, s: string, n: { vpcCidr: string; azCount: number; natGateways: NatGateways }): void {
+  cidr(where, `${s}.vpcCidr`, n.vpcCidr, 16, 24);
+  inRange(where, `${s}.azCount`, n.azCount, 2, 6);
+  oneOf(where, `${s}.natGateways`, n.natGateways, ["none", "single", "perAz"]);
+}
+
+function checkDatabaseChoice(where: string, s: string, d: DatabaseChoice, prod: boolean): void {
+  if (d.kind === "instance") {
+    checkDatabaseSizing(where, s, d);
+    if (prod && !d.multiAz) fail(where, `${s}.multiAz`, false, "prod requires a Multi-AZ database (G8)");
+    return;
+  }
+  if (prod && d.instances < 2) fail(where, `${s}.instances`, d.instances, "prod requires a writer and a reader in another AZ (G8): at least 2");
+}
+
+function checkEks(where: string, s: string, e: EksSizing): void {
+  capacity(where, { min: `${s}.minSize`, desired: `${s}.desiredSize`, max: `${s}.maxSize` }, { min: e.minSize, desired: e.desiredSize, max: e.maxSize }, 0);
+}
+
+function checkEmails(where: string, s: string, emails: readonly string[]): void {
+  emails.forEach((e, i) => {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail(where, `${s}[${i}]`, e, "expected an e-mail address");
+  });
 }
 
 export function validateEnvironment(env: Environment): Environment {
@@ -49,5 +74,46 @@ export function validateEnvironment(env: Environment): Environment {
   inRange(where, `${s}.redis.snapshotRetentionDays`, ap.redis.snapshotRetentionDays, 0, 35);
   inRange(where, `${s}.kafka.partitions`, ap.kafka.partitions, 1, 1000);
   logRetentionDays(where, `${s}.logRetentionDays`, ap.logRetentionDays);
+
+  const prod = env.name === "prod";
+  const da = env.systems.dotnetApi;
+  checkNetwork(where, "systems.dotnetApi", da);
+  checkServiceSizing(where, "systems.dotnetApi.api", da.api);
+  checkDatabaseChoice(where, "systems.dotnetApi.database", da.database, prod);
+  if (prod && !da.redis.multiAz) fail(where, "systems.dotnetApi.redis.multiAz", false, "prod requires Multi-AZ automatic failover (DA2)");
+  checkEmails(where, "systems.dotnetApi.alarmEmails", da.alarmEmails);
+  logRetentionDays(where, "systems.dotnetApi.logRetentionDays", da.logRetentionDays);
+
+  const ca = env.systems.chatApp;
+  checkNetwork(where, "systems.chatApp", ca);
+  oneOf(where, "systems.chatApp.compute", ca.compute, ["ecs", "eks"]);
+  for (const [name, sizing] of Object.entries(ca.services)) checkServiceSizing(where, `systems.chatApp.services.${name}`, sizing);
+  checkEks(where, "systems.chatApp.eks", ca.eks);
+  checkDatabaseSizing(where, "systems.chatApp.database", ca.database);
+  if (prod && !ca.database.multiAz) fail(where, "systems.chatApp.database.multiAz", false, "prod requires a Multi-AZ database (CA2, G8)");
+  if (ca.tracingSampleRate < 0 || ca.tracingSampleRate > 1) fail(where, "systems.chatApp.tracingSampleRate", ca.tracingSampleRate, "expected a rate from 0 to 1");
+  checkEmails(where, "systems.chatApp.alarmEmails", ca.alarmEmails);
+  logRetentionDays(where, "systems.chatApp.logRetentionDays", ca.logRetentionDays);
+
+  const tv = env.systems.tvmazeIngestion;
+  checkNetwork(where, "systems.tvmazeIngestion", tv);
+  checkServiceSizing(where, "systems.tvmazeIngestion.service", tv.service);
+  checkDatabaseSizing(where, "systems.tvmazeIngestion.database", tv.database);
+  if (prod && !tv.database.multiAz) fail(where, "systems.tvmazeIngestion.database.multiAz", false, "prod requires a Multi-AZ database (TV3, G8)");
+  inRange(where, "systems.tvmazeIngestion.secretRotationDays", tv.secretRotationDays, 1, 365);
+  if (tv.tracingSampleRate < 0 || tv.tracingSampleRate > 1) fail(where, "systems.tvmazeIngestion.tracingSampleRate", tv.tracingSampleRate, "expected a rate from 0 to 1");
+  checkEmails(where, "systems.tvmazeIngestion.alarmEmails", tv.alarmEmails);
+  logRetentionDays(where, "systems.tvmazeIngestion.logRetentionDays", tv.logRetentionDays);
+
+  const up = env.systems.uploadPipeline;
+  checkNetwork(where, "systems.uploadPipeline", up);
+  checkEks(where, "systems.uploadPipeline.eks", up.eks);
+  checkDatabaseSizing(where, "systems.uploadPipeline.database", up.database);
+  if (prod && !up.database.multiAz) fail(where, "systems.uploadPipeline.database.multiAz", false, "prod requires a Multi-AZ database (UP6, G8)");
+  if (up.replicaRegion !== undefined) {
+    region(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion);
+    if (up.replicaRegion === env.region) fail(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion, `expected a region other than the stack's own (${env.region}): replication is for disaster recovery`);
+  }
+  logRetentionDays(where, "systems.uploadPipeline.logRetentionDays", up.logRetentionDays);
   return env;
 }

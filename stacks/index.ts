@@ -9,6 +9,10 @@ import type { EmulatorSettings } from "../.terraform-backend";
 import { fail } from "../modules/core";
 import { BootstrapStack } from "./bootstrap";
 import { AlertingPlatformStack } from "./alerting-platform";
+import { DotnetApiStack } from "./dotnet-api";
+import { ChatAppStack } from "./chat-app";
+import { TvmazeIngestionStack } from "./tvmaze-ingestion";
+import { UploadPipelineStack } from "./upload-pipeline";
 
 export interface SystemStackOptions {
   readonly environment: Environment;
@@ -23,6 +27,10 @@ export interface SystemDefinition {
 
 export const SYSTEMS: readonly SystemDefinition[] = [
   { name: "alerting-platform", create: (scope, o) => new AlertingPlatformStack(scope, o) },
+  { name: "dotnet-api", create: (scope, o) => new DotnetApiStack(scope, o) },
+  { name: "chat-app", create: (scope, o) => new ChatAppStack(scope, o) },
+  { name: "tvmaze-ingestion", create: (scope, o) => new TvmazeIngestionStack(scope, o) },
+  { name: "upload-pipeline", create: (scope, o) => new UploadPipelineStack(scope, o) },
 ];
 
 export interface Selection {

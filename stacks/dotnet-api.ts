@@ -1,0 +1,179 @@
+/**
+ * dotnet-api (plan 000): a .NET 8 Web API on ECS Fargate behind an ALB, with ElastiCache Redis, Amazon MSK and
+ * PostgreSQL (RDS instance or Aurora Serverless v2, per environment). Requirements DA1-DA7 and G1-G10.
+ */
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import type { Environment } from "../environments";
+import type { EmulatorSettings } from "../.terraform-backend";
+import { allowFrom } from "../modules/core";
+import { KmsKey } from "../modules/kms-key";
+import { Vpc } from "../modules/vpc";
+import { EcsCluster } from "../modules/ecs-cluster";
+import { EcsService } from "../modules/ecs-service";
+import { Alb } from "../modules/alb";
+import { Database } from "../modules/rds";
+import { Redis } from "../modules/redis";
+import { ManagedKafka } from "../modules/kafka";
+import { EcrRepository } from "../modules/ecr";
+import { GithubDeployRole } from "../modules/github-oidc";
+import { Parameter } from "../modules/secrets";
+import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, mskConsumerLagAlarm } from "../modules/observability";
+import { BaseStack } from "./system-stack";
+
+export const SYSTEM = "dotnet-api";
+const API_PORT = 8080;
+
+export interface DotnetApiStackProps {
+  readonly environment: Environment;
+  readonly emulator?: EmulatorSettings;
+}
+
+export class DotnetApiStack extends BaseStack {
+  readonly api: EcsService;
+
+  constructor(scope: Construct, props: DotnetApiStackProps) {
+    const env = props.environment;
+    super(scope, `${SYSTEM}-${env.name}`, {
+      project: env.project,
+      system: SYSTEM,
+      environment: env.name,
+      region: env.region,
+      accountId: env.accountId,
+      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
+      emulator: props.emulator,
+    });
+    const cfg = env.systems.dotnetApi;
+    const safety = env.safety;
+    const prefix = this.context.prefix;
+
+    const key = new KmsKey(this, "Key", {
+      name: prefix,
+      description: `${prefix}: logs, parameters, secrets, repositories, data stores and alarms`,
+      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
+      preventDestroy: safety.preventDestroy,
+    });
+    const network = new Vpc(this, "Network", {
+      name: prefix,
+      cidr: cfg.vpcCidr,
+      azCount: cfg.azCount,
+      natGateways: cfg.natGateways,
+      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+    });
+    const cluster = new EcsCluster(this, "Cluster", { name: prefix, network, capacity: { kind: "fargate" }, kmsKeyArn: key.keyArn, logRetentionDays: cfg.logRetentionDays });
+    // DA1: the ALB in public subnets, the API in private ones.
+    const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
+    const target = alb.addTarget("ApiTarget", { name: `${prefix}-api`, port: API_PORT, healthCheckPath: "/health" });
+
+    // DA4: instance or Aurora Serverless v2, chosen in environments/.
+    const db = cfg.database;
+    const database = new Database(this, "Database", {
+      name: `${prefix}-db`,
+      network,
+      engine:
+        db.kind === "instance"
+          ? { kind: "instance", instanceClass: db.instanceClass, allocatedStorageGiB: db.allocatedStorageGiB, maxAllocatedStorageGiB: db.maxAllocatedStorageGiB }
+          : { kind: "aurora-serverless-v2", minAcu: db.minAcu, maxAcu: db.maxAcu, instances: db.instances },
+      multiAz: db.kind === "instance" ? db.multiAz : db.instances > 1,
+      backupRetentionDays: safety.backupRetentionDays,
+      deletionProtection: safety.deletionProtection,
+      skipFinalSnapshot: safety.skipFinalSnapshot,
+      preventDestroy: safety.preventDestroy,
+      kmsKeyArn: key.keyArn,
+    });
+
+    // DA2: a replication group; Multi-AZ automatic failover where the environment asks.
+    const redis = new Redis(this, "Cache", {
+      name: `${prefix}-redis`,
+      network,
+      nodeType: cfg.redis.nodeType,
+      replicas: cfg.redis.replicas,
+      multiAz: cfg.redis.multiAz,
+      snapshotRetentionDays: cfg.redis.snapshotRetentionDays,
+      kmsKeyArn: key.keyArn,
+      preventDestroy: safety.preventDestroy,
+      logs: { retentionDays: cfg.logRetentionDays },
+    });
+
+    // DA3: MSK with TLS + IAM client auth and encryption at rest.
+    const kafka = new ManagedKafka(this, "Kafka", {
+      name: `${prefix}-kafka`,
+      network,
+      instanceType: cfg.msk.instanceType,
+      brokerCount: cfg.msk.brokerCount,
+      volumeGiB: cfg.msk.volumeGiB,
+      kmsKeyArn: key.keyArn,
+      brokerLogs: { retentionDays: cfg.logRetentionDays },
+      preventDestroy: safety.preventDestroy,
+    });
+
+    // DA5: connection settings live in Parameter Store / Secrets Manager, never as literals in the task definition.
+    const paramPath = `/${SYSTEM}/${env.name}`;
+    const parameters = {
+      KAFKA_BOOTSTRAP_SERVERS: new Parameter(this, "KafkaBootstrapParameter", { name: `${paramPath}/kafka/bootstrap-servers`, value: kafka.bootstrapBrokersSaslIam, description: "MSK bootstrap brokers (SASL/IAM over TLS)" }),
+      REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: `${redis.primaryEndpoint}:${redis.port}`, description: "Redis primary endpoint (TLS)" }),
+      DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint" }),
+    };
+
+    // DA6: the API image's repository.
+    const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
+
+    this.api = new EcsService(this, "Api", {
+      name: `${prefix}-api`,
+      cluster,
+      network,
+      image: `${repository.repositoryUrl}:${env.imageTag}`,
+      cpu: cfg.api.cpu,
+      memoryMiB: cfg.api.memoryMiB,
+      containerPort: API_PORT,
+      desiredCount: cfg.api.desiredCount,
+      scaling: { minCount: cfg.api.minCount, maxCount: cfg.api.maxCount },
+      logGroupName: `/ecs/${SYSTEM}/${env.name}/api`,
+      logRetentionDays: cfg.logRetentionDays,
+      kmsKeyArn: key.keyArn,
+      environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: env.name === "prod" ? "Production" : env.name === "staging" ? "Staging" : "Development", DATABASE_NAME: database.databaseName },
+      secrets: {
+        ...Object.fromEntries(Object.entries(parameters).map(([name, p]) => [name, p.parameterArn])),
+        DATABASE_USERNAME: `${database.secretArn}:username::`,
+        DATABASE_PASSWORD: `${database.secretArn}:password::`,
+      },
+      secretsKmsKeyArn: key.keyArn,
+      healthCheckPath: "/health",
+      loadBalancer: { targetGroupArn: target.targetGroupArn },
+      // The task role reads its configuration (for reloads) and talks to MSK through IAM.
+      taskPolicyStatements: [...Object.values(parameters).flatMap((p) => p.readStatements()), ...kafka.clientPolicyStatements()],
+    });
+
+    allowFrom(this.api, alb, API_PORT);
+    allowFrom(database, this.api, database.port);
+    allowFrom(redis, this.api, redis.port);
+    allowFrom(kafka, this.api, kafka.port);
+
+    // DA7: consumer lag, 5xx rate and unhealthy hosts page the team.
+    const topic = new AlarmTopic(this, "Alarms", { name: `${prefix}-alarms`, kmsKeyArn: key.keyArn, emailSubscriptions: cfg.alarmEmails });
+    new Alarms(this, "ApiAlarms", {
+      topic,
+      alarms: [
+        ...albAlarms({ name: `${prefix}-api`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix }),
+        ...ecsServiceAlarms({ name: `${prefix}-api`, clusterName: cluster.clusterName, serviceName: this.api.serviceName }),
+        mskConsumerLagAlarm({ name: `${prefix}-consumer-lag`, clusterName: kafka.clusterName, consumerGroup: cfg.consumerLag.consumerGroup, topic: cfg.consumerLag.topic, maxOffsetLag: cfg.consumerLag.maxOffsetLag }),
+      ],
+    });
+
+    // DA6 / G10: GitHub Actions pushes the image and rolls the service.
+    const deployRole = new GithubDeployRole(this, "DeployRole", {
+      name: `${prefix}-github-deploy`,
+      repositories: [`${env.githubOrg}/${SYSTEM}`],
+      ecrRepositoryArns: [repository.repositoryArn],
+      ecs: { clusterArn: cluster.clusterArn, serviceArns: [this.api.serviceArn], passRoleArns: [this.api.taskRoleArn, this.api.executionRoleArn] },
+    });
+
+    new TerraformOutput(this, "alb_dns_name", { value: alb.dnsName });
+    new TerraformOutput(this, "ecr_repository_url", { value: repository.repositoryUrl });
+    new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
+    new TerraformOutput(this, "service_name", { value: this.api.serviceName });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "kafka_cluster_arn", { value: kafka.clusterArn });
+    new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
+  }
+}
