@@ -160,7 +160,7 @@ export class AlertingPlatformStack extends BaseStack {
       let target: AlbTarget | undefined;
       if (route.alb && route.port) {
         target = alb.addTarget(`${id}Target`, {
-          name: `${prefix}-${name}`,
+          name,
           port: route.port,
           healthCheckPath: "/health",
           pathPatterns: route.alb.pathPatterns,

@@ -63,7 +63,7 @@ export class DotnetApiStack extends BaseStack {
     const cluster = new EcsCluster(this, "Cluster", { name: prefix, network, capacity: { kind: "fargate" }, kmsKeyArn: key.keyArn, logRetentionDays: cfg.logRetentionDays });
     // DA1: the ALB in public subnets, the API in private ones.
     const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
-    const target = alb.addTarget("ApiTarget", { name: `${prefix}-api`, port: API_PORT, healthCheckPath: "/health" });
+    const target = alb.addTarget("ApiTarget", { name: "api", port: API_PORT, healthCheckPath: "/health" });
 
     // DA4: instance or Aurora Serverless v2, chosen in environments/.
     const db = cfg.database;

@@ -76,7 +76,7 @@ export class TvmazeIngestionStack extends BaseStack {
       idleTimeoutSeconds: 60,
       deletionProtection: safety.deletionProtection,
     });
-    const target = alb.addTarget("ServiceTarget", { name: `${prefix}-svc`, port: SERVICE_PORT, healthCheckPath: "/up" });
+    const target = alb.addTarget("ServiceTarget", { name: "service", port: SERVICE_PORT, healthCheckPath: "/up" });
 
     // TV3 / TV9: PostgreSQL with storage autoscaling, Sunday 03:00-04:00 maintenance, 30-day secret rotation.
     const database = new Database(this, "Database", {

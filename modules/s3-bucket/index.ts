@@ -3,7 +3,7 @@
  * ownership, a TLS-only bucket policy, lifecycle rules, optional CORS and cross-region replication.
  */
 import { Construct } from "constructs";
-import { Fn, TerraformResourceLifecycle } from "cdktf";
+import { Fn, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
 import { S3Bucket as S3BucketResource } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -67,6 +67,8 @@ export interface S3BucketProps {
   readonly forceDestroy?: boolean;
   /** Terraform `prevent_destroy`. @default false */
   readonly preventDestroy?: boolean;
+  /** Provider for another region or account (e.g. the replica of a disaster-recovery pair). @default the stack's */
+  readonly provider?: TerraformProvider;
 }
 
 const STORAGE_CLASS_MIN_DAYS: Record<StorageClass, number> = {
@@ -80,9 +82,11 @@ export class S3Bucket extends Construct {
   readonly bucketRegionalDomainName: string;
   readonly resource: S3BucketResource;
   private readonly policyStatements: Record<string, unknown>[] = [];
+  private readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: S3BucketProps) {
     super(scope, id);
+    this.provider = props.provider;
     matches(this, "bucketName", props.bucketName, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit (dots are refused: they break TLS on virtual-hosted URLs)");
     const abortDays = inRange(this, "abortIncompleteUploadDays", props.abortIncompleteUploadDays ?? 7, 0, 365);
     const rules = props.lifecycleRules ?? [];
@@ -91,7 +95,7 @@ export class S3Bucket extends Construct {
     if (props.replicateTo && !versioned) fail(this, "versioned", false, "replication requires versioning; set versioned: true or drop replicateTo");
     const lifecycle: TerraformResourceLifecycle = { preventDestroy: props.preventDestroy ?? false };
 
-    this.resource = new S3BucketResource(this, "Bucket", {
+    this.resource = new S3BucketResource(this, "Bucket", { provider: this.provider,
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
       lifecycle,
@@ -101,22 +105,22 @@ export class S3Bucket extends Construct {
     this.bucketId = this.resource.id;
     this.bucketRegionalDomainName = this.resource.bucketRegionalDomainName;
 
-    new S3BucketOwnershipControls(this, "Ownership", {
+    new S3BucketOwnershipControls(this, "Ownership", { provider: this.provider,
       bucket: this.resource.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });
-    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", { provider: this.provider,
       bucket: this.resource.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    const versioning = new S3BucketVersioningA(this, "Versioning", {
+    const versioning = new S3BucketVersioningA(this, "Versioning", { provider: this.provider,
       bucket: this.resource.id,
       versioningConfiguration: { status: versioned ? "Enabled" : "Suspended" },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", { provider: this.provider,
       bucket: this.resource.id,
       rule: [
         {
@@ -126,7 +130,7 @@ export class S3Bucket extends Construct {
       ],
     });
     if (props.accessLogsBucket) {
-      new S3BucketLogging(this, "AccessLogs", { bucket: this.resource.id, targetBucket: props.accessLogsBucket, targetPrefix: `${props.bucketName}/` });
+      new S3BucketLogging(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetBucket: props.accessLogsBucket, targetPrefix: `${props.bucketName}/` });
     }
 
     const lifecycleRules: S3BucketLifecycleConfigurationRule[] = rules.map((r) => this.renderRule(r));
@@ -134,7 +138,7 @@ export class S3Bucket extends Construct {
       lifecycleRules.push({ id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }] });
     }
     if (lifecycleRules.length > 0) {
-      new S3BucketLifecycleConfiguration(this, "Lifecycle", { bucket: this.resource.id, rule: lifecycleRules, dependsOn: [versioning] });
+      new S3BucketLifecycleConfiguration(this, "Lifecycle", { provider: this.provider, bucket: this.resource.id, rule: lifecycleRules, dependsOn: [versioning] });
     }
 
     if (props.cors && props.cors.length > 0) {
@@ -146,7 +150,7 @@ export class S3Bucket extends Construct {
         });
         inRange(this, `cors[${i}].maxAgeSeconds`, c.maxAgeSeconds ?? 3000, 0, 86400);
       });
-      new S3BucketCorsConfiguration(this, "Cors", {
+      new S3BucketCorsConfiguration(this, "Cors", { provider: this.provider,
         bucket: this.resource.id,
         corsRule: props.cors.map((c) => ({
           allowedOrigins: [...c.allowedOrigins],
@@ -172,7 +176,7 @@ export class S3Bucket extends Construct {
     for (const s of props.policyStatements ?? []) {
       this.policyStatements.push({ Sid: s.sid, Effect: "Allow", Principal: s.principal, Action: [...s.actions], Resource: [...s.resources], ...(s.conditions ? { Condition: s.conditions } : {}) });
     }
-    new S3BucketPolicy(this, "Policy", {
+    new S3BucketPolicy(this, "Policy", { provider: this.provider,
       bucket: this.resource.id,
       policy: Fn.jsonencode({ Version: "2012-10-17", Statement: this.policyStatements }),
     });
@@ -236,7 +240,7 @@ export class S3Bucket extends Construct {
       assumeRolePolicy: serviceTrustPolicy("s3.amazonaws.com"),
       statements,
     });
-    new S3BucketReplicationConfigurationA(this, "Replication", {
+    new S3BucketReplicationConfigurationA(this, "Replication", { provider: this.provider,
       bucket: this.resource.id,
       role: role.arn,
       dependsOn: [versioning],

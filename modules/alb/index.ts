@@ -1,0 +1,299 @@
+/**
+ * An internet-facing Application Load Balancer in the public subnets: HTTPS on 443 with an HTTP->HTTPS redirect
+ * when a certificate is given, plain HTTP on 80 otherwise (AP6, TV2). Targets (IP target groups for awsvpc tasks)
+ * are added after construction with `addTarget`, or as a blue/green pair with `addTargetGroupPair` (CA9).
+ */
+import { Construct } from "constructs";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import {
+  allowCidr,
+  cidr,
+  createSecurityGroup,
+  fail,
+  fitName,
+  IConnectable,
+  inRange,
+  INetwork,
+  isToken,
+  matches,
+  nonEmpty,
+  port as checkPort,
+} from "../core";
+
+export interface AlbProps {
+  /** Base name chosen by the stack, e.g. "alerting-platform-dev"; the load balancer name is fitted to 32 characters. */
+  readonly name: string;
+  /** The load balancer goes in the public subnets; target groups are created in this VPC. */
+  readonly network: INetwork;
+  /** ACM certificate: HTTPS listener on 443 plus an HTTP->HTTPS redirect on 80. Without it: HTTP on 80 only. @default none */
+  readonly certificateArn?: string;
+  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  readonly sslPolicy?: string;
+  /** Seconds a connection may stay idle, 1-4000. @default 60 */
+  readonly idleTimeoutSeconds?: number;
+  /** @default false */
+  readonly deletionProtection?: boolean;
+  /** Write access logs to this S3 bucket (name), under the prefix `name`. The bucket policy must allow ELB log delivery. @default none */
+  readonly accessLogsBucket?: string;
+  /** Who may reach the listeners. @default ["0.0.0.0/0"] */
+  readonly allowedCidrs?: readonly string[];
+}
+
+export interface AlbTargetProps {
+  /** Target name, e.g. "rule-service"; the target group is named `<alb name>-<target name>`, fitted to 32 characters. */
+  readonly name: string;
+  /** Container port the tasks listen on. */
+  readonly port: number;
+  /** @default "/health" */
+  readonly healthCheckPath?: string;
+  /** HTTP codes that count as healthy: "200", "200-399" or "200,204". @default "200-399" */
+  readonly healthCheckMatcher?: string;
+  /** Seconds to drain a deregistering target, 0-3600. @default 30 */
+  readonly deregistrationDelaySeconds?: number;
+  /** Route requests for these paths here (listener rule). A target with no conditions becomes the default action. @default none */
+  readonly pathPatterns?: readonly string[];
+  /** Route requests for these host names here (listener rule). @default none */
+  readonly hostHeaders?: readonly string[];
+  /** Listener rule priority, 1-50000, unique per load balancer; required with conditions. @default none */
+  readonly priority?: number;
+}
+
+export interface AlbTarget {
+  readonly targetGroupArn: string;
+  readonly targetGroupName: string;
+  /** For CloudWatch metrics (dimension TargetGroup). */
+  readonly arnSuffix: string;
+  readonly port: number;
+  readonly resource: LbTargetGroup;
+}
+
+const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+const NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const MATCHER = /^(\d{3})(?:-(\d{3})|((?:,\d{3})*))$/;
+const MAX_CONDITION_VALUES = 5;
+
+const NOT_FOUND: LbListenerDefaultAction = {
+  type: "fixed-response",
+  fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" },
+};
+
+export class Alb extends Construct implements IConnectable {
+  readonly albArn: string;
+  readonly arnSuffix: string;
+  readonly dnsName: string;
+  readonly zoneId: string;
+  readonly securityGroupId: string;
+  /** The listener that serves traffic: HTTPS when a certificate is set, HTTP otherwise. Rules attach here. */
+  readonly listenerArn: string;
+  readonly httpListenerArn: string;
+  readonly httpsListenerArn?: string;
+  readonly resource: Lb;
+
+  private readonly baseName: string;
+  private readonly vpcId: string;
+  private readonly serving: LbListener;
+  private defaultTargetId?: string;
+  private readonly priorities = new Map<number, string>();
+  private readonly targetGroupNames = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: AlbProps) {
+    super(scope, id);
+    matches(this, "name", props.name, NAME, "letters, digits and hyphens, not starting or ending with a hyphen");
+    if (props.name.toLowerCase().startsWith("internal-")) fail(this, "name", props.name, "expected a name not starting with \"internal-\" (reserved by AWS)");
+    const albName = fitName(this, "name", props.name, "", "albName");
+    const https = props.certificateArn !== undefined;
+    if (https && !isToken(props.certificateArn)) {
+      matches(this, "certificateArn", props.certificateArn!, ACM_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
+    }
+    const sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
+    matches(this, "sslPolicy", sslPolicy, /^ELBSecurityPolicy-[A-Za-z0-9-]+$/, "an ELB security policy name starting with \"ELBSecurityPolicy-\"");
+    const idleTimeout = inRange(this, "idleTimeoutSeconds", props.idleTimeoutSeconds ?? 60, 1, 4000);
+    const allowedCidrs = nonEmpty(this, "allowedCidrs", props.allowedCidrs ?? ["0.0.0.0/0"]);
+    allowedCidrs.forEach((c, i) => {
+      if (!isToken(c)) cidr(this, `allowedCidrs[${i}]`, c);
+      if (allowedCidrs.indexOf(c) !== i) fail(this, `allowedCidrs[${i}]`, c, "expected each CIDR once");
+    });
+    if (props.accessLogsBucket !== undefined && !isToken(props.accessLogsBucket)) {
+      matches(this, "accessLogsBucket", props.accessLogsBucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
+    }
+    this.baseName = props.name;
+    this.vpcId = props.network.vpcId;
+
+    const sg = createSecurityGroup(this, "SecurityGroup", {
+      name: fitName(this, "name", props.name, "alb", "securityGroupName"),
+      description: `Load balancer ${albName}: listeners from the allowed CIDRs, out to the VPC only`,
+      vpcId: props.network.vpcId,
+      egress: "vpc",
+      vpcCidr: props.network.vpcCidr,
+    });
+    this.securityGroupId = sg.id;
+    for (const c of allowedCidrs) {
+      allowCidr(this, c, 80, `HTTP from ${c}`);
+      if (https) allowCidr(this, c, 443, `HTTPS from ${c}`);
+    }
+
+    this.resource = new Lb(this, "LoadBalancer", {
+      name: albName,
+      loadBalancerType: "application",
+      internal: false,
+      ipAddressType: "ipv4",
+      subnets: props.network.publicSubnetIds,
+      securityGroups: [sg.id],
+      idleTimeout,
+      enableHttp2: true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "defensive",
+      enableDeletionProtection: props.deletionProtection ?? false,
+      ...(props.accessLogsBucket ? { accessLogs: { bucket: props.accessLogsBucket, prefix: props.name, enabled: true } } : {}),
+    });
+    this.albArn = this.resource.arn;
+    this.arnSuffix = this.resource.arnSuffix;
+    this.dnsName = this.resource.dnsName;
+    this.zoneId = this.resource.zoneId;
+
+    const http = new LbListener(this, "HttpListener", {
+      loadBalancerArn: this.resource.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction: [
+        https ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } } : NOT_FOUND,
+      ],
+    });
+    this.httpListenerArn = http.arn;
+    this.serving = http;
+    if (https) {
+      const secure = new LbListener(this, "HttpsListener", {
+        loadBalancerArn: this.resource.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy,
+        certificateArn: props.certificateArn,
+        defaultAction: [NOT_FOUND],
+      });
+      this.httpsListenerArn = secure.arn;
+      this.serving = secure;
+    }
+    this.listenerArn = this.serving.arn;
+  }
+
+  /**
+   * An IP target group routed from the serving listener: by a listener rule when the target has path or host
+   * conditions, otherwise as the listener's default action (at most one such target).
+   */
+  addTarget(id: string, props: AlbTargetProps): AlbTarget {
+    const route = this.checkTarget(id, props);
+    const target = this.targetGroup(`${id}TargetGroup`, id, props, props.name);
+    this.route(id, route, target.targetGroupArn, false);
+    return target;
+  }
+
+  /**
+   * Two identical target groups for CodeDeploy blue/green (CA9): `-b` (blue) is routed from the listener, `-g`
+   * (green) waits for the deployment. CodeDeploy swaps them on the listener, so Terraform ignores changes to the
+   * routed action instead of swapping them back.
+   */
+  addTargetGroupPair(id: string, props: AlbTargetProps): [AlbTarget, AlbTarget] {
+    const route = this.checkTarget(id, props);
+    const blue = this.targetGroup(`${id}BlueTargetGroup`, id, props, `${props.name}-b`);
+    const green = this.targetGroup(`${id}GreenTargetGroup`, id, props, `${props.name}-g`);
+    this.route(id, route, blue.targetGroupArn, true);
+    return [blue, green];
+  }
+
+  private checkTarget(id: string, props: AlbTargetProps): { conditions: LbListenerRuleCondition[]; priority?: number } {
+    const at = `addTarget(${JSON.stringify(id)})`;
+    matches(this, `${at} id`, id, /^[A-Z][A-Za-z0-9]*$/, "a PascalCase construct id such as \"RuleService\"");
+    matches(this, `${at}.name`, props.name, NAME, "letters, digits and hyphens, not starting or ending with a hyphen");
+    checkPort(this, `${at}.port`, props.port);
+    matches(this, `${at}.healthCheckPath`, props.healthCheckPath ?? "/health", /^\/[\x21-\x7e]{0,1023}$/, "a path starting with \"/\", e.g. \"/health\"");
+    this.checkMatcher(`${at}.healthCheckMatcher`, props.healthCheckMatcher ?? "200-399");
+    inRange(this, `${at}.deregistrationDelaySeconds`, props.deregistrationDelaySeconds ?? 30, 0, 3600);
+
+    const conditions: LbListenerRuleCondition[] = [];
+    if (props.pathPatterns !== undefined) {
+      nonEmpty(this, `${at}.pathPatterns`, props.pathPatterns);
+      props.pathPatterns.forEach((p, i) => matches(this, `${at}.pathPatterns[${i}]`, p, /^\/[\x21-\x7e]{0,127}$/, "a path pattern starting with \"/\", at most 128 characters"));
+      conditions.push({ pathPattern: { values: [...props.pathPatterns] } });
+    }
+    if (props.hostHeaders !== undefined) {
+      nonEmpty(this, `${at}.hostHeaders`, props.hostHeaders);
+      props.hostHeaders.forEach((h, i) => matches(this, `${at}.hostHeaders[${i}]`, h, /^[A-Za-z0-9*?.-]{1,128}$/, "a host name (wildcards * and ? allowed), at most 128 characters"));
+      conditions.push({ hostHeader: { values: [...props.hostHeaders] } });
+    }
+    const values = (props.pathPatterns?.length ?? 0) + (props.hostHeaders?.length ?? 0);
+    if (values > MAX_CONDITION_VALUES) fail(this, `${at}.pathPatterns`, props.pathPatterns, `expected at most ${MAX_CONDITION_VALUES} path and host values in one rule (got ${values})`);
+
+    if (conditions.length === 0) {
+      if (props.priority !== undefined) fail(this, `${at}.priority`, props.priority, "only meaningful with pathPatterns or hostHeaders; a target without conditions is the listener's default action");
+      if (this.defaultTargetId !== undefined) {
+        fail(this, `${at}.pathPatterns`, props.pathPatterns, `expected pathPatterns or hostHeaders with a priority: target "${this.defaultTargetId}" is already the listener's default action`);
+      }
+      return { conditions };
+    }
+    if (props.priority === undefined) fail(this, `${at}.priority`, props.priority, "required with pathPatterns or hostHeaders: a whole number from 1 to 50000, unique per load balancer");
+    const priority = inRange(this, `${at}.priority`, props.priority, 1, 50000);
+    const taken = this.priorities.get(priority);
+    if (taken !== undefined) fail(this, `${at}.priority`, priority, `expected a priority not used by another target (target "${taken}" has it)`);
+    return { conditions, priority };
+  }
+
+  private checkMatcher(setting: string, matcher: string): void {
+    const m = typeof matcher === "string" ? MATCHER.exec(matcher) : null;
+    const allowed = "HTTP codes from 200 to 499 as \"200\", a range \"200-399\" or a list \"200,204\"";
+    if (!m) fail(this, setting, matcher, `expected ${allowed}`);
+    const codes = matcher.split(/[-,]/).map(Number);
+    if (codes.some((c) => c < 200 || c > 499)) fail(this, setting, matcher, `expected ${allowed}`);
+    if (m[2] !== undefined && codes[0] > codes[1]) fail(this, setting, matcher, "expected a range from low to high, e.g. \"200-399\"");
+  }
+
+  private targetGroup(constructId: string, id: string, props: AlbTargetProps, component: string): AlbTarget {
+    const at = `addTarget(${JSON.stringify(id)})`;
+    const name = fitName(this, `${at}.name`, this.baseName, component, "targetGroupName");
+    const owner = this.targetGroupNames.get(name);
+    if (owner !== undefined) fail(this, `${at}.name`, props.name, `expected a target name not used by another target (target "${owner}" is named "${name}")`);
+    this.targetGroupNames.set(name, id);
+    const tg = new LbTargetGroup(this, constructId, {
+      name,
+      port: props.port,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpcId: this.vpcId,
+      deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: props.healthCheckPath ?? "/health",
+        matcher: props.healthCheckMatcher ?? "200-399",
+        interval: 30,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+    return { targetGroupArn: tg.arn, targetGroupName: tg.name, arnSuffix: tg.arnSuffix, port: props.port, resource: tg };
+  }
+
+  /** A listener rule for a target with conditions; otherwise the serving listener's default action. */
+  private route(id: string, route: { conditions: LbListenerRuleCondition[]; priority?: number }, targetGroupArn: string, swappedByCodeDeploy: boolean): void {
+    if (route.priority === undefined) {
+      this.defaultTargetId = id;
+      // Replaces the fixed-response 404 set at construction: one in-place listener update, no catch-all rule to keep in sync.
+      this.serving.putDefaultAction([{ type: "forward", targetGroupArn }]);
+      if (swappedByCodeDeploy) this.serving.lifecycle = { ignoreChanges: ["default_action"] };
+      return;
+    }
+    this.priorities.set(route.priority, id);
+    new LbListenerRule(this, `${id}Rule`, {
+      listenerArn: this.serving.arn,
+      priority: route.priority,
+      action: [{ type: "forward", targetGroupArn }],
+      condition: route.conditions,
+      ...(swappedByCodeDeploy ? { lifecycle: { ignoreChanges: ["action"] } } : {}),
+    });
+  }
+}

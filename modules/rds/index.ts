@@ -1,0 +1,376 @@
+/**
+ * PostgreSQL on RDS, as a single instance or as Aurora PostgreSQL Serverless v2 (AP9, TV3, TV9, CA2, DA4, UP6).
+ * Secure by default: private subnets, a security group with no rules until a stack calls `allowFrom`, storage
+ * encryption, TLS enforced by the parameter group (rds.force_ssl), an RDS-managed master password that never
+ * appears in Terraform (G7), automated backups with point-in-time recovery, and a final snapshot on destroy (G8).
+ */
+import { Construct } from "constructs";
+import { TerraformResourceLifecycle } from "cdktf";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
+import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import {
+  arn,
+  createSecurityGroup,
+  fail,
+  fitName,
+  IConnectable,
+  inNumberRange,
+  inRange,
+  INetwork,
+  matches,
+  NAME_LIMITS,
+  oneOf,
+} from "../core";
+import { approximateMaxConnections, INSTANCE_CLASS, NO_PERFORMANCE_INSIGHTS } from "./instance-classes";
+import { dailyWindow, overlaps, weeklyWindow } from "./windows";
+
+export { approximateMaxConnections } from "./instance-classes";
+
+export interface InstanceEngine {
+  readonly kind: "instance";
+  /** e.g. "db.t3.micro". */
+  readonly instanceClass: string;
+  /** 20-65536 GiB. */
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling; unset or equal to allocatedStorageGiB turns autoscaling off. @default off */
+  readonly maxAllocatedStorageGiB?: number;
+  /** @default "gp3" */
+  readonly storageType?: "gp2" | "gp3" | "io1";
+  /** Provisioned IOPS, 1000-256000; required with (and only with) storageType "io1". @default none */
+  readonly iops?: number;
+}
+
+export interface AuroraServerlessEngine {
+  readonly kind: "aurora-serverless-v2";
+  /** Minimum Aurora capacity units, 0-256 in steps of 0.5 (0 lets the cluster pause). */
+  readonly minAcu: number;
+  /** Maximum Aurora capacity units, 1-256 in steps of 0.5, at least minAcu. */
+  readonly maxAcu: number;
+  /** 1 = writer only; 2 or more = writer plus readers (required for multiAz). @default 1 */
+  readonly instances?: number;
+}
+
+export type DatabaseEngine = InstanceEngine | AuroraServerlessEngine;
+export type DatabaseKind = DatabaseEngine["kind"];
+export type PostgresMajorVersion = "13" | "14" | "15" | "16" | "17";
+
+export interface DatabaseProps {
+  /** Identifier chosen by the stack, e.g. "alerting-platform-dev-db": lowercase letters, digits, hyphens; at most 63 characters. */
+  readonly name: string;
+  /** The database goes in the private subnets. */
+  readonly network: INetwork;
+  /** @default { kind: "instance", instanceClass: "db.t3.micro", allocatedStorageGiB: 20 } */
+  readonly engine?: DatabaseEngine;
+  /** PostgreSQL major version; minor versions are upgraded automatically. @default "16" */
+  readonly engineVersion?: PostgresMajorVersion;
+  /** @default "app" */
+  readonly databaseName?: string;
+  /** @default "app_admin" */
+  readonly masterUsername?: string;
+  /** Instance: a synchronous standby in a second AZ. Aurora: requires instances >= 2. @default false */
+  readonly multiAz?: boolean;
+  /** Days of automated backups (point-in-time recovery), 1-35. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Daily backup window, UTC. @default "02:00-03:00" */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window, UTC. @default "sun:03:00-sun:04:00" */
+  readonly maintenanceWindow?: string;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** Destroy without a final snapshot (loses the last data). @default false */
+  readonly skipFinalSnapshot?: boolean;
+  /** Terraform `prevent_destroy`. @default false */
+  readonly preventDestroy?: boolean;
+  /** Customer KMS key for storage, Performance Insights and the managed secret. @default AWS-managed keys */
+  readonly kmsKeyArn?: string;
+  /** Rotate the RDS-managed master secret every N days, 1-365. @default 7 */
+  readonly passwordRotationDays?: number;
+  /** @default true where the instance class supports it (not db.t3/t4g micro and small) */
+  readonly performanceInsights?: boolean;
+  /** Export PostgreSQL logs (and upgrade logs for an instance) to CloudWatch Logs. @default true */
+  readonly cloudwatchLogs?: boolean;
+  /** @default true */
+  readonly iamAuthentication?: boolean;
+}
+
+const PORT = 5432;
+const IDENTIFIER = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const SQL_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+const RESERVED_USERNAMES = ["admin", "postgres", "rdsadmin"];
+const DEFAULT_ENGINE: InstanceEngine = { kind: "instance", instanceClass: "db.t3.micro", allocatedStorageGiB: 20 };
+
+interface Common {
+  readonly identifier: string;
+  readonly major: PostgresMajorVersion;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  readonly backupDays: number;
+  readonly backupWindow: string;
+  readonly maintenanceWindow: string;
+  readonly deletionProtection: boolean;
+  readonly skipFinalSnapshot: boolean;
+  readonly kmsKeyArn?: string;
+  readonly cloudwatchLogs: boolean;
+  readonly iamAuthentication: boolean;
+  readonly multiAz: boolean;
+  readonly subnetGroupName: string;
+  readonly securityGroupId: string;
+  readonly lifecycle: TerraformResourceLifecycle;
+}
+
+export class Database extends Construct implements IConnectable {
+  /** Instance: "host:port". Aurora: the cluster (writer) endpoint host. */
+  readonly endpoint: string;
+  /** Host name of the instance or of the cluster writer endpoint. */
+  readonly address: string;
+  /** Aurora only: the reader endpoint host. */
+  readonly readerEndpoint?: string;
+  readonly port: number = PORT;
+  readonly databaseName: string;
+  readonly identifier: string;
+  /** ARN of the RDS-managed Secrets Manager secret holding the master user name and password. */
+  readonly secretArn: string;
+  readonly securityGroupId: string;
+  readonly kind: DatabaseKind;
+  readonly resource: DbInstance | RdsCluster;
+  /** Approximate max_connections of the instance class (for an alarm at 80 %); undefined when unknown or Aurora. */
+  readonly connectionsAlarmMaximum?: number;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const engine = props.engine ?? DEFAULT_ENGINE;
+    oneOf(this, "engine.kind", engine.kind, ["instance", "aurora-serverless-v2"]);
+    const identifier = this.checkIdentifier(props.name, engine.kind === "aurora-serverless-v2" ? `-${engine.instances ?? 1}` : "");
+    const major = oneOf(this, "engineVersion", props.engineVersion ?? "16", ["13", "14", "15", "16", "17"]);
+    const databaseName = matches(this, "databaseName", props.databaseName ?? "app", SQL_NAME, "a letter followed by up to 62 letters, digits or underscores");
+    const masterUsername = matches(this, "masterUsername", props.masterUsername ?? "app_admin", SQL_NAME, "a letter followed by up to 62 letters, digits or underscores");
+    if (RESERVED_USERNAMES.includes(masterUsername.toLowerCase()) || masterUsername.toLowerCase().startsWith("rds")) {
+      fail(this, "masterUsername", masterUsername, `expected a name that is not reserved by PostgreSQL or RDS (${RESERVED_USERNAMES.join(", ")}, rds*)`);
+    }
+    const backupDays = inRange(this, "backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
+    const backupWindow = props.backupWindow ?? "02:00-03:00";
+    const maintenanceWindow = props.maintenanceWindow ?? "sun:03:00-sun:04:00";
+    const backup = dailyWindow(this, "backupWindow", backupWindow);
+    const maintenance = weeklyWindow(this, "maintenanceWindow", maintenanceWindow);
+    if (overlaps(backup, maintenance)) fail(this, "backupWindow", backupWindow, `expected a window that does not overlap maintenanceWindow ${JSON.stringify(maintenanceWindow)}`);
+    const rotationDays = inRange(this, "passwordRotationDays", props.passwordRotationDays ?? 7, 1, 365);
+    if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
+    const multiAz = props.multiAz ?? false;
+
+    this.identifier = identifier;
+    this.databaseName = databaseName;
+    this.kind = engine.kind;
+
+    const sg = createSecurityGroup(this, "SecurityGroup", {
+      name: fitName(this, "name", identifier, "postgres", "securityGroupName"),
+      description: `PostgreSQL ${identifier}: no rules until a workload is allowed in on ${PORT}`,
+      vpcId: props.network.vpcId,
+      egress: "none",
+    });
+    this.securityGroupId = sg.id;
+    const subnetGroup = new DbSubnetGroup(this, "SubnetGroup", {
+      name: identifier,
+      description: `Private subnets of ${identifier}`,
+      subnetIds: props.network.privateSubnetIds,
+    });
+
+    const common: Common = {
+      identifier, major, databaseName, masterUsername, backupDays, backupWindow, maintenanceWindow, multiAz,
+      deletionProtection: props.deletionProtection ?? true,
+      skipFinalSnapshot: props.skipFinalSnapshot ?? false,
+      kmsKeyArn: props.kmsKeyArn,
+      cloudwatchLogs: props.cloudwatchLogs ?? true,
+      iamAuthentication: props.iamAuthentication ?? true,
+      subnetGroupName: subnetGroup.name,
+      securityGroupId: sg.id,
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+    };
+
+    if (engine.kind === "instance") {
+      const db = this.buildInstance(engine, common, props.performanceInsights);
+      this.resource = db;
+      this.endpoint = db.endpoint;
+      this.address = db.address;
+      this.secretArn = db.masterUserSecret.get(0).secretArn;
+      this.connectionsAlarmMaximum = approximateMaxConnections(engine.instanceClass);
+    } else {
+      const cluster = this.buildAurora(engine, common, props.performanceInsights ?? true);
+      this.resource = cluster;
+      this.endpoint = cluster.endpoint;
+      this.address = cluster.endpoint;
+      this.readerEndpoint = cluster.readerEndpoint;
+      this.secretArn = cluster.masterUserSecret.get(0).secretArn;
+    }
+
+    // The provider cannot set the managed secret's schedule on the database resource; Secrets Manager can (TV9).
+    new SecretsmanagerSecretRotation(this, "MasterSecretRotation", {
+      secretId: this.secretArn,
+      rotationRules: { automaticallyAfterDays: rotationDays },
+    });
+  }
+
+  private checkIdentifier(name: string, longestSuffix: string): string {
+    matches(this, "name", name, IDENTIFIER, "lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen");
+    if (name.includes("--")) fail(this, "name", name, "expected no two consecutive hyphens (RDS identifiers refuse \"--\")");
+    const limit = NAME_LIMITS.rdsIdentifier - longestSuffix.length;
+    if (name.length > limit) {
+      const why = longestSuffix ? ` so that instance identifiers such as "${name}${longestSuffix}" fit the ${NAME_LIMITS.rdsIdentifier}-character RDS limit` : " (the RDS identifier limit)";
+      fail(this, "name", name, `expected at most ${limit} characters${why}; got ${name.length}`);
+    }
+    return name;
+  }
+
+  private parameters(): { name: string; value: string; applyMethod: string }[] {
+    return [
+      { name: "rds.force_ssl", value: "1", applyMethod: "immediate" }, // TLS in transit (G6)
+      { name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" }, // log statements slower than 1 s
+    ];
+  }
+
+  private buildInstance(engine: InstanceEngine, c: Common, performanceInsights: boolean | undefined): DbInstance {
+    matches(this, "engine.instanceClass", engine.instanceClass, INSTANCE_CLASS, "an RDS instance class such as \"db.t3.micro\" or \"db.r6g.large\"");
+    const storage = inRange(this, "engine.allocatedStorageGiB", engine.allocatedStorageGiB, 20, 65536);
+    const storageType = oneOf(this, "engine.storageType", engine.storageType ?? "gp3", ["gp2", "gp3", "io1"]);
+    if (engine.maxAllocatedStorageGiB !== undefined) {
+      inRange(this, "engine.maxAllocatedStorageGiB", engine.maxAllocatedStorageGiB, storage, 65536);
+    }
+    const autoscaleTo = engine.maxAllocatedStorageGiB !== undefined && engine.maxAllocatedStorageGiB > storage ? engine.maxAllocatedStorageGiB : undefined;
+    if (storageType === "io1") {
+      if (engine.iops === undefined) fail(this, "engine.iops", engine.iops, "required with storageType \"io1\": a whole number from 1000 to 256000");
+      inRange(this, "engine.iops", engine.iops, 1000, 256000);
+      if (storage < 100) fail(this, "engine.allocatedStorageGiB", storage, "expected at least 100 GiB with storageType \"io1\"");
+    } else if (engine.iops !== undefined) {
+      fail(this, "engine.iops", engine.iops, "only allowed with storageType \"io1\"");
+    }
+    const piSupported = !NO_PERFORMANCE_INSIGHTS.includes(engine.instanceClass);
+    if (performanceInsights === true && !piSupported) {
+      fail(this, "performanceInsights", true, `Performance Insights is not available on ${engine.instanceClass} (nor on ${NO_PERFORMANCE_INSIGHTS.join(", ")}); leave it unset or choose a larger class`);
+    }
+    const pi = performanceInsights ?? piSupported;
+
+    const parameterGroup = new DbParameterGroup(this, "ParameterGroup", {
+      name: `${c.identifier}-postgres${c.major}`,
+      family: `postgres${c.major}`,
+      description: `PostgreSQL ${c.major} settings of ${c.identifier}: TLS only, slow statement log`,
+      parameter: this.parameters(),
+      // The name carries the major version: an upgrade creates the new group before dropping the old one.
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    return new DbInstance(this, "Instance", {
+      identifier: c.identifier,
+      engine: "postgres",
+      engineVersion: c.major,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
+      instanceClass: engine.instanceClass,
+      allocatedStorage: storage,
+      ...(autoscaleTo !== undefined ? { maxAllocatedStorage: autoscaleTo } : {}),
+      storageType,
+      ...(storageType === "io1" ? { iops: engine.iops } : {}),
+      storageEncrypted: true,
+      ...(c.kmsKeyArn ? { kmsKeyId: c.kmsKeyArn, masterUserSecretKmsKeyId: c.kmsKeyArn } : {}),
+      dbName: c.databaseName,
+      username: c.masterUsername,
+      manageMasterUserPassword: true,
+      port: PORT,
+      dbSubnetGroupName: c.subnetGroupName,
+      vpcSecurityGroupIds: [c.securityGroupId],
+      publiclyAccessible: false,
+      parameterGroupName: parameterGroup.name,
+      multiAz: c.multiAz,
+      backupRetentionPeriod: c.backupDays,
+      backupWindow: c.backupWindow,
+      maintenanceWindow: c.maintenanceWindow,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      deletionProtection: c.deletionProtection,
+      skipFinalSnapshot: c.skipFinalSnapshot,
+      ...(c.skipFinalSnapshot ? {} : { finalSnapshotIdentifier: `${c.identifier}-final` }),
+      iamDatabaseAuthenticationEnabled: c.iamAuthentication,
+      monitoringInterval: 0,
+      performanceInsightsEnabled: pi,
+      ...(pi ? { performanceInsightsRetentionPeriod: 7, ...(c.kmsKeyArn ? { performanceInsightsKmsKeyId: c.kmsKeyArn } : {}) } : {}),
+      enabledCloudwatchLogsExports: c.cloudwatchLogs ? ["postgresql", "upgrade"] : [],
+      lifecycle: c.lifecycle,
+    });
+  }
+
+  private buildAurora(engine: AuroraServerlessEngine, c: Common, pi: boolean): RdsCluster {
+    const minAcu = this.acu("engine.minAcu", engine.minAcu, 0);
+    const maxAcu = this.acu("engine.maxAcu", engine.maxAcu, 1);
+    if (minAcu > maxAcu) fail(this, "engine.minAcu", minAcu, `expected engine.minAcu <= engine.maxAcu (${maxAcu})`);
+    const instances = inRange(this, "engine.instances", engine.instances ?? 1, 1, 16);
+    if (c.multiAz && instances < 2) fail(this, "multiAz", true, `Aurora needs a reader in a second AZ: set engine.instances to 2 or more (got ${instances})`);
+
+    const parameterGroup = new RdsClusterParameterGroup(this, "ClusterParameterGroup", {
+      name: `${c.identifier}-aurora-postgresql${c.major}`,
+      family: `aurora-postgresql${c.major}`,
+      description: `Aurora PostgreSQL ${c.major} settings of ${c.identifier}: TLS only, slow statement log`,
+      parameter: this.parameters(),
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const cluster = new RdsCluster(this, "Cluster", {
+      clusterIdentifier: c.identifier,
+      engine: "aurora-postgresql",
+      engineMode: "provisioned",
+      engineVersion: c.major,
+      allowMajorVersionUpgrade: false,
+      serverlessv2ScalingConfiguration: { minCapacity: minAcu, maxCapacity: maxAcu },
+      storageEncrypted: true,
+      ...(c.kmsKeyArn ? { kmsKeyId: c.kmsKeyArn, masterUserSecretKmsKeyId: c.kmsKeyArn } : {}),
+      databaseName: c.databaseName,
+      masterUsername: c.masterUsername,
+      manageMasterUserPassword: true,
+      port: PORT,
+      dbSubnetGroupName: c.subnetGroupName,
+      vpcSecurityGroupIds: [c.securityGroupId],
+      dbClusterParameterGroupName: parameterGroup.name,
+      backupRetentionPeriod: c.backupDays,
+      preferredBackupWindow: c.backupWindow,
+      preferredMaintenanceWindow: c.maintenanceWindow,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      deletionProtection: c.deletionProtection,
+      skipFinalSnapshot: c.skipFinalSnapshot,
+      ...(c.skipFinalSnapshot ? {} : { finalSnapshotIdentifier: `${c.identifier}-final` }),
+      iamDatabaseAuthenticationEnabled: c.iamAuthentication,
+      enabledCloudwatchLogsExports: c.cloudwatchLogs ? ["postgresql"] : [],
+      lifecycle: c.lifecycle,
+    });
+
+    for (let n = 1; n <= instances; n++) {
+      new RdsClusterInstance(this, n === 1 ? "Writer" : `Reader${n - 1}`, {
+        identifier: `${c.identifier}-${n}`,
+        clusterIdentifier: cluster.id,
+        instanceClass: "db.serverless",
+        engine: cluster.engine,
+        engineVersion: cluster.engineVersion,
+        autoMinorVersionUpgrade: true,
+        dbSubnetGroupName: c.subnetGroupName,
+        publiclyAccessible: false,
+        promotionTier: n === 1 ? 0 : 1,
+        preferredMaintenanceWindow: c.maintenanceWindow,
+        copyTagsToSnapshot: true,
+        monitoringInterval: 0,
+        performanceInsightsEnabled: pi,
+        ...(pi ? { performanceInsightsRetentionPeriod: 7, ...(c.kmsKeyArn ? { performanceInsightsKmsKeyId: c.kmsKeyArn } : {}) } : {}),
+        lifecycle: c.lifecycle,
+      });
+    }
+    return cluster;
+  }
+
+  /** Aurora capacity units: from `min` to 256 in steps of 0.5. */
+  private acu(setting: string, value: number, min: number): number {
+    inNumberRange(this, setting, value, min, 256);
+    if (!Number.isInteger(value * 2)) fail(this, setting, value, `expected a number from ${min} to 256 in steps of 0.5`);
+    return value;
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * upload-pipeline (plan 004): uploader + parser on EKS with IRSA, an S3 upload bucket, an SQS job queue with a
+ * dead-letter queue, RDS PostgreSQL, Secrets Manager, and an external Confluent Kafka (nothing Kafka on AWS).
+ * Requirements UP1-UP9 and G1-G10. Kubernetes objects (namespaces, service accounts, Helm releases) are deployed by
+ * the application's pipeline from the outputs below (UP8).
+ */
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { Environment } from "../environments";
+import type { EmulatorSettings } from "../.terraform-backend";
+import { allowFrom } from "../modules/core";
+import { KmsKey } from "../modules/kms-key";
+import { Vpc } from "../modules/vpc";
+import { EksCluster } from "../modules/eks";
+import { S3Bucket } from "../modules/s3-bucket";
+import { Queue } from "../modules/sqs";
+import { Database } from "../modules/rds";
+import { Secret } from "../modules/secrets";
+import { EcrRepository } from "../modules/ecr";
+import { GithubDeployRole } from "../modules/github-oidc";
+import { BaseStack } from "./system-stack";
+
+export const SYSTEM = "upload-pipeline";
+/** UP4: each workload runs in its own namespace under a service account of the same name. */
+export const WORKLOADS = ["uploader", "parser"] as const;
+
+export interface UploadPipelineStackProps {
+  readonly environment: Environment;
+  readonly emulator?: EmulatorSettings;
+}
+
+export class UploadPipelineStack extends BaseStack {
+  constructor(scope: Construct, props: UploadPipelineStackProps) {
+    const env = props.environment;
+    super(scope, `${SYSTEM}-${env.name}`, {
+      project: env.project,
+      system: SYSTEM,
+      environment: env.name,
+      region: env.region,
+      accountId: env.accountId,
+      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
+      emulator: props.emulator,
+    });
+    const cfg = env.systems.uploadPipeline;
+    const safety = env.safety;
+    const prefix = this.context.prefix;
+
+    const key = new KmsKey(this, "Key", {
+      name: prefix,
+      description: `${prefix}: bucket, queue, secrets, database and logs`,
+      allowServices: ["s3.amazonaws.com"],
+      preventDestroy: safety.preventDestroy,
+    });
+    const network = new Vpc(this, "Network", {
+      name: prefix,
+      cidr: cfg.vpcCidr,
+      azCount: cfg.azCount,
+      natGateways: cfg.natGateways,
+      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+    });
+
+    // UP9: an optional replica bucket in another region, with its own provider and key.
+    let replica: { bucket: S3Bucket; key: KmsKey } | undefined;
+    if (cfg.replicaRegion) {
+      const drProvider = new AwsProvider(this, "aws-replica", {
+        alias: "replica",
+        region: cfg.replicaRegion,
+        ...(env.accountId ? { allowedAccountIds: [env.accountId] } : {}),
+      });
+      const drKey = new KmsKey(this, "ReplicaKey", { name: `${prefix}-replica`, description: `${prefix}: disaster-recovery copy of uploads`, preventDestroy: safety.preventDestroy, provider: drProvider });
+      replica = {
+        key: drKey,
+        bucket: new S3Bucket(this, "UploadReplicaBucket", {
+          bucketName: `${prefix}-uploads-replica`,
+          kmsKeyArn: drKey.keyArn,
+          provider: drProvider,
+          forceDestroy: safety.forceDestroy,
+          preventDestroy: safety.preventDestroy,
+        }),
+      };
+    }
+
+    // UP1: versioned, encrypted, private; Glacier tiers at 30 and 90 days; CORS for pre-signed browser uploads.
+    const uploads = new S3Bucket(this, "UploadBucket", {
+      bucketName: `${prefix}-uploads`,
+      kmsKeyArn: key.keyArn,
+      lifecycleRules: [
+        {
+          id: "archive",
+          transitions: [
+            { days: 30, storageClass: "GLACIER_IR" },
+            { days: 90, storageClass: "GLACIER" },
+          ],
+          noncurrentExpirationDays: 90,
+        },
+      ],
+      cors: [{ allowedOrigins: cfg.uploadCorsOrigins, allowedMethods: ["PUT", "POST", "GET"] }],
+      replicateTo: replica ? { destinationBucketArn: replica.bucket.bucketArn, destinationKmsKeyArn: replica.key.keyArn } : undefined,
+      forceDestroy: safety.forceDestroy,
+      preventDestroy: safety.preventDestroy,
+    });
+
+    // UP2: job queue with a dead-letter queue; the visibility timeout covers the parser's longest job.
+    const queue = new Queue(this, "JobQueue", {
+      name: `${prefix}-jobs`,
+      visibilityTimeoutSeconds: cfg.queue.visibilityTimeoutSeconds,
+      deadLetter: { maxReceiveCount: cfg.queue.maxReceiveCount },
+      kmsKeyArn: key.keyArn,
+    });
+
+    // UP3: EKS with managed node groups in private subnets, OIDC for IRSA, control-plane logs, KMS secrets encryption.
+    const cluster = new EksCluster(this, "Cluster", {
+      name: prefix,
+      network,
+      kubernetesVersion: cfg.eks.kubernetesVersion,
+      nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
+      logRetentionDays: cfg.logRetentionDays,
+      secretsKmsKeyArn: key.keyArn,
+    });
+
+    // UP6: PostgreSQL, Multi-AZ in prod, encrypted, automated backups with point-in-time recovery.
+    const database = new Database(this, "Database", {
+      name: `${prefix}-db`,
+      network,
+      engine: {
+        kind: "instance",
+        instanceClass: cfg.database.instanceClass,
+        allocatedStorageGiB: cfg.database.allocatedStorageGiB,
+        maxAllocatedStorageGiB: cfg.database.maxAllocatedStorageGiB,
+      },
+      multiAz: cfg.database.multiAz,
+      backupRetentionDays: safety.backupRetentionDays,
+      deletionProtection: safety.deletionProtection,
+      skipFinalSnapshot: safety.skipFinalSnapshot,
+      preventDestroy: safety.preventDestroy,
+      kmsKeyArn: key.keyArn,
+    });
+    // Pods reach the database through the cluster's security group (nodes and pods share it).
+    allowFrom(database, cluster, database.port);
+
+    // UP5 / UP7: Confluent Kafka is external; its connection details live in Secrets Manager, set out of band.
+    const kafkaSecret = new Secret(this, "ConfluentKafka", {
+      name: `${SYSTEM}/${env.name}/confluent-kafka`,
+      description: "Confluent Cloud bootstrap servers and API key for the upload pipeline (set out of band)",
+      kmsKeyArn: key.keyArn,
+      jsonKeys: ["bootstrap_servers", "api_key", "api_secret"],
+      preventDestroy: safety.preventDestroy,
+    });
+
+    // UP4: one IRSA role per workload, bound to its namespace and service account.
+    const uploader = cluster.serviceAccountRole("UploaderRole", {
+      name: `${prefix}-uploader`,
+      namespace: "uploader",
+      serviceAccount: "uploader",
+      statements: [
+        { actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: [`${uploads.bucketArn}/*`] },
+        { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] },
+        ...queue.sendStatements(),
+        ...kafkaSecret.readStatements(),
+      ],
+    });
+    const parser = cluster.serviceAccountRole("ParserRole", {
+      name: `${prefix}-parser`,
+      namespace: "parser",
+      serviceAccount: "parser",
+      statements: [
+        { actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [`${uploads.bucketArn}/*`] },
+        { actions: ["s3:ListBucket"], resources: [uploads.bucketArn] },
+        { actions: ["kms:Decrypt"], resources: [key.keyArn] },
+        ...queue.consumeStatements(),
+        ...kafkaSecret.readStatements(),
+        { actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [database.secretArn] },
+      ],
+    });
+
+    const repositories = WORKLOADS.map(
+      (name) => new EcrRepository(this, name === "uploader" ? "UploaderRepository" : "ParserRepository", { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy }),
+    );
+
+    // G10: GitHub Actions pushes images and runs helm against this cluster (access entry below).
+    const deployRole = new GithubDeployRole(this, "DeployRole", {
+      name: `${prefix}-github-deploy`,
+      repositories: [`${env.githubOrg}/${SYSTEM}`],
+      ecrRepositoryArns: repositories.map((r) => r.repositoryArn),
+      eks: { clusterArn: cluster.clusterArn },
+    });
+    cluster.addAccessEntry("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [...WORKLOADS] });
+
+    // UP8: what the Helm charts need.
+    new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
+    new TerraformOutput(this, "cluster_endpoint", { value: cluster.endpoint });
+    new TerraformOutput(this, "uploader_role_arn", { value: uploader.roleArn });
+    new TerraformOutput(this, "parser_role_arn", { value: parser.roleArn });
+    new TerraformOutput(this, "queue_url", { value: queue.queueUrl });
+    new TerraformOutput(this, "dead_letter_queue_url", { value: queue.deadLetterQueueUrl ?? "" });
+    new TerraformOutput(this, "upload_bucket_name", { value: uploads.bucketName });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_secret_arn", { value: database.secretArn });
+    new TerraformOutput(this, "kafka_secret_arn", { value: kafkaSecret.secretArn });
+    new TerraformOutput(this, "ecr_repository_urls", { value: Object.fromEntries(WORKLOADS.map((n, i) => [n, repositories[i].repositoryUrl])) });
+    new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
+  }
+}
