@@ -80,3 +80,25 @@ describe("S3Bucket", () => {
     });
   });
 });
+
+describe("S3Bucket policy statements added later", () => {
+  it("land in the single bucket policy beside the TLS-only statement", () => {
+    const s = synthWith((scope) => {
+      const b = new S3Bucket(scope, "Files", { bucketName: "sys-dev-files" });
+      b.addPolicyStatement({ sid: "AllowCloudFrontRead", principal: { Service: "cloudfront.amazonaws.com" }, actions: ["s3:GetObject"], resources: ["arn:aws:s3:::sys-dev-files/*"] });
+    });
+    const policy = only(s, "aws_s3_bucket_policy").policy as string;
+    expect(policy).toContain("DenyInsecureTransport");
+    expect(policy).toContain("AllowCloudFrontRead");
+  });
+  it("refuses two statements with the same sid", () => {
+    expect(() =>
+      synthWith((scope) => {
+        const b = new S3Bucket(scope, "Files", { bucketName: "sys-dev-files" });
+        const st = { sid: "Same", principal: { AWS: "arn:aws:iam::123456789012:root" }, actions: ["s3:GetObject"], resources: ["*"] };
+        b.addPolicyStatement(st);
+        b.addPolicyStatement(st);
+      }),
+    ).toThrow(/test\/Files: policyStatements = "Same" is not allowed; expected statement ids \(sid\) unique/);
+  });
+});

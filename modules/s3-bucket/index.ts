@@ -3,7 +3,7 @@
  * ownership, a TLS-only bucket policy, lifecycle rules, optional CORS and cross-region replication.
  */
 import { Construct } from "constructs";
-import { Fn, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
+import { Fn, Lazy, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
 import { S3Bucket as S3BucketResource } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -44,6 +44,15 @@ export interface CorsRule {
   readonly maxAgeSeconds?: number;
 }
 
+/** An Allow statement for the bucket policy (e.g. CloudFront reading through origin access control). */
+export interface BucketPolicyStatement {
+  readonly sid: string;
+  readonly principal: Record<string, string | string[]>;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly conditions?: Record<string, Record<string, string | string[]>>;
+}
+
 export interface S3BucketProps {
   /** Globally unique bucket name; the stack prefixes it with `<system>-<env>`. */
   readonly bucketName: string;
@@ -62,7 +71,7 @@ export interface S3BucketProps {
   /** Server access logs to this bucket (name), under `<bucketName>/`. @default none */
   readonly accessLogsBucket?: string;
   /** Extra bucket-policy statements (e.g. CloudFront origin access). */
-  readonly policyStatements?: readonly { readonly sid: string; readonly principal: Record<string, string | string[]>; readonly actions: readonly string[]; readonly resources: readonly string[]; readonly conditions?: Record<string, Record<string, string | string[]>> }[];
+  readonly policyStatements?: readonly BucketPolicyStatement[];
   /** Let `terraform destroy` delete a bucket that still holds objects (loses them). @default false */
   readonly forceDestroy?: boolean;
   /** Terraform `prevent_destroy`. @default false */
@@ -173,13 +182,18 @@ export class S3Bucket extends Construct {
       Resource: [this.resource.arn, `${this.resource.arn}/*`],
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     });
-    for (const s of props.policyStatements ?? []) {
-      this.policyStatements.push({ Sid: s.sid, Effect: "Allow", Principal: s.principal, Action: [...s.actions], Resource: [...s.resources], ...(s.conditions ? { Condition: s.conditions } : {}) });
-    }
+    for (const s of props.policyStatements ?? []) this.addPolicyStatement(s);
+    // Lazy: statements added after construction (addPolicyStatement) still land in the one policy.
     new S3BucketPolicy(this, "Policy", { provider: this.provider,
       bucket: this.resource.id,
-      policy: Fn.jsonencode({ Version: "2012-10-17", Statement: this.policyStatements }),
+      policy: Lazy.stringValue({ produce: () => Fn.jsonencode({ Version: "2012-10-17", Statement: this.policyStatements }) }),
     });
+  }
+
+  /** Adds an Allow statement to the bucket policy, e.g. for a CloudFront distribution created after the bucket. */
+  addPolicyStatement(s: BucketPolicyStatement): void {
+    if (this.policyStatements.some((p) => p.Sid === s.sid)) fail(this, "policyStatements", s.sid, "expected statement ids (sid) unique within the bucket policy");
+    this.policyStatements.push({ Sid: s.sid, Effect: "Allow", Principal: s.principal, Action: [...s.actions], Resource: [...s.resources], ...(s.conditions ? { Condition: s.conditions } : {}) });
   }
 
   private checkLifecycle(rules: readonly LifecycleRule[]): void {

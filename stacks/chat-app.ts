@@ -1,0 +1,314 @@
+/**
+ * chat-app (plan 001): five chat microservices on ECS (Fargate) or EKS, RDS PostgreSQL, DocumentDB, MSK, S3 +
+ * CloudFront, a self-managed Redis Cluster on EC2, WAF, X-Ray, optional blue/green. Requirements CA1-CA10, G1-G10.
+ *
+ * On ECS, `api-gateway` is the public entry behind the ALB and the other four are reached through Cloud Map. On EKS,
+ * the Kubernetes workloads and their ingress are deployed by the application's Helm charts with the IRSA roles and
+ * the WAF ACL this stack outputs (the ingress annotates `alb.ingress.kubernetes.io/wafv2-acl-arn`).
+ */
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { CHAT_SERVICES, ChatServiceName, Environment } from "../environments";
+import type { EmulatorSettings } from "../.terraform-backend";
+import { allowFrom, IConnectable, PolicyStatement } from "../modules/core";
+import { KmsKey } from "../modules/kms-key";
+import { Vpc } from "../modules/vpc";
+import { EcsCluster } from "../modules/ecs-cluster";
+import { EcsService } from "../modules/ecs-service";
+import { EksCluster } from "../modules/eks";
+import { Alb, AlbTarget } from "../modules/alb";
+import { Database } from "../modules/rds";
+import { DocumentDb } from "../modules/documentdb";
+import { ManagedKafka } from "../modules/kafka";
+import { S3Bucket } from "../modules/s3-bucket";
+import { S3Distribution } from "../modules/cloudfront";
+import { RedisClusterOnEc2 } from "../modules/redis-cluster";
+import { WebAcl } from "../modules/waf";
+import { EcsBlueGreen } from "../modules/ecs-blue-green";
+import { EcrRepository } from "../modules/ecr";
+import { GithubDeployRole } from "../modules/github-oidc";
+import { AlarmTopic, Alarms, albAlarms, XraySamplingRule } from "../modules/observability";
+import { BaseStack } from "./system-stack";
+import { pascal } from "./naming";
+
+export const SYSTEM = "chat-app";
+const SERVICE_PORT = 8080;
+
+/** Which data stores each service uses (G5: a store accepts only the services listed here). */
+const USES: Readonly<Record<ChatServiceName, { postgres?: boolean; documentDb?: boolean; kafka?: boolean; attachments?: boolean }>> = {
+  "api-gateway": {},
+  "auth-service": { postgres: true },
+  "user-service": { postgres: true, attachments: true },
+  "chat-service": { documentDb: true, kafka: true, attachments: true },
+  "notification-service": { kafka: true },
+};
+
+export interface ChatAppStackProps {
+  readonly environment: Environment;
+  readonly emulator?: EmulatorSettings;
+}
+
+export class ChatAppStack extends BaseStack {
+  constructor(scope: Construct, props: ChatAppStackProps) {
+    const env = props.environment;
+    super(scope, `${SYSTEM}-${env.name}`, {
+      project: env.project,
+      system: SYSTEM,
+      environment: env.name,
+      region: env.region,
+      accountId: env.accountId,
+      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
+      emulator: props.emulator,
+    });
+    const cfg = env.systems.chatApp;
+    const safety = env.safety;
+    const prefix = this.context.prefix;
+
+    const key = new KmsKey(this, "Key", {
+      name: prefix,
+      description: `${prefix}: logs, buckets, data stores, brokers and alarms`,
+      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
+      preventDestroy: safety.preventDestroy,
+    });
+    // CA10: 10.0.0.0/16 across three AZs.
+    const network = new Vpc(this, "Network", {
+      name: prefix,
+      cidr: cfg.vpcCidr,
+      azCount: cfg.azCount,
+      natGateways: cfg.natGateways,
+      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+    });
+
+    // CA2: PostgreSQL, Multi-AZ in prod, a supported major version (16, not the plan's 14).
+    const database = new Database(this, "Database", {
+      name: `${prefix}-db`,
+      network,
+      engine: { kind: "instance", instanceClass: cfg.database.instanceClass, allocatedStorageGiB: cfg.database.allocatedStorageGiB, maxAllocatedStorageGiB: cfg.database.maxAllocatedStorageGiB },
+      engineVersion: "16",
+      multiAz: cfg.database.multiAz,
+      backupRetentionDays: safety.backupRetentionDays,
+      deletionProtection: safety.deletionProtection,
+      skipFinalSnapshot: safety.skipFinalSnapshot,
+      preventDestroy: safety.preventDestroy,
+      kmsKeyArn: key.keyArn,
+    });
+    // CA3: DocumentDB, encrypted, private.
+    const documentDb = new DocumentDb(this, "DocumentDb", {
+      name: `${prefix}-docdb`,
+      network,
+      instanceClass: cfg.documentDb.instanceClass,
+      instances: cfg.documentDb.instances,
+      backupRetentionDays: safety.backupRetentionDays,
+      deletionProtection: safety.deletionProtection,
+      skipFinalSnapshot: safety.skipFinalSnapshot,
+      preventDestroy: safety.preventDestroy,
+      kmsKeyArn: key.keyArn,
+    });
+    // CA4: three brokers across three AZs, a supported Kafka version.
+    const kafka = new ManagedKafka(this, "Kafka", {
+      name: `${prefix}-kafka`,
+      network,
+      instanceType: cfg.msk.instanceType,
+      brokerCount: cfg.msk.brokerCount,
+      volumeGiB: cfg.msk.volumeGiB,
+      kmsKeyArn: key.keyArn,
+      brokerLogs: { retentionDays: cfg.logRetentionDays },
+      preventDestroy: safety.preventDestroy,
+    });
+    // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention.
+    const redis = new RedisClusterOnEc2(this, "RedisCluster", {
+      name: `${prefix}-redis`,
+      network,
+      instanceType: cfg.redisCluster.instanceType,
+      dataVolumeGiB: cfg.redisCluster.dataVolumeGiB,
+      kmsKeyArn: key.keyArn,
+      backupBucketName: `${prefix}-redis-backups`,
+      preventDestroy: safety.preventDestroy,
+      forceDestroyBackups: safety.forceDestroy,
+      logRetentionDays: cfg.logRetentionDays,
+    });
+
+    // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
+    const attachments = new S3Bucket(this, "AttachmentsBucket", {
+      bucketName: `${prefix}-attachments`,
+      kmsKeyArn: key.keyArn,
+      forceDestroy: safety.forceDestroy,
+      preventDestroy: safety.preventDestroy,
+    });
+    const cdn = new S3Distribution(this, "Cdn", { name: `${prefix}-cdn`, bucket: attachments });
+    attachments.addPolicyStatement(cdn.bucketPolicyStatement());
+
+    // CA8: X-Ray sampling; task roles may write traces.
+    new XraySamplingRule(this, "Sampling", { name: prefix, fixedRate: cfg.tracingSampleRate });
+    const servicePolicy = (name: ChatServiceName): PolicyStatement[] => [
+      { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], resources: ["*"] },
+      ...(USES[name].kafka ? kafka.clientPolicyStatements() : []),
+      ...(USES[name].attachments
+        ? [
+            { actions: ["s3:GetObject", "s3:PutObject"], resources: [`${attachments.bucketArn}/*`] },
+            { actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key.keyArn] },
+          ]
+        : []),
+    ];
+
+    // CA1: one repository per service.
+    const repositories = Object.fromEntries(
+      CHAT_SERVICES.map((name) => [name, new EcrRepository(this, `${pascal(name)}Repository`, { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy })]),
+    ) as Record<ChatServiceName, EcrRepository>;
+
+    const topic = new AlarmTopic(this, "Alarms", { name: `${prefix}-alarms`, kmsKeyArn: key.keyArn, emailSubscriptions: cfg.alarmEmails });
+    const firewall = new WebAcl(this, "Firewall", {
+      name: prefix,
+      shieldAdvanced: cfg.shieldAdvanced,
+      logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+      associateWith: [],
+    });
+
+    const grant = (client: IConnectable, name: ChatServiceName) => {
+      if (USES[name].postgres) allowFrom(database, client, database.port);
+      if (USES[name].documentDb) allowFrom(documentDb, client, documentDb.port);
+      if (USES[name].kafka) allowFrom(kafka, client, kafka.port);
+    };
+
+    const outputs: Record<string, string> = {};
+    let deployRole: GithubDeployRole;
+    const repositoryArns = CHAT_SERVICES.map((n) => repositories[n].repositoryArn);
+
+    if (cfg.compute === "ecs") {
+      const cluster = new EcsCluster(this, "Cluster", {
+        name: prefix,
+        network,
+        capacity: { kind: "fargate" },
+        privateNamespace: `${prefix}.internal`,
+        kmsKeyArn: key.keyArn,
+        logRetentionDays: cfg.logRetentionDays,
+      });
+      // CA7: WAF on the ALB (Shield Advanced opt-in).
+      const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
+      firewall.associate(alb.albArn);
+
+      // CA9: the public entry gets a blue/green target group pair when the environment asks for it.
+      let pair: [AlbTarget, AlbTarget] | undefined;
+      let target: AlbTarget;
+      if (cfg.blueGreen) {
+        pair = alb.addTargetGroupPair("ApiGatewayTargets", { name: "api-gateway", port: SERVICE_PORT, healthCheckPath: "/health" });
+        target = pair[0];
+      } else {
+        target = alb.addTarget("ApiGatewayTarget", { name: "api-gateway", port: SERVICE_PORT, healthCheckPath: "/health" });
+      }
+
+      const services = CHAT_SERVICES.map((name) => {
+        const sizing = cfg.services[name];
+        const isEntry = name === "api-gateway";
+        const service = new EcsService(this, pascal(name), {
+          name: `${prefix}-${name}`,
+          cluster,
+          network,
+          image: `${repositories[name].repositoryUrl}:${env.imageTag}`,
+          cpu: sizing.cpu,
+          memoryMiB: sizing.memoryMiB,
+          containerPort: SERVICE_PORT,
+          desiredCount: sizing.desiredCount,
+          scaling: { minCount: sizing.minCount, maxCount: sizing.maxCount },
+          logGroupName: `/ecs/${SYSTEM}/${env.name}/${name}`,
+          logRetentionDays: cfg.logRetentionDays,
+          kmsKeyArn: key.keyArn,
+          environment: {
+            SERVICE_NAME: name,
+            SERVICE_DISCOVERY_DOMAIN: `${prefix}.internal`,
+            ...(USES[name].postgres ? { POSTGRES_HOST: database.address, POSTGRES_DB: database.databaseName } : {}),
+            ...(USES[name].documentDb ? { MONGO_HOST: documentDb.endpoint } : {}),
+            ...(USES[name].kafka ? { KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapBrokersSaslIam } : {}),
+            ...(USES[name].attachments ? { ATTACHMENTS_BUCKET: attachments.bucketName, ATTACHMENTS_CDN: cdn.domainName } : {}),
+            REDIS_CLUSTER_NODES: redis.privateIps.join(","),
+          },
+          secrets: {
+            ...(USES[name].postgres ? { POSTGRES_USERNAME: `${database.secretArn}:username::`, POSTGRES_PASSWORD: `${database.secretArn}:password::` } : {}),
+            ...(USES[name].documentDb ? { MONGO_USERNAME: `${documentDb.secretArn}:username::`, MONGO_PASSWORD: `${documentDb.secretArn}:password::` } : {}),
+          },
+          secretsKmsKeyArn: key.keyArn,
+          healthCheckPath: "/health",
+          loadBalancer: isEntry ? { targetGroupArn: target.targetGroupArn } : undefined,
+          serviceDiscoveryName: name,
+          taskPolicyStatements: servicePolicy(name),
+          xrayTracing: true,
+          deploymentController: isEntry && cfg.blueGreen ? "CODE_DEPLOY" : "ECS",
+        });
+        grant(service, name); // Redis Cluster nodes accept the whole VPC on 6379/16379 (CA6).
+        if (isEntry) allowFrom(service, alb, SERVICE_PORT);
+        return service;
+      });
+      // The gateway calls the four internal services on their port.
+      for (const service of services.slice(1)) allowFrom(service, services[0], SERVICE_PORT);
+
+      const alarms = new Alarms(this, "EdgeAlarms", {
+        topic,
+        alarms: albAlarms({ name: `${prefix}-alb`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix }),
+      });
+      let blueGreen: EcsBlueGreen | undefined;
+      if (pair) {
+        blueGreen = new EcsBlueGreen(this, "ApiGatewayBlueGreen", {
+          name: `${prefix}-api-gateway`,
+          clusterName: cluster.clusterName,
+          serviceName: services[0].serviceName,
+          listenerArn: alb.listenerArn,
+          blueTargetGroupName: pair[0].targetGroupName,
+          greenTargetGroupName: pair[1].targetGroupName,
+          rollbackAlarmNames: Object.values(alarms.alarmNames),
+        });
+      }
+      deployRole = new GithubDeployRole(this, "DeployRole", {
+        name: `${prefix}-github-deploy`,
+        repositories: [`${env.githubOrg}/${SYSTEM}`],
+        ecrRepositoryArns: repositoryArns,
+        ecs: { clusterArn: cluster.clusterArn, serviceArns: services.map((s) => s.serviceArn), passRoleArns: services.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]) },
+        ...(blueGreen ? { codeDeploy: { applicationArn: blueGreen.applicationArn, deploymentGroupArn: blueGreen.deploymentGroupArn } } : {}),
+      });
+      outputs.alb_dns_name = alb.dnsName;
+      outputs.cluster_name = cluster.clusterName;
+    } else {
+      const cluster = new EksCluster(this, "Cluster", {
+        name: prefix,
+        network,
+        kubernetesVersion: cfg.eks.kubernetesVersion,
+        nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
+        logRetentionDays: cfg.logRetentionDays,
+        secretsKmsKeyArn: key.keyArn,
+      });
+      // Pods share the cluster's security group; the data stores accept it for the services that use them.
+      for (const name of CHAT_SERVICES) grant(cluster, name);
+      for (const name of CHAT_SERVICES) {
+        const role = cluster.serviceAccountRole(`${pascal(name)}Role`, {
+          name: `${prefix}-${name}`,
+          namespace: SYSTEM,
+          serviceAccount: name,
+          statements: [
+            ...servicePolicy(name),
+            ...(USES[name].postgres ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [database.secretArn] }] : []),
+            ...(USES[name].documentDb ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [documentDb.secretArn] }] : []),
+          ],
+        });
+        outputs[`${name.replace(/-/g, "_")}_role_arn`] = role.roleArn;
+      }
+      deployRole = new GithubDeployRole(this, "DeployRole", {
+        name: `${prefix}-github-deploy`,
+        repositories: [`${env.githubOrg}/${SYSTEM}`],
+        ecrRepositoryArns: repositoryArns,
+        eks: { clusterArn: cluster.clusterArn },
+      });
+      cluster.addAccessEntry("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [SYSTEM] });
+      outputs.cluster_name = cluster.clusterName;
+      outputs.cluster_endpoint = cluster.endpoint;
+    }
+
+    for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
+    new TerraformOutput(this, "waf_acl_arn", { value: firewall.webAclArn });
+    new TerraformOutput(this, "cdn_domain_name", { value: cdn.domainName });
+    new TerraformOutput(this, "attachments_bucket", { value: attachments.bucketName });
+    new TerraformOutput(this, "redis_cluster_nodes", { value: redis.privateIps });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint });
+    new TerraformOutput(this, "kafka_bootstrap_brokers", { value: kafka.bootstrapBrokersSaslIam });
+    new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
+  }
+}
