@@ -36,6 +36,16 @@ const SERVICE_ROUTES: Readonly<Record<AlertingServiceName, { port?: number; alb?
   "rule-updater": {},
 };
 
+/**
+ * G9: workers have no port to probe; they touch /tmp/heartbeat from their main loop, and a heartbeat older than
+ * 60 s marks the task unhealthy (ECS replaces it).
+ */
+export const WORKER_HEALTH_CHECK = {
+  command: ["CMD-SHELL", "test $(( $(date +%s) - $(stat -c %Y /tmp/heartbeat) )) -lt 60 || exit 1"],
+  intervalSeconds: 30,
+  startPeriodSeconds: 60,
+} as const;
+
 /** AP5: the one service that must never run more than one task. */
 const SINGLETONS: readonly AlertingServiceName[] = ["rule-updater"];
 
@@ -136,6 +146,7 @@ export class AlertingPlatformStack extends BaseStack {
       cpu: cfg.kafka.cpu,
       memoryMiB: cfg.kafka.memoryMiB,
       topics: ALERTING_TOPICS.map((name) => ({ name, partitions: cfg.kafka.partitions })),
+      logGroupName: `/ecs/${SYSTEM}/${env.name}/kafka`,
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
       preventDestroy: safety.preventDestroy,
@@ -206,7 +217,8 @@ export class AlertingPlatformStack extends BaseStack {
         },
         secretsKmsKeyArn: key.keyArn,
         healthCheckPath: "/health",
-        loadBalancer: target ? { targetGroupArn: target.targetGroupArn } : undefined,
+        healthCheck: route.port ? undefined : WORKER_HEALTH_CHECK,
+        loadBalancer: target,
         serviceDiscoveryName: name,
       });
       services[name] = service;

@@ -228,7 +228,7 @@ export class ChatAppStack extends BaseStack {
           },
           secretsKmsKeyArn: key.keyArn,
           healthCheckPath: "/health",
-          loadBalancer: isEntry ? { targetGroupArn: target.targetGroupArn } : undefined,
+          loadBalancer: isEntry ? target : undefined,
           serviceDiscoveryName: name,
           taskPolicyStatements: servicePolicy(name),
           xrayTracing: true,
@@ -296,7 +296,7 @@ export class ChatAppStack extends BaseStack {
         ecrRepositoryArns: repositoryArns,
         eks: { clusterArn: cluster.clusterArn },
       });
-      cluster.addAccessEntry("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [SYSTEM] });
+      cluster.grantAccess("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [SYSTEM] });
       outputs.cluster_name = cluster.clusterName;
       outputs.cluster_endpoint = cluster.endpoint;
     }

@@ -139,7 +139,7 @@ export class DotnetApiStack extends BaseStack {
       },
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/health",
-      loadBalancer: { targetGroupArn: target.targetGroupArn },
+      loadBalancer: target,
       // The task role reads its configuration (for reloads) and talks to MSK through IAM.
       taskPolicyStatements: [...Object.values(parameters).flatMap((p) => p.readStatements()), ...kafka.clientPolicyStatements()],
     });

@@ -177,7 +177,7 @@ export class TvmazeIngestionStack extends BaseStack {
       secrets: { DB_USERNAME: `${database.secretArn}:username::`, DB_PASSWORD: `${database.secretArn}:password::` },
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/up",
-      loadBalancer: { targetGroupArn: target.targetGroupArn },
+      loadBalancer: target,
       taskPolicyStatements: [...bucketStatements, ...(fileSystem ? fileSystem.clientStatements("app") : [])],
       xrayTracing: true,
     });

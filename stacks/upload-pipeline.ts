@@ -185,7 +185,7 @@ export class UploadPipelineStack extends BaseStack {
       ecrRepositoryArns: repositories.map((r) => r.repositoryArn),
       eks: { clusterArn: cluster.clusterArn },
     });
-    cluster.addAccessEntry("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [...WORKLOADS] });
+    cluster.grantAccess("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [...WORKLOADS] });
 
     // UP8: what the Helm charts need.
     new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });

@@ -4,6 +4,7 @@
  * are added after construction with `addTarget`, or as a blue/green pair with `addTargetGroupPair` (CA9).
  */
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
@@ -68,6 +69,11 @@ export interface AlbTarget {
   readonly arnSuffix: string;
   readonly port: number;
   readonly resource: LbTargetGroup;
+  /**
+   * What routes traffic to the group (the listener or its rule). ECS refuses a service whose target group is not
+   * yet attached to a load balancer, so a service behind this target depends on it.
+   */
+  readonly routing: ITerraformDependable;
 }
 
 const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -187,8 +193,8 @@ export class Alb extends Construct implements IConnectable {
   addTarget(id: string, props: AlbTargetProps): AlbTarget {
     const route = this.checkTarget(id, props);
     const target = this.targetGroup(`${id}TargetGroup`, id, props, props.name);
-    this.route(id, route, target.targetGroupArn, false);
-    return target;
+    const routing = this.route(id, route, target.targetGroupArn, false);
+    return { ...target, routing };
   }
 
   /**
@@ -200,8 +206,9 @@ export class Alb extends Construct implements IConnectable {
     const route = this.checkTarget(id, props);
     const blue = this.targetGroup(`${id}BlueTargetGroup`, id, props, `${props.name}-b`);
     const green = this.targetGroup(`${id}GreenTargetGroup`, id, props, `${props.name}-g`);
-    this.route(id, route, blue.targetGroupArn, true);
-    return [blue, green];
+    const routing = this.route(id, route, blue.targetGroupArn, true);
+    // The green group is attached by CodeDeploy during a deployment; it depends on the same routing.
+    return [{ ...blue, routing }, { ...green, routing }];
   }
 
   private checkTarget(id: string, props: AlbTargetProps): { conditions: LbListenerRuleCondition[]; priority?: number } {
@@ -250,7 +257,7 @@ export class Alb extends Construct implements IConnectable {
     if (m[2] !== undefined && codes[0] > codes[1]) fail(this, setting, matcher, "expected a range from low to high, e.g. \"200-399\"");
   }
 
-  private targetGroup(constructId: string, id: string, props: AlbTargetProps, component: string): AlbTarget {
+  private targetGroup(constructId: string, id: string, props: AlbTargetProps, component: string): Omit<AlbTarget, "routing"> {
     const at = `addTarget(${JSON.stringify(id)})`;
     const name = fitName(this, `${at}.name`, this.baseName, component, "targetGroupName");
     const owner = this.targetGroupNames.get(name);
@@ -279,16 +286,16 @@ export class Alb extends Construct implements IConnectable {
   }
 
   /** A listener rule for a target with conditions; otherwise the serving listener's default action. */
-  private route(id: string, route: { conditions: LbListenerRuleCondition[]; priority?: number }, targetGroupArn: string, swappedByCodeDeploy: boolean): void {
+  private route(id: string, route: { conditions: LbListenerRuleCondition[]; priority?: number }, targetGroupArn: string, swappedByCodeDeploy: boolean): ITerraformDependable {
     if (route.priority === undefined) {
       this.defaultTargetId = id;
       // Replaces the fixed-response 404 set at construction: one in-place listener update, no catch-all rule to keep in sync.
       this.serving.putDefaultAction([{ type: "forward", targetGroupArn }]);
       if (swappedByCodeDeploy) this.serving.lifecycle = { ignoreChanges: ["default_action"] };
-      return;
+      return this.serving;
     }
     this.priorities.set(route.priority, id);
-    new LbListenerRule(this, `${id}Rule`, {
+    return new LbListenerRule(this, `${id}Rule`, {
       listenerArn: this.serving.arn,
       priority: route.priority,
       action: [{ type: "forward", targetGroupArn }],

@@ -1,0 +1,411 @@
+/**
+ * One containerised workload on ECS (G9): its own log group, execution role and task role, a health-checked
+ * container from its image, awsvpc networking in private subnets behind its own security group, rolling deploys
+ * with circuit-breaker rollback (or CodeDeploy blue/green), optional target-tracking auto scaling (AP4), a
+ * singleton mode that can never run two copies (AP5), an optional ALB target group and Cloud Map name.
+ */
+import { Construct } from "constructs";
+import { Fn, ITerraformDependable } from "cdktf";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { EcsService as EcsServiceResource, EcsServiceConfig } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
+import {
+  arn, capacity, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, inRange, INetwork,
+  logRetentionDays, matches, nonEmpty, oneOf, PolicyStatement, port, refuse, serviceTrustPolicy,
+} from "../core";
+import type { IEcsCluster } from "../ecs-cluster";
+import { checkEnvironment, imagePullStatements, secretReadStatements } from "./permissions";
+import { checkTaskSize } from "./sizes";
+
+export interface EcsServiceScaling {
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** Average CPU utilisation to hold, 10-95. @default 70 */
+  readonly cpuTargetPercent?: number;
+  /** Average memory utilisation to hold, 10-95. @default 80 */
+  readonly memoryTargetPercent?: number;
+  /** @default 60 */
+  readonly scaleOutCooldownSeconds?: number;
+  /** @default 300 */
+  readonly scaleInCooldownSeconds?: number;
+}
+
+export interface EcsServiceHealthCheck {
+  /** e.g. ["CMD-SHELL", "pgrep -f worker || exit 1"]. */
+  readonly command: readonly string[];
+  /** @default 30 */
+  readonly intervalSeconds?: number;
+  /** Grace period after start before failures count. @default 60 */
+  readonly startPeriodSeconds?: number;
+}
+
+export interface EcsServiceProps {
+  /** Service name and task family, e.g. "alerting-platform-dev-rule-service". */
+  readonly name: string;
+  readonly cluster: IEcsCluster;
+  readonly network: INetwork;
+  /** Image reference, e.g. `${repository.repositoryUrl}:latest`. */
+  readonly image: string;
+  /** Task CPU units; on Fargate a valid Fargate CPU/memory pair. */
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  /** Port the container listens on; none for workers. @default none */
+  readonly containerPort?: number;
+  /** Tasks at creation (with scaling: within minCount..maxCount). @default 1, or scaling.minCount */
+  readonly desiredCount?: number;
+  /** Target-tracking auto scaling on CPU and memory. @default none (fixed desiredCount) */
+  readonly scaling?: EcsServiceScaling;
+  /** Exactly one task, ever: desired = max = 1, no scaling, no overlap during deploys (AP5). @default false */
+  readonly singleton?: boolean;
+  /** Retention of the service's log group, a CloudWatch Logs value. */
+  readonly logRetentionDays: number;
+  /** @default `/ecs/${name}` */
+  readonly logGroupName?: string;
+  /** KMS key for the log group (its key policy must allow CloudWatch Logs). @default AWS-managed */
+  readonly kmsKeyArn?: string;
+  /** Plain environment variables; secret-looking names with literal values are refused. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Injected by ECS: variable name -> ARN of an SSM parameter or Secrets Manager secret (optionally
+   * "<secret-arn>:<json-key>::"). The execution role may read exactly these. @default none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Customer KMS key the secrets are encrypted with; the execution role may decrypt with it. @default none */
+  readonly secretsKmsKeyArn?: string;
+  /** Container health check. @default with a port: curl of healthCheckPath on localhost; workers: none */
+  readonly healthCheck?: EcsServiceHealthCheck;
+  /** Path the default health check requests. @default "/health" */
+  readonly healthCheckPath?: string;
+  /** Register tasks with an ALB target group (from the alb module). Needs containerPort. @default none */
+  readonly loadBalancer?: {
+    readonly targetGroupArn: string;
+    /** The listener or rule routing to the group (an AlbTarget carries it): the service is created after it. */
+    readonly routing?: ITerraformDependable;
+  };
+  /** Register in the cluster's Cloud Map namespace under this name (A records). @default none */
+  readonly serviceDiscoveryName?: string;
+  /** Least-privilege statements for what the application itself calls. @default none */
+  readonly taskPolicyStatements?: readonly PolicyStatement[];
+  /** Let the task send traces to X-Ray. @default false */
+  readonly xrayTracing?: boolean;
+  /**
+   * "ECS": rolling with circuit breaker and rollback. "CODE_DEPLOY": blue/green (needs loadBalancer; the
+   * module then leaves task definition and load balancer to CodeDeploy). @default "ECS"
+   */
+  readonly deploymentController?: "ECS" | "CODE_DEPLOY";
+}
+
+const CONTAINER_NAME = "app";
+const CPU_METRIC = "ECSServiceAverageCPUUtilization";
+const MEMORY_METRIC = "ECSServiceAverageMemoryUtilization";
+
+export class EcsService extends Construct implements IConnectable {
+  readonly serviceName: string;
+  readonly serviceArn: string;
+  readonly securityGroupId: string;
+  readonly taskRoleArn: string;
+  readonly taskRoleName: string;
+  readonly executionRoleArn: string;
+  readonly logGroupName: string;
+  readonly logGroupArn: string;
+  readonly taskDefinitionArn: string;
+  readonly containerName: string = CONTAINER_NAME;
+  readonly containerPort?: number;
+  /** Number of tasks at creation. */
+  readonly desiredCount: number;
+  /** The Application Auto Scaling target (its resourceId is `service/<cluster>/<service>`), when scaling is on. */
+  readonly scalingTarget?: AppautoscalingTarget;
+  readonly resource: EcsServiceResource;
+
+  constructor(scope: Construct, id: string, props: EcsServiceProps) {
+    super(scope, id);
+    // ---- validation first: every refusal happens before any resource exists
+    matches(this, "name", props.name, /^[A-Za-z0-9][A-Za-z0-9_-]*$/, "letters, digits, hyphens and underscores, starting with a letter or digit");
+    const name = exactName(this, "name", props.name, "", "ecsServiceName");
+    const launchType = props.cluster.launchType;
+    matches(this, "image", props.image, /^\S+$/, "an image reference such as \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/rule-service:latest\"");
+    checkTaskSize(this, launchType, props.cpu, props.memoryMiB);
+    const containerPort = props.containerPort === undefined ? undefined : port(this, "containerPort", props.containerPort);
+    const retention = logRetentionDays(this, "logRetentionDays", props.logRetentionDays);
+    const logGroupName = matches(this, "logGroupName", props.logGroupName ?? `/ecs/${name}`, /^[A-Za-z0-9_\-/.#]{1,512}$/, "1-512 letters, digits and _ - / . #");
+    if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
+    if (props.secretsKmsKeyArn !== undefined) arn(this, "secretsKmsKeyArn", props.secretsKmsKeyArn, "kms");
+    const environment = props.environment ?? {};
+    const secrets = props.secrets ?? {};
+    checkEnvironment(this, environment, secrets);
+    const controller = oneOf(this, "deploymentController", props.deploymentController ?? "ECS", ["ECS", "CODE_DEPLOY"]);
+    const singleton = props.singleton ?? false;
+    this.checkSingleton(props, controller);
+    const sizes = this.checkScaling(props);
+    this.desiredCount = sizes.desired;
+    if (props.loadBalancer) {
+      refuse(this, "loadBalancer", props.loadBalancer, containerPort === undefined, "a load balancer needs containerPort (the port the target group forwards to)");
+      arn(this, "loadBalancer.targetGroupArn", props.loadBalancer.targetGroupArn, "elasticloadbalancing");
+    }
+    refuse(this, "deploymentController", controller, controller === "CODE_DEPLOY" && !props.loadBalancer, "blue/green deployments shift traffic between two target groups; set loadBalancer or use \"ECS\"");
+    if (props.serviceDiscoveryName !== undefined) {
+      dnsLabel(this, "serviceDiscoveryName", props.serviceDiscoveryName);
+      refuse(this, "serviceDiscoveryName", props.serviceDiscoveryName, props.cluster.namespace === undefined, "the cluster has no Cloud Map namespace; create it with privateNamespace on the cluster");
+    }
+    const healthCheckPath = matches(this, "healthCheckPath", props.healthCheckPath ?? "/health", /^\/[A-Za-z0-9_\-./~%?=&]*$/, "a URL path starting with \"/\" (letters, digits and _ - . / ~ % ? = &)");
+    const healthCheck = this.checkHealthCheck(props.healthCheck, containerPort, healthCheckPath);
+    this.checkStatements(props.taskPolicyStatements ?? []);
+    nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
+    this.containerPort = containerPort;
+
+    // ---- logs, roles, task definition
+    const region = new DataAwsRegion(this, "Region");
+    const account = new DataAwsCallerIdentity(this, "Account");
+    const partition = new DataAwsPartition(this, "Partition");
+
+    const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: logGroupName,
+      retentionInDays: retention,
+      ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
+    });
+    this.logGroupName = logGroup.name;
+    this.logGroupArn = logGroup.arn;
+
+    // Only ECS tasks of this account may assume the roles (confused-deputy guard).
+    const trust = serviceTrustPolicy("ecs-tasks.amazonaws.com", {
+      StringEquals: { "aws:SourceAccount": account.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${partition.partition}:ecs:${region.name}:${account.accountId}:*` },
+    });
+    const execution = createRole(this, "ExecutionRole", {
+      name: fitName(this, "name", name, "exec", "iamRoleName"),
+      description: `ECS agent for ${name}: pulls the image, writes logs, reads the task's secrets`,
+      assumeRolePolicy: trust,
+      statements: [
+        ...imagePullStatements(props.image, partition.partition),
+        { sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
+        ...secretReadStatements(this, secrets, props.secretsKmsKeyArn),
+      ],
+    });
+    this.executionRoleArn = execution.arn;
+
+    const taskStatements: PolicyStatement[] = [...(props.taskPolicyStatements ?? [])];
+    if (props.xrayTracing) {
+      // X-Ray has no resource-level permissions for these actions.
+      taskStatements.push({
+        sid: "XRayTraces",
+        actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+        resources: ["*"],
+      });
+    }
+    const task = createRole(this, "TaskRole", {
+      name: fitName(this, "name", name, "task", "iamRoleName"),
+      description: `Application role of ${name}: only what the application calls`,
+      assumeRolePolicy: trust,
+      statements: taskStatements,
+    });
+    this.taskRoleArn = task.arn;
+    this.taskRoleName = task.name;
+
+    const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
+      family: name,
+      networkMode: "awsvpc",
+      requiresCompatibilities: [launchType],
+      cpu: String(props.cpu),
+      memory: String(props.memoryMiB),
+      executionRoleArn: execution.arn,
+      taskRoleArn: task.arn,
+      // Writable scratch space, since the root filesystem is read-only.
+      volume: [{ name: "tmp" }],
+      containerDefinitions: Fn.jsonencode([
+        {
+          name: CONTAINER_NAME,
+          image: props.image,
+          essential: true,
+          cpu: props.cpu,
+          readonlyRootFilesystem: true,
+          // Explicit empty lists and sorted variables: what ECS returns, so the plan shows no drift.
+          portMappings: containerPort === undefined ? [] : [{ containerPort, hostPort: containerPort, protocol: "tcp" }],
+          environment: sortedPairs(environment).map(([n, value]) => ({ name: n, value })),
+          secrets: sortedPairs(secrets).map(([n, valueFrom]) => ({ name: n, valueFrom })),
+          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+          volumesFrom: [],
+          systemControls: [],
+          ...(healthCheck ? { healthCheck } : {}),
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": logGroup.name,
+              "awslogs-region": region.name,
+              "awslogs-stream-prefix": "ecs",
+              // Set explicitly: ECS now fills in non-blocking mode itself, which would otherwise show as drift.
+              mode: "non-blocking",
+              "max-buffer-size": "25m",
+            },
+          },
+        },
+      ]),
+    });
+    this.taskDefinitionArn = taskDefinition.arn;
+
+    // ---- network, discovery, service
+    const sg = createSecurityGroup(this, "SecurityGroup", {
+      name: fitName(this, "name", name, "tasks", "securityGroupName"),
+      description: `Tasks of ${name}`,
+      vpcId: props.network.vpcId,
+      egress: "all",
+    });
+    this.securityGroupId = sg.id;
+
+    let registryArn: string | undefined;
+    if (props.serviceDiscoveryName !== undefined && props.cluster.namespace) {
+      const discovery = new ServiceDiscoveryService(this, "Discovery", {
+        name: props.serviceDiscoveryName,
+        description: `${name} tasks (A records, awsvpc)`,
+        dnsConfig: { namespaceId: props.cluster.namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+        // ECS reports task health to Cloud Map; AWS fixes the threshold at 1.
+        healthCheckCustomConfig: { failureThreshold: 1 },
+      });
+      registryArn = discovery.arn;
+    }
+
+    const ignoreChanges: string[] = [];
+    if (props.scaling) ignoreChanges.push("desired_count"); // the scaling target owns it
+    if (controller === "CODE_DEPLOY") ignoreChanges.push("task_definition", "load_balancer"); // CodeDeploy owns them
+    const placement: Partial<EcsServiceConfig> = props.cluster.capacityProviderName
+      ? { capacityProviderStrategy: [{ capacityProvider: props.cluster.capacityProviderName, base: 0, weight: 1 }] }
+      : { launchType };
+    // CodeDeploy drops the strategy unless the AppSpec repeats it; Terraform must not fight over it.
+    if (controller === "CODE_DEPLOY" && placement.capacityProviderStrategy) ignoreChanges.push("capacity_provider_strategy");
+    const executionPolicy = this.node.tryFindChild("ExecutionRolePolicy");
+
+    this.resource = new EcsServiceResource(this, "Service", {
+      name,
+      cluster: props.cluster.clusterArn,
+      taskDefinition: taskDefinition.arn,
+      desiredCount: sizes.desired,
+      ...placement,
+      ...(launchType === "FARGATE" ? { platformVersion: "LATEST" } : {}),
+      ...(launchType === "EC2" ? { orderedPlacementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }] } : {}),
+      networkConfiguration: { subnets: props.network.privateSubnetIds, securityGroups: [sg.id], assignPublicIp: false },
+      deploymentController: { type: controller },
+      ...(controller === "ECS" ? { deploymentCircuitBreaker: { enable: true, rollback: true } } : {}),
+      // A singleton stops its old task before starting the new one (max 100 %, min healthy 0 %): a short gap
+      // in service, but never two copies running at once, not even during a deploy.
+      deploymentMaximumPercent: singleton ? 100 : 200,
+      deploymentMinimumHealthyPercent: singleton ? 0 : 100,
+      // Rebalancing stops and starts tasks; a singleton has nothing to balance and blue/green does not support it.
+      availabilityZoneRebalancing: singleton || controller === "CODE_DEPLOY" ? "DISABLED" : "ENABLED",
+      ...(props.loadBalancer && containerPort !== undefined
+        ? {
+            loadBalancer: [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: CONTAINER_NAME, containerPort }],
+            healthCheckGracePeriodSeconds: props.healthCheck?.startPeriodSeconds ?? 60,
+          }
+        : {}),
+      ...(registryArn ? { serviceRegistries: { registryArn } } : {}),
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      waitForSteadyState: false,
+      // Tasks must not start before the execution role can pull the image and read the secrets.
+      dependsOn: [
+        ...(executionPolicy instanceof IamRolePolicy ? [executionPolicy] : []),
+        ...(props.loadBalancer?.routing ? [props.loadBalancer.routing] : []),
+      ],
+      ...(ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges } } : {}),
+    });
+    this.serviceName = this.resource.name;
+    this.serviceArn = this.resource.id;
+
+    if (props.scaling) this.scalingTarget = this.addScaling(props.cluster.clusterName, props.scaling, sizes);
+  }
+
+  /** AP5: a singleton refuses anything that would run a second copy. */
+  private checkSingleton(props: EcsServiceProps, controller: "ECS" | "CODE_DEPLOY"): void {
+    if (!props.singleton) return;
+    const why = "a singleton runs exactly one task (desired = max = 1)";
+    refuse(this, "scaling", props.scaling, props.scaling !== undefined, `${why}; remove scaling or set singleton: false`);
+    refuse(this, "desiredCount", props.desiredCount, props.desiredCount !== undefined && props.desiredCount !== 1, `${why}; expected 1`);
+    refuse(this, "deploymentController", controller, controller === "CODE_DEPLOY", `${why}, and blue/green runs two task sets at once; expected "ECS"`);
+  }
+
+  private checkScaling(props: EcsServiceProps): { min: number; desired: number; max: number } {
+    const s = props.scaling;
+    if (!s) {
+      const desired = inRange(this, "desiredCount", props.desiredCount ?? 1, 0, 5000);
+      return { min: desired, desired, max: desired };
+    }
+    inRange(this, "scaling.minCount", s.minCount, 0, 5000);
+    inRange(this, "scaling.maxCount", s.maxCount, 1, 5000);
+    const sizes = capacity(
+      this,
+      { min: "scaling.minCount", desired: "desiredCount", max: "scaling.maxCount" },
+      { min: s.minCount, desired: props.desiredCount ?? s.minCount, max: s.maxCount },
+    );
+    inRange(this, "scaling.cpuTargetPercent", s.cpuTargetPercent ?? 70, 10, 95);
+    inRange(this, "scaling.memoryTargetPercent", s.memoryTargetPercent ?? 80, 10, 95);
+    inRange(this, "scaling.scaleOutCooldownSeconds", s.scaleOutCooldownSeconds ?? 60, 0, 3600);
+    inRange(this, "scaling.scaleInCooldownSeconds", s.scaleInCooldownSeconds ?? 300, 0, 3600);
+    return sizes;
+  }
+
+  private checkHealthCheck(given: EcsServiceHealthCheck | undefined, containerPort: number | undefined, path: string) {
+    const command = given?.command ?? (containerPort === undefined ? undefined : ["CMD-SHELL", `curl -fs http://localhost:${containerPort}${path} || exit 1`]);
+    if (command === undefined) return undefined;
+    nonEmpty(this, "healthCheck.command", command);
+    if (!["CMD", "CMD-SHELL"].includes(command[0]) || command.length < 2) {
+      fail(this, "healthCheck.command", command, "expected [\"CMD\", <executable>, ...args] or [\"CMD-SHELL\", <shell command>]");
+    }
+    return {
+      command: [...command],
+      interval: inRange(this, "healthCheck.intervalSeconds", given?.intervalSeconds ?? 30, 5, 300),
+      // Explicit defaults, so the stored definition matches the one ECS returns.
+      timeout: 5,
+      retries: 3,
+      startPeriod: inRange(this, "healthCheck.startPeriodSeconds", given?.startPeriodSeconds ?? 60, 0, 300),
+    };
+  }
+
+  private checkStatements(statements: readonly PolicyStatement[]): void {
+    statements.forEach((s, i) => {
+      nonEmpty(this, `taskPolicyStatements[${i}].actions`, s.actions);
+      nonEmpty(this, `taskPolicyStatements[${i}].resources`, s.resources);
+      if (s.actions.some((a) => a === "*" || /^[a-z0-9-]+:\*$/.test(a))) {
+        fail(this, `taskPolicyStatements[${i}].actions`, s.actions, "expected the actions the application calls, not \"*\" or \"<service>:*\"");
+      }
+    });
+  }
+
+  /** AP4: target tracking on average CPU and memory of the service. */
+  private addScaling(clusterName: string, s: EcsServiceScaling, sizes: { min: number; max: number }): AppautoscalingTarget {
+    const target = new AppautoscalingTarget(this, "ScalingTarget", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${clusterName}/${this.resource.name}`,
+      minCapacity: sizes.min,
+      maxCapacity: sizes.max,
+    });
+    const policy = (id: string, policyName: string, metric: string, value: number) =>
+      new AppautoscalingPolicy(this, id, {
+        name: policyName,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: metric },
+          targetValue: value,
+          scaleOutCooldown: s.scaleOutCooldownSeconds ?? 60,
+          scaleInCooldown: s.scaleInCooldownSeconds ?? 300,
+          disableScaleIn: false,
+        },
+      });
+    policy("CpuScaling", "cpu-target-tracking", CPU_METRIC, s.cpuTargetPercent ?? 70);
+    policy("MemoryScaling", "memory-target-tracking", MEMORY_METRIC, s.memoryTargetPercent ?? 80);
+    return target;
+  }
+}
+
+function sortedPairs(record: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

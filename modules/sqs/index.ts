@@ -1,0 +1,161 @@
+/**
+ * An SQS queue (UP2): encrypted (SSE-SQS, or a customer KMS key), TLS-only, long polling, and a dead-letter queue
+ * that catches messages after a number of failed receives, with a redrive allow-policy naming only this queue.
+ */
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
+import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
+import { arn, fail, inRange, matches, NAME_LIMITS, PolicyStatement } from "../core";
+
+export interface QueueProps {
+  /** Queue name, e.g. "upload-pipeline-dev-parse-jobs" (".fifo" is appended for FIFO queues; the DLQ adds "-dlq"). */
+  readonly name: string;
+  /** Seconds a received message stays hidden, 0-43200; set above the consumer's maximum processing time. @default 300 */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Seconds a message is kept, 60-1209600. @default 345600 (4 days) */
+  readonly messageRetentionSeconds?: number;
+  /**
+   * Move a message to a dead-letter queue after maxReceiveCount receives (1-1000); false = no DLQ, so a poison
+   * message is retried until it expires. @default { maxReceiveCount: 5 }
+   */
+  readonly deadLetter?: false | { readonly maxReceiveCount: number; /** DLQ retention, at least the queue's. @default 1209600 (14 days) */ readonly retentionSeconds?: number };
+  /** FIFO queue (exactly-once, ordered per message group). @default false */
+  readonly fifo?: boolean;
+  /** Customer KMS key (ARN) for both queues. @default SQS-managed encryption (SSE-SQS) */
+  readonly kmsKeyArn?: string;
+  /** Long-polling wait of ReceiveMessage, 0-20 seconds. @default 20 */
+  readonly receiveWaitSeconds?: number;
+}
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+const DLQ_SUFFIX = "-dlq";
+const FIFO_SUFFIX = ".fifo";
+
+export class Queue extends Construct {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly queueName: string;
+  readonly deadLetterQueueUrl?: string;
+  readonly deadLetterQueueArn?: string;
+  readonly deadLetterQueueName?: string;
+  readonly resource: SqsQueue;
+  private readonly kmsKeyArn?: string;
+
+  constructor(scope: Construct, id: string, props: QueueProps) {
+    super(scope, id);
+    const fifo = props.fifo ?? false;
+    const deadLetter = props.deadLetter ?? { maxReceiveCount: 5 };
+    if (typeof props.name === "string" && props.name.endsWith(FIFO_SUFFIX)) {
+      fail(this, "name", props.name, "expected the name without \".fifo\"; set fifo: true and the suffix is added");
+    }
+    matches(this, "name", props.name, NAME, "letters, digits, \"-\" and \"_\" only");
+    const suffix = fifo ? FIFO_SUFFIX : "";
+    const longest = `${props.name}${deadLetter ? DLQ_SUFFIX : ""}${suffix}`;
+    if (longest.length > NAME_LIMITS.sqsQueueName) {
+      fail(this, "name", props.name, `"${longest}" is ${longest.length} characters; the sqsQueueName limit is ${NAME_LIMITS.sqsQueueName}, so the name may have at most ${NAME_LIMITS.sqsQueueName - (longest.length - props.name.length)} characters`);
+    }
+    const visibility = inRange(this, "visibilityTimeoutSeconds", props.visibilityTimeoutSeconds ?? 300, 0, 43200);
+    const retention = inRange(this, "messageRetentionSeconds", props.messageRetentionSeconds ?? 345600, 60, 1209600);
+    const receiveWait = inRange(this, "receiveWaitSeconds", props.receiveWaitSeconds ?? 20, 0, 20);
+    if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
+    this.kmsKeyArn = props.kmsKeyArn;
+    let dlqRetention = 0;
+    let maxReceiveCount = 0;
+    if (deadLetter) {
+      maxReceiveCount = inRange(this, "deadLetter.maxReceiveCount", deadLetter.maxReceiveCount, 1, 1000);
+      dlqRetention = inRange(this, "deadLetter.retentionSeconds", deadLetter.retentionSeconds ?? 1209600, 60, 1209600);
+      // A standard queue's message keeps its original enqueue time in the DLQ: a shorter retention there deletes it unseen.
+      if (dlqRetention < retention) {
+        fail(this, "deadLetter.retentionSeconds", dlqRetention, `expected at least messageRetentionSeconds (${retention}); messages would expire in the dead-letter queue before in the source queue`);
+      }
+    }
+
+    const encryption = props.kmsKeyArn
+      ? { kmsMasterKeyId: props.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 }
+      : { sqsManagedSseEnabled: true };
+    const fifoSettings = fifo ? { fifoQueue: true } : {};
+
+    this.resource = new SqsQueue(this, "Queue", {
+      name: `${props.name}${suffix}`,
+      visibilityTimeoutSeconds: visibility,
+      messageRetentionSeconds: retention,
+      receiveWaitTimeSeconds: receiveWait,
+      ...fifoSettings,
+      ...encryption,
+    });
+    this.queueUrl = this.resource.url;
+    this.queueArn = this.resource.arn;
+    this.queueName = this.resource.name;
+    this.denyInsecureTransport("Policy", this.resource);
+
+    if (deadLetter) {
+      const dlq = new SqsQueue(this, "DeadLetterQueue", {
+        name: `${props.name}${DLQ_SUFFIX}${suffix}`,
+        messageRetentionSeconds: dlqRetention,
+        // Same visibility as the source, so a redrive back to it behaves the same.
+        visibilityTimeoutSeconds: visibility,
+        receiveWaitTimeSeconds: receiveWait,
+        ...fifoSettings,
+        ...encryption,
+      });
+      this.deadLetterQueueUrl = dlq.url;
+      this.deadLetterQueueArn = dlq.arn;
+      this.deadLetterQueueName = dlq.name;
+      this.denyInsecureTransport("DeadLetterQueuePolicy", dlq);
+      new SqsQueueRedrivePolicy(this, "RedrivePolicy", {
+        queueUrl: this.resource.url,
+        redrivePolicy: Fn.jsonencode({ deadLetterTargetArn: dlq.arn, maxReceiveCount }),
+      });
+      // Only this queue may dead-letter into the DLQ.
+      new SqsQueueRedriveAllowPolicy(this, "RedriveAllowPolicy", {
+        queueUrl: dlq.url,
+        redriveAllowPolicy: Fn.jsonencode({ redrivePermission: "byQueue", sourceQueueArns: [this.resource.arn] }),
+      });
+    }
+  }
+
+  /** What a producer needs: send to the queue (and encrypt with its key). */
+  sendStatements(): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+      { sid: "SendToQueue", actions: ["sqs:SendMessage", "sqs:GetQueueAttributes"], resources: [this.queueArn] },
+    ];
+    if (this.kmsKeyArn) statements.push({ sid: "EncryptQueueMessages", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [this.kmsKeyArn] });
+    return statements;
+  }
+
+  /** What a consumer needs: receive, delete and extend visibility (and decrypt with its key). */
+  consumeStatements(): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+      {
+        sid: "ConsumeFromQueue",
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+        resources: [this.queueArn],
+      },
+    ];
+    if (this.kmsKeyArn) statements.push({ sid: "DecryptQueueMessages", actions: ["kms:Decrypt"], resources: [this.kmsKeyArn] });
+    return statements;
+  }
+
+  /** TLS only (G6): refuse any request not made over HTTPS. */
+  private denyInsecureTransport(id: string, queue: SqsQueue): void {
+    new SqsQueuePolicy(this, id, {
+      queueUrl: queue.url,
+      policy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: queue.arn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+    });
+  }
+}
