@@ -157,12 +157,14 @@ export class ChatAppStack extends BaseStack {
     ) as Record<ChatServiceName, EcrRepository>;
 
     const topic = new AlarmTopic(this, "Alarms", { name: `${prefix}-alarms`, kmsKeyArn: key.keyArn, emailSubscriptions: cfg.alarmEmails });
-    const firewall = new WebAcl(this, "Firewall", {
-      name: prefix,
-      shieldAdvanced: cfg.shieldAdvanced,
-      logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-      associateWith: [],
-    });
+    // CA7: WAF in front of the public entry; Shield Advanced (opt-in) protects the ALB on ECS.
+    const firewall = (associateWith: string[]) =>
+      new WebAcl(this, "Firewall", {
+        name: prefix,
+        shieldAdvanced: cfg.shieldAdvanced,
+        logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+        associateWith,
+      });
 
     const grant = (client: IConnectable, name: ChatServiceName) => {
       if (USES[name].postgres) allowFrom(database, client, database.port);
@@ -183,9 +185,8 @@ export class ChatAppStack extends BaseStack {
         kmsKeyArn: key.keyArn,
         logRetentionDays: cfg.logRetentionDays,
       });
-      // CA7: WAF on the ALB (Shield Advanced opt-in).
       const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
-      firewall.associate(alb.albArn);
+      outputs.waf_acl_arn = firewall([alb.albArn]).webAclArn;
 
       // CA9: the public entry gets a blue/green target group pair when the environment asks for it.
       let pair: [AlbTarget, AlbTarget] | undefined;
@@ -275,6 +276,8 @@ export class ChatAppStack extends BaseStack {
         logRetentionDays: cfg.logRetentionDays,
         secretsKmsKeyArn: key.keyArn,
       });
+      // On EKS the ingress controller creates the ALB; it attaches this ACL through its wafv2-acl-arn annotation.
+      outputs.waf_acl_arn = firewall([]).webAclArn;
       // Pods share the cluster's security group; the data stores accept it for the services that use them.
       for (const name of CHAT_SERVICES) grant(cluster, name);
       for (const name of CHAT_SERVICES) {
@@ -302,7 +305,6 @@ export class ChatAppStack extends BaseStack {
     }
 
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
-    new TerraformOutput(this, "waf_acl_arn", { value: firewall.webAclArn });
     new TerraformOutput(this, "cdn_domain_name", { value: cdn.domainName });
     new TerraformOutput(this, "attachments_bucket", { value: attachments.bucketName });
     new TerraformOutput(this, "redis_cluster_nodes", { value: redis.privateIps });

@@ -303,7 +303,7 @@ describe("EksCluster", () => {
 describe("EksCluster.grantAccess", () => {
   it("adds an access entry and a namespace-scoped policy after construction", () => {
     const s = synthWith((scope) => {
-      const c = new EksCluster(scope, "Cluster", { name: "sys-dev", network: testNetwork() });
+      const c = new EksCluster(scope, "Cluster", { name: "sys-dev", network: network });
       c.grantAccess("DeployAccess", { principalArn: "arn:aws:iam::123456789012:role/deploy", policy: "AmazonEKSEditPolicy", namespaces: ["app"] });
     });
     expect(Object.keys(resources(s, "aws_eks_access_entry"))).toEqual([expect.stringContaining("AccessEntryDeployAccess")]);
@@ -313,7 +313,7 @@ describe("EksCluster.grantAccess", () => {
   it("refuses cluster-admin scoped to namespaces", () => {
     expect(() =>
       synthWith((scope) => {
-        const c = new EksCluster(scope, "Cluster", { name: "sys-dev", network: testNetwork() });
+        const c = new EksCluster(scope, "Cluster", { name: "sys-dev", network: network });
         c.grantAccess("Admin", { principalArn: "arn:aws:iam::123456789012:role/x", policy: "AmazonEKSClusterAdminPolicy", namespaces: ["app"] });
       }),
     ).toThrow(/test\/Cluster: accessEntries\[0\]\.namespaces = \["app"\] .* cluster-wide/);

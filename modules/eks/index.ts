@@ -359,7 +359,7 @@ export class EksCluster extends Construct implements IConnectable {
       fail(this, "nodeGroups", groups, "expected at least one node group; a cluster without nodes cannot run pods");
     }
     const ids = new Set<string>();
-    groups.forEach((g, i) => {
+    groups.forEach((g: NodeGroupSpec, i: number) => {
       const at = `nodeGroups[${i}]`;
       dnsLabel(this, `${at}.name`, g.name, 63);
       if (ids.has(pascal(g.name))) fail(this, `${at}.name`, g.name, "expected node group names unique in the cluster");

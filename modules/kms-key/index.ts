@@ -3,7 +3,7 @@
  * (G6). The key policy keeps the account in control (root) and lets only the named AWS services use it.
  */
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, TerraformProvider } from "cdktf";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
@@ -24,6 +24,8 @@ export interface KmsKeyProps {
   readonly allowServices?: readonly string[];
   /** Terraform `prevent_destroy`. @default false */
   readonly preventDestroy?: boolean;
+  /** Provider for another region (e.g. a disaster-recovery copy). @default the stack's */
+  readonly provider?: TerraformProvider;
 }
 
 const SERVICE_PRINCIPAL = /^[a-z0-9]+([.-][a-z0-9]+)*\.amazonaws\.com$/;
@@ -51,9 +53,9 @@ export class KmsKey extends Construct {
       if (services.indexOf(service) !== i) fail(this, `allowServices[${i}]`, service, "expected each service once");
     });
 
-    const account = new DataAwsCallerIdentity(this, "Account");
-    const partition = new DataAwsPartition(this, "Partition");
-    const region = new DataAwsRegion(this, "Region");
+    const account = new DataAwsCallerIdentity(this, "Account", { provider: props.provider });
+    const partition = new DataAwsPartition(this, "Partition", { provider: props.provider });
+    const region = new DataAwsRegion(this, "Region", { provider: props.provider });
 
     const statements: Record<string, unknown>[] = [
       {
@@ -87,6 +89,7 @@ export class KmsKey extends Construct {
     }
 
     this.resource = new KmsKeyResource(this, "Key", {
+      provider: props.provider,
       description: props.description,
       keyUsage: "ENCRYPT_DECRYPT",
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
@@ -97,7 +100,7 @@ export class KmsKey extends Construct {
       tags: { Name: props.name },
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
-    const alias = new KmsAlias(this, "Alias", { name: aliasName, targetKeyId: this.resource.keyId });
+    const alias = new KmsAlias(this, "Alias", { provider: props.provider, name: aliasName, targetKeyId: this.resource.keyId });
     this.keyArn = this.resource.arn;
     this.keyId = this.resource.keyId;
     this.aliasName = alias.name;

@@ -13,7 +13,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
-import { S3BucketLogging } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { createRole, fail, inRange, matches, nonEmpty, PolicyStatement, serviceTrustPolicy } from "../core";
 
 export type StorageClass = "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
@@ -139,7 +139,7 @@ export class S3Bucket extends Construct {
       ],
     });
     if (props.accessLogsBucket) {
-      new S3BucketLogging(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetBucket: props.accessLogsBucket, targetPrefix: `${props.bucketName}/` });
+      new S3BucketLoggingA(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetBucket: props.accessLogsBucket, targetPrefix: `${props.bucketName}/` });
     }
 
     const lifecycleRules: S3BucketLifecycleConfigurationRule[] = rules.map((r) => this.renderRule(r));

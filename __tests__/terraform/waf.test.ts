@@ -1,0 +1,23 @@
+import { WebAcl } from "../../modules/waf";
+import { describeDiagnostics, validateConstructs } from "../support/terraform";
+
+const ALB = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/tvmaze-prod/50dc6c495c0c9188";
+const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
+
+describe("WebAcl (terraform validate)", () => {
+  it("validates a regional ACL with geo block, logging, association and Shield, and a CloudFront ACL", () => {
+    const r = validateConstructs((stack) => {
+      new WebAcl(stack, "Regional", {
+        name: "tvmaze-ingestion-prod",
+        rateLimitPer5Minutes: 2000,
+        managedRuleGroups: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesAmazonIpReputationList"],
+        blockedCountries: ["KP", "IR"],
+        associateWith: [ALB],
+        logging: { retentionDays: 90, kmsKeyArn: KMS },
+        shieldAdvanced: true,
+      });
+      new WebAcl(stack, "Edge", { name: "chat-app-prod-cdn", scope: "CLOUDFRONT", logging: false });
+    });
+    expect(r.valid, describeDiagnostics(r)).toBe(true);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * An EFS file system (TV6): encrypted at rest, TLS required by its file system policy, a mount target in every
+ * private subnet behind a security group that accepts nothing until a stack calls allowFrom(fs, service, 2049),
+ * AWS Backup on, files moved to Infrequent Access after 30 days unread, and optional access points.
+ * Clients authorize through IAM (clientStatements()) and mount with TLS and IAM (ECS: transitEncryption and
+ * authorizationConfig.iam "ENABLED").
+ */
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
+import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
+import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
+import {
+  arn, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork, inRange, matches, nonEmpty, oneOf, PolicyStatement, refuse,
+} from "../core";
+
+export type PerformanceMode = "generalPurpose" | "maxIO";
+export type ThroughputMode = "bursting" | "elastic";
+export type TransitionToIaDays = 1 | 7 | 14 | 30 | 60 | 90 | 180 | 270 | 365;
+
+export interface AccessPointSpec {
+  /** Access point name: lowercase letters, digits and hyphens; the key of accessPointIds / accessPointArns. */
+  readonly name: string;
+  /** Directory the access point exposes as "/", e.g. "/data"; created on first use, owned by uid:gid, mode 0750. */
+  readonly path: string;
+  /** POSIX user every request through this access point runs as, 0 to 4294967295. */
+  readonly uid: number;
+  /** POSIX group every request through this access point runs as, 0 to 4294967295. */
+  readonly gid: number;
+}
+
+export interface FileSystemProps {
+  /** Base name, e.g. "tvmaze-ingestion-dev-shared": the creation token (64 characters at most, shortened) and the Name tag. */
+  readonly name: string;
+  /** A mount target goes in every private subnet (one per AZ). */
+  readonly network: INetwork;
+  /** "maxIO" only for thousands of parallel clients; it raises latency. @default "generalPurpose" */
+  readonly performanceMode?: PerformanceMode;
+  /** "bursting" earns throughput with stored size; "elastic" scales with demand and bills per GB transferred. @default "bursting" */
+  readonly throughputMode?: ThroughputMode;
+  /** Customer-managed KMS key for encryption at rest. @default the AWS-managed aws/elasticfilesystem key */
+  readonly kmsKeyArn?: string;
+  /** Move files not read for this many days to the Infrequent Access class (cheaper storage, per-access fee). @default 30 */
+  readonly transitionToIaDays?: TransitionToIaDays;
+  /** Daily AWS Backup of the file system (default backup plan, 35 days); false loses the backups. @default true */
+  readonly automaticBackups?: boolean;
+  /** Terraform `prevent_destroy`. @default false */
+  readonly preventDestroy?: boolean;
+  /** Access points: an application directory with a fixed POSIX identity. @default [] */
+  readonly accessPoints?: readonly AccessPointSpec[];
+}
+
+const TRANSITION_DAYS: readonly TransitionToIaDays[] = [1, 7, 14, 30, 60, 90, 180, 270, 365];
+const AZ_LETTERS = ["A", "B", "C", "D", "E", "F"] as const;
+const MAX_POSIX_ID = 4294967295;
+const NFS_PORT = 2049;
+
+function transitionValue(days: TransitionToIaDays): string {
+  return days === 1 ? "AFTER_1_DAY" : `AFTER_${days}_DAYS`;
+}
+
+function pascal(label: string): string {
+  return label.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+}
+
+export class FileSystem extends Construct implements IConnectable {
+  /** NFS port clients connect to: allowFrom(fileSystem, service, FileSystem.PORT). */
+  static readonly PORT = NFS_PORT;
+  readonly fileSystemId: string;
+  readonly fileSystemArn: string;
+  readonly securityGroupId: string;
+  readonly accessPointIds: Record<string, string> = {};
+  readonly accessPointArns: Record<string, string> = {};
+  readonly resource: EfsFileSystem;
+
+  constructor(scope: Construct, id: string, props: FileSystemProps) {
+    super(scope, id);
+    dnsLabel(this, "name", props.name, 255);
+    const creationToken = fitName(this, "name", props.name, "", "efsCreationToken");
+    const performanceMode = oneOf<PerformanceMode>(this, "performanceMode", props.performanceMode ?? "generalPurpose", ["generalPurpose", "maxIO"]);
+    const throughputMode = oneOf<ThroughputMode>(this, "throughputMode", props.throughputMode ?? "bursting", ["bursting", "elastic"]);
+    refuse(this, "throughputMode", throughputMode, performanceMode === "maxIO" && throughputMode === "elastic",
+      "elastic throughput requires performanceMode \"generalPurpose\"");
+    const transitionDays = oneOf<TransitionToIaDays>(this, "transitionToIaDays", props.transitionToIaDays ?? 30, TRANSITION_DAYS);
+    if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
+    const subnets = nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
+    if (subnets.length > AZ_LETTERS.length) fail(this, "network.privateSubnetIds", subnets, `expected at most ${AZ_LETTERS.length} subnets (one per AZ)`);
+    const accessPoints = props.accessPoints ?? [];
+    this.checkAccessPoints(accessPoints);
+
+    this.resource = new EfsFileSystem(this, "FileSystem", {
+      creationToken,
+      encrypted: true,
+      ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
+      performanceMode,
+      throughputMode,
+      lifecyclePolicy: [{ transitionToIa: transitionValue(transitionDays) }],
+      tags: { Name: props.name },
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+    });
+    this.fileSystemId = this.resource.id;
+    this.fileSystemArn = this.resource.arn;
+
+    // A file server answers; it never calls out.
+    const sg = createSecurityGroup(this, "SecurityGroup", {
+      name: fitName(this, "name", props.name, "efs", "securityGroupName"),
+      description: `EFS ${props.name}: NFS (${NFS_PORT}) from the workloads allowed by the stack`,
+      vpcId: props.network.vpcId,
+      egress: "none",
+    });
+    this.securityGroupId = sg.id;
+
+    subnets.forEach((subnetId, i) => {
+      new EfsMountTarget(this, `MountTarget${AZ_LETTERS[i]}`, { fileSystemId: this.resource.id, subnetId, securityGroups: [sg.id] });
+    });
+
+    new EfsBackupPolicy(this, "BackupPolicy", {
+      fileSystemId: this.resource.id,
+      backupPolicy: { status: (props.automaticBackups ?? true) ? "ENABLED" : "DISABLED" },
+    });
+
+    // TLS in transit (G6): refuse every request not made over TLS, whoever makes it.
+    new EfsFileSystemPolicy(this, "Policy", {
+      fileSystemId: this.resource.id,
+      policy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "*",
+            Resource: this.resource.arn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+    });
+
+    for (const ap of accessPoints) {
+      const point = new EfsAccessPoint(this, `AccessPoint${pascal(ap.name)}`, {
+        fileSystemId: this.resource.id,
+        posixUser: { uid: ap.uid, gid: ap.gid },
+        rootDirectory: { path: ap.path, creationInfo: { ownerUid: ap.uid, ownerGid: ap.gid, permissions: "0750" } },
+        tags: { Name: `${props.name}-${ap.name}` },
+      });
+      this.accessPointIds[ap.name] = point.id;
+      this.accessPointArns[ap.name] = point.arn;
+    }
+  }
+
+  /**
+   * IAM statements for a client role: mount and write this file system, through one access point when named
+   * (never root access).
+   */
+  clientStatements(accessPointName?: string): PolicyStatement[] {
+    if (accessPointName !== undefined && !(accessPointName in this.accessPointArns)) {
+      fail(this, "accessPointName", accessPointName, `expected one of the access points: ${Object.keys(this.accessPointArns).map((n) => JSON.stringify(n)).join(", ") || "(none defined)"}`);
+    }
+    return [
+      {
+        sid: "MountFileSystem",
+        actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        resources: [this.fileSystemArn],
+        ...(accessPointName !== undefined
+          ? { conditions: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArns[accessPointName] } } }
+          : {}),
+      },
+    ];
+  }
+
+  private checkAccessPoints(points: readonly AccessPointSpec[]): void {
+    const names = new Set<string>();
+    points.forEach((ap, i) => {
+      const at = `accessPoints[${i}]`;
+      dnsLabel(this, `${at}.name`, ap.name, 64);
+      if (names.has(ap.name)) fail(this, `${at}.name`, ap.name, "expected access point names unique within the file system");
+      names.add(ap.name);
+      matches(this, `${at}.path`, ap.path, /^\/([A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)?$/, "an absolute path such as \"/data\" (letters, digits, \".\", \"_\", \"-\"; no trailing \"/\")");
+      if (ap.path.length > 100) fail(this, `${at}.path`, ap.path, "expected at most 100 characters");
+      inRange(this, `${at}.uid`, ap.uid, 0, MAX_POSIX_ID);
+      inRange(this, `${at}.gid`, ap.gid, 0, MAX_POSIX_ID);
+    });
+  }
+}
