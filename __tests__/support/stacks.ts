@@ -82,3 +82,43 @@ export function differences(a: Synthesized, b: Synthesized): string[] {
   for (const p of lb.keys()) if (!la.has(p)) label(p, null);
   return [...found].sort();
 }
+
+/**
+ * Reads a `${jsonencode(...)}` expression as cdktf renders it (HCL object syntax with bare references) back into
+ * data: references become the string "<ref:address>", interpolations inside strings stay as written.
+ */
+export function decodeJsonencode(expression: string): any {
+  const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(expression.trim());
+  if (!m) return JSON.parse(expression);
+  let out = "";
+  let i = 0;
+  const body = m[1];
+  while (i < body.length) {
+    const c = body[i];
+    if (c === '"') {
+      // copy a string literal verbatim, honouring escapes
+      let j = i + 1;
+      while (j < body.length && body[j] !== '"') j += body[j] === "\\" ? 2 : 1;
+      out += body.slice(i, j + 1);
+      i = j + 1;
+    } else if (body.startsWith(" = ", i)) {
+      out += ": ";
+      i += 3;
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i;
+      let depth = 0;
+      while (j < body.length && (depth > 0 || !/[,}\]\s]/.test(body[j]))) {
+        if (body[j] === "[" || body[j] === "(") depth++;
+        if (body[j] === "]" || body[j] === ")") depth--;
+        j++;
+      }
+      const word = body.slice(i, j);
+      out += word === "true" || word === "false" || word === "null" ? word : JSON.stringify(`<ref:${word}>`);
+      i = j;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return JSON.parse(out);
+}
