@@ -29,5 +29,8 @@ try {
     console.error(`Configuration error: ${error.message}`);
     process.exit(1);
   }
-  throw error;
+  // Anything else is a bug in this repository, not bad input: say so in one line; DEBUG=1 shows the trace.
+  if (process.env.DEBUG) throw error;
+  console.error(`Internal error (a bug, please report it; DEBUG=1 shows where): ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
 }

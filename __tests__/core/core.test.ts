@@ -118,3 +118,16 @@ describe("environments", () => {
     for (const name of ["dev", "staging", "prod"]) expect(loadEnvironment(name).name).toBe(name);
   });
 });
+
+describe("allowFrom twice", () => {
+  it("G5: the same flow allowed twice is one rule", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const db = new Thing(stack, "Db", "sg-db");
+    const api = new Thing(stack, "Api", "sg-api");
+    expect(allowFrom(db, api, 5432)).toBe(allowFrom(db, api, 5432));
+    const out = JSON.parse(Testing.synth(stack));
+    expect(Object.keys(out.resource.aws_vpc_security_group_ingress_rule)).toHaveLength(1);
+  });
+});

@@ -47,7 +47,11 @@ function portLabel(p: { from: number; to: number }): string {
 /** Lets `source` reach `target` on `port` (TCP). Returns the rule. */
 export function allowFrom(target: IConnectable, source: IConnectable, port: PortSpec, description?: string): VpcSecurityGroupIngressRule {
   const p = portRange(target, "port", port);
-  return new VpcSecurityGroupIngressRule(target, `From${pathInStack(source)}Port${portLabel(p)}`, {
+  const id = `From${pathInStack(source)}Port${portLabel(p)}`;
+  // Allowing the same flow twice is the same flow: return the rule that already says so.
+  const existing = target.node.tryFindChild(id);
+  if (existing instanceof VpcSecurityGroupIngressRule) return existing;
+  return new VpcSecurityGroupIngressRule(target, id, {
     securityGroupId: target.securityGroupId,
     referencedSecurityGroupId: source.securityGroupId,
     ipProtocol: "tcp",
