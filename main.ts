@@ -5,11 +5,17 @@
  *   SYSTEMS=alerting-platform,bootstrap   build only these systems (default: all)
  *   ENVIRONMENTS=dev                       build only these environments (default: dev, staging, prod)
  *   AWS_EMULATOR_ENDPOINT=http://127.0.0.1:5000   point provider and backend at an AWS API emulator
+ *   SYNTH_PART=2/3                         build only the 2nd of 3 interleaved parts (scripts/app.mjs runs parts in parallel)
  * A configuration error prints one line naming the construct, the setting, the value and what is allowed.
  */
 import { App } from "cdktf";
 import { buildApp } from "./stacks";
 import { ConfigError } from "./modules/core/errors";
+
+function part(value: string | undefined): { index: number; count: number } | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(value ?? "");
+  return m ? { index: Number(m[1]) - 1, count: Number(m[2]) } : undefined;
+}
 
 function list(value: string | undefined): string[] {
   return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -30,6 +36,7 @@ try {
     systems: list(process.env.SYSTEMS),
     environments: list(process.env.ENVIRONMENTS),
     emulator: endpoint ? { endpoint } : undefined,
+    part: part(process.env.SYNTH_PART),
   });
   app.synth();
 } catch (error) {

@@ -4,9 +4,15 @@
  * into .cache/app/main-<hash of the sources>.cjs, then run. A change to any source gives a new hash and a rebuild
  * (~0.1 s); otherwise the cached bundle starts directly, without a TypeScript loader in the process.
  * node_modules stay external, so provider classes load from their own files as imported.
+ *
+ * With more than one core it synthesizes in parallel: SYNTH_WORKERS processes (default: cores, at most 4) each build
+ * an interleaved part of the stacks into their own directory, and this process merges their stacks and manifests
+ * into CDKTF_OUTDIR. SYNTH_WORKERS=1 runs everything in this process.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,4 +51,44 @@ if (!existsSync(bundle)) {
   });
 }
 
-createRequire(import.meta.url)(bundle);
+const workers = Math.max(1, Math.min(Number(process.env.SYNTH_WORKERS ?? Math.min(availableParallelism(), 4)), 16));
+if (process.env.SYNTH_PART || workers === 1) {
+  createRequire(import.meta.url)(bundle);
+} else {
+  const outdir = resolve(process.env.CDKTF_OUTDIR ?? join(root, "cdktf.out"));
+  const partsDir = join(outdir, ".parts");
+  rmSync(partsDir, { recursive: true, force: true });
+  for (let i = 0; i < workers; i++) mkdirSync(join(partsDir, String(i)), { recursive: true });
+  const codes = await Promise.all(
+    Array.from({ length: workers }, (_, i) =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, [bundle], {
+          stdio: "inherit",
+          env: { ...process.env, SYNTH_PART: `${i + 1}/${workers}`, CDKTF_OUTDIR: join(partsDir, String(i)) },
+        });
+        child.on("exit", (code) => done(code ?? 1));
+      }),
+    ),
+  );
+  const failed = codes.find((c) => c !== 0);
+  if (failed !== undefined) {
+    rmSync(partsDir, { recursive: true, force: true });
+    process.exit(failed);
+  }
+  // Merge: every part wrote stacks/<name>/ and a manifest listing its stacks.
+  const manifest = { version: "", stacks: {} };
+  mkdirSync(join(outdir, "stacks"), { recursive: true });
+  for (let i = 0; i < workers; i++) {
+    const part = JSON.parse(readFileSync(join(partsDir, String(i), "manifest.json"), "utf8"));
+    manifest.version = part.version;
+    for (const [name, stack] of Object.entries(part.stacks)) {
+      const target = join(outdir, stack.workingDirectory);
+      rmSync(target, { recursive: true, force: true });
+      renameSync(join(partsDir, String(i), stack.workingDirectory), target);
+      manifest.stacks[name] = stack;
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(manifest.stacks).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: sorted, version: manifest.version }, null, 2));
+  rmSync(partsDir, { recursive: true, force: true });
+}

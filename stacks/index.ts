@@ -39,6 +39,11 @@ export interface Selection {
   /** Environments to build; all when empty. */
   readonly environments?: readonly string[];
   readonly emulator?: EmulatorSettings;
+  /**
+   * Build only every `count`-th stack starting at `index` (0-based), for synthesizing in parallel processes. Stacks
+   * share nothing across stack boundaries (no cross-stack references), so any split gives the same output.
+   */
+  readonly part?: { readonly index: number; readonly count: number };
 }
 
 /** Adds the selected stacks to `app` and returns them. Unknown names are refused with the known ones. */
@@ -50,12 +55,13 @@ export function buildApp(app: App, selection: Selection = {}): TerraformStack[] 
   }
   const envNames = selection.environments?.length ? selection.environments : ENVIRONMENT_NAMES;
   const envs = envNames.map((n) => loadEnvironment(n));
-  const stacks: TerraformStack[] = [];
-  if (systems.includes("bootstrap")) stacks.push(new BootstrapStack(app, { settings: bootstrap, emulator: selection.emulator }));
+  const builders: (() => TerraformStack)[] = [];
+  if (systems.includes("bootstrap")) builders.push(() => new BootstrapStack(app, { settings: bootstrap, emulator: selection.emulator }));
   for (const system of SYSTEMS.filter((s) => systems.includes(s.name))) {
-    for (const environment of envs) stacks.push(system.create(app, { environment, emulator: selection.emulator }));
+    for (const environment of envs) builders.push(() => system.create(app, { environment, emulator: selection.emulator }));
   }
-  return stacks;
+  const part = selection.part ?? { index: 0, count: 1 };
+  return builders.filter((_, i) => i % part.count === part.index).map((build) => build());
 }
 
 export type { EnvironmentName };
