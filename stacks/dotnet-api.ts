@@ -113,7 +113,10 @@ export class DotnetApiStack extends BaseStack {
       KAFKA_BOOTSTRAP_SERVERS: new Parameter(this, "KafkaBootstrapParameter", { name: `${paramPath}/kafka/bootstrap-servers`, value: kafka.bootstrapBrokersSaslIam, description: "MSK bootstrap brokers (SASL/IAM over TLS)" }),
       REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: `${redis.primaryEndpoint}:${redis.port}`, description: "Redis primary endpoint (TLS)" }),
       DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint" }),
+      DATABASE_NAME: new Parameter(this, "DatabaseNameParameter", { name: `${paramPath}/database/name`, value: database.databaseName, description: "PostgreSQL database name" }),
     };
+    // One statement for all of them: IAM refuses a policy whose statement ids repeat.
+    const parameterRead = { sid: "ReadConnectionParameters", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: Object.values(parameters).map((p) => p.parameterArn) };
 
     // DA6: the API image's repository.
     const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
@@ -131,7 +134,7 @@ export class DotnetApiStack extends BaseStack {
       logGroupName: `/ecs/${SYSTEM}/${env.name}/api`,
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
-      environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: env.name === "prod" ? "Production" : env.name === "staging" ? "Staging" : "Development", DATABASE_NAME: database.databaseName },
+      environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: env.name === "prod" ? "Production" : env.name === "staging" ? "Staging" : "Development" },
       secrets: {
         ...Object.fromEntries(Object.entries(parameters).map(([name, p]) => [name, p.parameterArn])),
         DATABASE_USERNAME: `${database.secretArn}:username::`,
@@ -141,7 +144,7 @@ export class DotnetApiStack extends BaseStack {
       healthCheckPath: "/health",
       loadBalancer: target,
       // The task role reads its configuration (for reloads) and talks to MSK through IAM.
-      taskPolicyStatements: [...Object.values(parameters).flatMap((p) => p.readStatements()), ...kafka.clientPolicyStatements()],
+      taskPolicyStatements: [parameterRead, ...kafka.clientPolicyStatements()],
     });
 
     allowFrom(this.api, alb, API_PORT);
@@ -156,7 +159,7 @@ export class DotnetApiStack extends BaseStack {
       alarms: [
         ...albAlarms({ name: `${prefix}-api`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix }),
         ...ecsServiceAlarms({ name: `${prefix}-api`, clusterName: cluster.clusterName, serviceName: this.api.serviceName }),
-        mskConsumerLagAlarm({ name: `${prefix}-consumer-lag`, clusterName: kafka.clusterName, consumerGroup: cfg.consumerLag.consumerGroup, topic: cfg.consumerLag.topic, maxOffsetLag: cfg.consumerLag.maxOffsetLag }),
+        mskConsumerLagAlarm({ name: prefix, clusterName: kafka.clusterName, consumerGroup: cfg.consumerLag.consumerGroup, topic: cfg.consumerLag.topic, maxOffsetLag: cfg.consumerLag.maxOffsetLag }),
       ],
     });
 

@@ -160,7 +160,8 @@ export class TvmazeIngestionStack extends BaseStack {
       memoryMiB: cfg.service.memoryMiB,
       containerPort: SERVICE_PORT,
       desiredCount: cfg.service.desiredCount,
-      scaling: { minCount: cfg.service.minCount, maxCount: cfg.service.maxCount, cpuTargetPercent: 70 },
+      // The plan scales on CPU only: no memory policy competing with it.
+      scaling: { minCount: cfg.service.minCount, maxCount: cfg.service.maxCount, cpuTargetPercent: 70, memoryTargetPercent: false },
       logGroupName: `/ecs/${SYSTEM}/${env.name}/service`,
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
@@ -204,7 +205,7 @@ export class TvmazeIngestionStack extends BaseStack {
       alarms: [
         ...ecsServiceAlarms({ name: `${prefix}-service`, clusterName: cluster.clusterName, serviceName: this.service.serviceName, cpuPercent: 80, memoryPercent: 85 }),
         ...albAlarms({ name: `${prefix}-alb`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix, error5xxPercent: 5, responseTimeSeconds: 2 }),
-        ...rdsAlarms({ name: `${prefix}-db`, identifier: database.identifier, maxConnections: database.connectionsAlarmMaximum, connectionsPercent: 80 }),
+        ...rdsAlarms({ name: prefix, identifier: database.identifier, maxConnections: database.connectionsAlarmMaximum, connectionsPercent: 80 }),
       ],
     });
 
@@ -219,6 +220,8 @@ export class TvmazeIngestionStack extends BaseStack {
           requestsPerMinute: 1000,
           logRetentionDays: cfg.logRetentionDays,
           kmsKeyArn: key.keyArn,
+          // The user pool holds the users: protected where the environment protects its databases.
+          deletionProtection: safety.deletionProtection,
         })
       : undefined;
 

@@ -18,7 +18,7 @@ describe("ApiWithUsagePlans", () => {
     it("TV12: meters each API key at 1000 requests per minute through a usage plan on stage v1", () => {
       const plan = only(s, "aws_api_gateway_usage_plan");
       expect(plan.name).toBe("trading-platform-dev-public-api-default");
-      expect(plan.throttle_settings).toEqual({ rate_limit: 16.67, burst_limit: 17 });
+      expect(s.json).toHaveResourceWithProperties(ApiGatewayUsagePlan, { throttle_settings: { rate_limit: 16.67, burst_limit: 17 } });
       expect(plan.quota_settings).toBeUndefined();
       expect(plan.api_stages[0].stage).toContain("aws_api_gateway_stage.");
       expect(Object.keys(api.usagePlanIds)).toEqual(["default"]);

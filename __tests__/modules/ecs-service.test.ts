@@ -159,6 +159,25 @@ describe("EcsService", () => {
     });
   });
 
+  describe("TV1: with auto scaling on CPU only (memoryTargetPercent: false)", () => {
+    const { s, service } = build({ containerPort: 8080, desiredCount: 2, scaling: { minCount: 1, maxCount: 4, memoryTargetPercent: false } });
+
+    it("TV1: has one CPU target-tracking policy and no memory policy", () => {
+      const policies = Object.values(resources(s, "aws_appautoscaling_policy"));
+      expect(policies).toHaveLength(1);
+      expect(policies[0].target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type).toBe("ECSServiceAverageCPUUtilization");
+      expect(policies[0].target_tracking_scaling_policy_configuration.target_value).toBe(70);
+      expect(s.json).not.toContain("ECSServiceAverageMemoryUtilization");
+    });
+
+    it("TV1: still scales between minCount and maxCount from the desired count", () => {
+      const target = only(s, "aws_appautoscaling_target");
+      expect([target.min_capacity, target.max_capacity]).toEqual([1, 4]);
+      expect(only(s, "aws_ecs_service").desired_count).toBe(2);
+      expect(service.scalingTarget).toBeDefined();
+    });
+  });
+
   describe("AP5: as a singleton", () => {
     const { s, service } = build({ name: "alerting-platform-dev-rule-updater", singleton: true });
 
@@ -353,6 +372,9 @@ describe("EcsService", () => {
     });
     it("a CPU target outside 10-95 %", () => {
       expect(attempt({ scaling: { minCount: 1, maxCount: 3, cpuTargetPercent: 99 } })).toThrow(/scaling\.cpuTargetPercent = 99 is not allowed; expected a whole number from 10 to 95/);
+    });
+    it("a memory target outside 10-95 %", () => {
+      expect(attempt({ scaling: { minCount: 1, maxCount: 3, memoryTargetPercent: 5 } })).toThrow(/scaling\.memoryTargetPercent = 5 is not allowed; expected a whole number from 10 to 95/);
     });
     it("a log retention CloudWatch does not offer", () => {
       expect(attempt({ logRetentionDays: 10 })).toThrow(/logRetentionDays = 10 is not allowed; expected a CloudWatch Logs retention value/);

@@ -29,8 +29,8 @@ export interface EcsServiceScaling {
   readonly maxCount: number;
   /** Average CPU utilisation to hold, 10-95. @default 70 */
   readonly cpuTargetPercent?: number;
-  /** Average memory utilisation to hold, 10-95. @default 80 */
-  readonly memoryTargetPercent?: number;
+  /** Average memory utilisation to hold, 10-95; false scales on CPU only (no memory policy). @default 80 */
+  readonly memoryTargetPercent?: number | false;
   /** @default 60 */
   readonly scaleOutCooldownSeconds?: number;
   /** @default 300 */
@@ -60,7 +60,7 @@ export interface EcsServiceProps {
   readonly containerPort?: number;
   /** Tasks at creation (with scaling: within minCount..maxCount). @default 1, or scaling.minCount */
   readonly desiredCount?: number;
-  /** Target-tracking auto scaling on CPU and memory. @default none (fixed desiredCount) */
+  /** Target-tracking auto scaling on CPU and memory (or CPU only). @default none (fixed desiredCount) */
   readonly scaling?: EcsServiceScaling;
   /** Exactly one task, ever: desired = max = 1, no scaling, no overlap during deploys (AP5). @default false */
   readonly singleton?: boolean;
@@ -343,7 +343,7 @@ export class EcsService extends Construct implements IConnectable {
       { min: s.minCount, desired: props.desiredCount ?? s.minCount, max: s.maxCount },
     );
     inRange(this, "scaling.cpuTargetPercent", s.cpuTargetPercent ?? 70, 10, 95);
-    inRange(this, "scaling.memoryTargetPercent", s.memoryTargetPercent ?? 80, 10, 95);
+    if (s.memoryTargetPercent !== false) inRange(this, "scaling.memoryTargetPercent", s.memoryTargetPercent ?? 80, 10, 95);
     inRange(this, "scaling.scaleOutCooldownSeconds", s.scaleOutCooldownSeconds ?? 60, 0, 3600);
     inRange(this, "scaling.scaleInCooldownSeconds", s.scaleInCooldownSeconds ?? 300, 0, 3600);
     return sizes;
@@ -376,7 +376,7 @@ export class EcsService extends Construct implements IConnectable {
     });
   }
 
-  /** AP4: target tracking on average CPU and memory of the service. */
+  /** AP4: target tracking on average CPU and (unless memoryTargetPercent is false) memory of the service. */
   private addScaling(clusterName: string, s: EcsServiceScaling, sizes: { min: number; max: number }): AppautoscalingTarget {
     const target = new AppautoscalingTarget(this, "ScalingTarget", {
       serviceNamespace: "ecs",
@@ -401,7 +401,7 @@ export class EcsService extends Construct implements IConnectable {
         },
       });
     policy("CpuScaling", "cpu-target-tracking", CPU_METRIC, s.cpuTargetPercent ?? 70);
-    policy("MemoryScaling", "memory-target-tracking", MEMORY_METRIC, s.memoryTargetPercent ?? 80);
+    if (s.memoryTargetPercent !== false) policy("MemoryScaling", "memory-target-tracking", MEMORY_METRIC, s.memoryTargetPercent ?? 80);
     return target;
   }
 }

@@ -1,0 +1,369 @@
+import { App, Testing } from "cdktf";
+import { buildApp } from "../../stacks";
+import { DotnetApiStack } from "../../stacks/dotnet-api";
+import { EnvironmentName, environments } from "../../environments";
+import { resources } from "../support/synth";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings } from "../support/stacks";
+import type { Environment } from "../../environments";
+import type { Synthesized } from "../support/synth";
+
+const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
+const all = (s: Synthesized, type: string): any[] => Object.values(resources(s, type));
+const one = (s: Synthesized, type: string): any => {
+  const found = all(s, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+};
+/** The logical id of the only resource of a type whose id starts with `prefix`, as a Terraform address. */
+const address = (s: Synthesized, type: string, prefix: string): string => {
+  const ids = Object.keys(resources(s, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.length}`);
+  return `${type}.${ids[0]}`;
+};
+const container = (s: Synthesized): any => decodeJsonencode(one(s, "aws_ecs_task_definition").container_definitions)[0];
+/** decodeJsonencode stops at quotes nested in a template ("${replace(x, ":a", ":b")}"): single-quote those first. */
+const unnestQuotes = (expression: string) => expression.replace(/\$\{([^{}]*)\}/g, (_, inner: string) => `\${${inner.replace(/"/g, "'")}}`);
+const policy = (s: Synthesized, rolePrefix: string): any => {
+  const entry = Object.entries(resources(s, "aws_iam_role_policy")).find(([id]) => id.startsWith(rolePrefix));
+  if (!entry) throw new Error(`no role policy ${rolePrefix}*`);
+  return decodeJsonencode(unnestQuotes(entry[1].policy));
+};
+const stack = (environment: Environment) => synthCustom((app) => new DotnetApiStack(app, { environment }));
+const build = (environment: Environment) => () => stack(environment);
+
+describe.each(ENVS)("dotnet-api-%s", (env) => {
+  const s = synthSystem("dotnet-api", env);
+  const cfg = environments[env].systems.dotnetApi;
+  const apiSg = () => `\${${address(s, "aws_security_group", "Api_SecurityGroup")}.id}`;
+  const privateSubnets = () => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "private").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
+  const publicSubnets = () => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "public").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
+
+  it("G2: keeps state in the S3 backend under dotnet-api/<env> with encryption and a DynamoDB lock", () => {
+    const backend = s.parsed.terraform.backend.s3;
+    expect(backend.key).toBe(`dotnet-api/${env}/terraform.tfstate`);
+    expect(backend.encrypt).toBe(true);
+    expect(backend.bucket).toBe(environments[env].backend.bucket);
+    expect(backend.dynamodb_table).toBe(environments[env].backend.lockTable);
+    expect(backend.region).toBe(environments[env].backend.region);
+  });
+
+  it("G3: tags every resource with Project, System, Environment and ManagedBy", () => {
+    const tags = s.parsed.provider.aws[0].default_tags[0].tags;
+    expect(tags).toMatchObject({ Project: "platform", System: "dotnet-api", Environment: env, ManagedBy: "cdktf" });
+  });
+
+  it("pins the aws provider to ~> 5.100 rather than an exact version", () => {
+    expect(s.parsed.terraform.required_providers.aws.version).toBe("~> 5.100");
+  });
+
+  it("G4: a VPC with public and private subnets in as many AZs as the environment says (at least two)", () => {
+    expect(one(s, "aws_vpc").cidr_block).toBe(cfg.vpcCidr);
+    expect(cfg.azCount).toBeGreaterThanOrEqual(2);
+    expect(publicSubnets()).toHaveLength(cfg.azCount);
+    expect(privateSubnets()).toHaveLength(cfg.azCount);
+    expect(new Set(all(s, "aws_subnet").map((x) => x.availability_zone)).size).toBe(cfg.azCount);
+    const expectedNat = { none: 0, single: 1, perAz: cfg.azCount }[cfg.natGateways];
+    expect(all(s, "aws_nat_gateway")).toHaveLength(expectedNat);
+  });
+
+  it("G4: only the load balancer faces the internet", () => {
+    const lb = one(s, "aws_lb");
+    expect(lb.internal).toBe(false);
+    expect([...lb.subnets].sort()).toEqual(publicSubnets());
+    expect(one(s, "aws_ecs_service").network_configuration.assign_public_ip).toBe(false);
+    for (const db of [...all(s, "aws_db_instance"), ...all(s, "aws_rds_cluster_instance")]) expect(db.publicly_accessible).toBe(false);
+    expect(one(s, "aws_msk_cluster").broker_node_group_info.connectivity_info.public_access.type).toBe("DISABLED");
+    const open = all(s, "aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv4 !== undefined || r.cidr_ipv6 !== undefined);
+    expect(open.length).toBeGreaterThan(0);
+    for (const r of open) {
+      expect([80, 443]).toContain(r.from_port);
+      expect(r.security_group_id).toBe(`\${${address(s, "aws_security_group", "LoadBalancer_SecurityGroup")}.id}`);
+    }
+  });
+
+  it("G5: PostgreSQL, Redis and MSK each accept only their port, only from the API's security group", () => {
+    const rules = all(s, "aws_vpc_security_group_ingress_rule");
+    const stores: [string, number][] = [["Database_SecurityGroup", 5432], ["Cache_SecurityGroup", 6379], ["Kafka_SecurityGroup", 9098]];
+    for (const [sg, port] of stores) {
+      const into = rules.filter((r) => r.security_group_id === `\${${address(s, "aws_security_group", sg)}.id}`);
+      expect(into, sg).toHaveLength(1);
+      expect(into[0]).toMatchObject({ from_port: port, to_port: port, ip_protocol: "tcp", referenced_security_group_id: apiSg() });
+      expect(into[0].cidr_ipv4).toBeUndefined();
+    }
+    expect(all(s, "aws_security_group").every((g) => g.ingress === undefined && g.egress === undefined)).toBe(true);
+  });
+
+  it("G6: data at rest is encrypted with the stack's key, and TLS is required in transit", () => {
+    const key = `\${${address(s, "aws_kms_key", "Key")}.arn}`;
+    for (const db of [...all(s, "aws_db_instance"), ...all(s, "aws_rds_cluster")]) {
+      expect(db.storage_encrypted).toBe(true);
+      expect(db.kms_key_id).toBe(key);
+    }
+    const params = [...all(s, "aws_db_parameter_group"), ...all(s, "aws_rds_cluster_parameter_group")];
+    expect(params).toHaveLength(1);
+    expect(params[0].parameter).toContainEqual({ name: "rds.force_ssl", value: "1", apply_method: "immediate" });
+    const rg = one(s, "aws_elasticache_replication_group");
+    expect([String(rg.at_rest_encryption_enabled), rg.transit_encryption_enabled, rg.kms_key_id]).toEqual(["true", true, key]);
+    const msk = one(s, "aws_msk_cluster").encryption_info;
+    expect(msk).toEqual({ encryption_at_rest_kms_key_arn: key, encryption_in_transit: { client_broker: "TLS", in_cluster: true } });
+    expect(one(s, "aws_ecr_repository").encryption_configuration[0]).toEqual({ encryption_type: "KMS", kms_key: key });
+    for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBe(key);
+    expect(one(s, "aws_sns_topic").kms_master_key_id).toBe(key);
+  });
+
+  it("G7: no secret value in the synthesized JSON; the database password is managed by RDS and read by reference", () => {
+    const db = [...all(s, "aws_db_instance"), ...all(s, "aws_rds_cluster")][0];
+    expect(db.manage_master_user_password).toBe(true);
+    expect(s.json).not.toMatch(/"(password|master_password|auth_token)"\s*:/);
+    const secrets = Object.fromEntries(container(s).secrets.map((x: any) => [x.name, x.valueFrom]));
+    expect(secrets.DATABASE_PASSWORD).toMatch(/^\$\{aws_(db_instance|rds_cluster)\.Database_\w+\.master_user_secret\[0\]\.secret_arn\}:password::$/);
+    expect(secrets.DATABASE_USERNAME).toMatch(/:username::$/);
+  });
+
+  it("G9: the API has its own log group, separate execution and task roles, a health check and its ECR image", () => {
+    const c = container(s);
+    const logGroup = all(s, "aws_cloudwatch_log_group").find((g) => g.name === `/ecs/dotnet-api/${env}/api`);
+    expect(logGroup.retention_in_days).toBe(cfg.logRetentionDays);
+    expect(c.logConfiguration.logDriver).toBe("awslogs");
+    expect(c.logConfiguration.options["awslogs-group"]).toBe(`<ref:${address(s, "aws_cloudwatch_log_group", "Api_LogGroup")}.name>`);
+    expect(c.healthCheck.command).toEqual(["CMD-SHELL", "curl -fs http://localhost:8080/health || exit 1"]);
+    expect(c.image).toBe(`\${${address(s, "aws_ecr_repository", "ApiRepository")}.repository_url}:initial`);
+    const td = one(s, "aws_ecs_task_definition");
+    expect(td.execution_role_arn).not.toEqual(td.task_role_arn);
+  });
+
+  it("G10: a GitHub Actions role trusted through OIDC for example-org/dotnet-api only, pushing to its repository and rolling its service", () => {
+    const role = all(s, "aws_iam_role").find((r) => String(r.assume_role_policy).includes("AssumeRoleWithWebIdentity"));
+    const trust = decodeJsonencode(role.assume_role_policy).Statement[0];
+    expect(trust.Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:example-org/dotnet-api:ref:refs/heads/main"]);
+    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
+    const statements = policy(s, "DeployRole_").Statement;
+    const push = statements.find((x: any) => x.Action.includes("ecr:PutImage"));
+    expect(push.Resource).toEqual([`<ref:${address(s, "aws_ecr_repository", "ApiRepository")}.arn>`]);
+    const update = statements.find((x: any) => x.Action.includes("ecs:UpdateService"));
+    expect(update.Resource).toEqual([`<ref:${address(s, "aws_ecs_service", "Api_Service")}.id>`]);
+  });
+
+  it("DA1: the API runs on Fargate in private subnets, registered with an ALB in public subnets on port 8080", () => {
+    const svc = one(s, "aws_ecs_service");
+    expect(svc.launch_type).toBe("FARGATE");
+    expect([...svc.network_configuration.subnets].sort()).toEqual(privateSubnets());
+    expect(one(s, "aws_ecs_task_definition").requires_compatibilities).toEqual(["FARGATE"]);
+    const tg = one(s, "aws_lb_target_group");
+    expect([tg.port, tg.target_type, tg.health_check.path]).toEqual([8080, "ip", "/health"]);
+    expect(svc.load_balancer).toEqual([{ container_name: "app", container_port: 8080, target_group_arn: `\${${address(s, "aws_lb_target_group", "LoadBalancer_ApiTarget")}.arn}` }]);
+    const scaling = one(s, "aws_appautoscaling_target");
+    expect([svc.desired_count, scaling.min_capacity, scaling.max_capacity]).toEqual([cfg.api.desiredCount, cfg.api.minCount, cfg.api.maxCount]);
+    expect(one(s, "aws_lb_listener")).toMatchObject({ port: 80, protocol: "HTTP" });
+  });
+
+  it("DA2: a Redis replication group in private subnets, with Multi-AZ automatic failover where the environment asks", () => {
+    const rg = one(s, "aws_elasticache_replication_group");
+    expect(rg.cluster_mode).toBe("disabled");
+    expect(rg.num_cache_clusters).toBe(1 + cfg.redis.replicas);
+    expect([rg.multi_az_enabled, rg.automatic_failover_enabled]).toEqual([cfg.redis.multiAz, cfg.redis.multiAz]);
+    expect([...one(s, "aws_elasticache_subnet_group").subnet_ids].sort()).toEqual(privateSubnets());
+    if (env === "prod") expect(rg.multi_az_enabled).toBe(true);
+  });
+
+  it("DA3: MSK brokers in private subnets, TLS and IAM client auth only, encrypted at rest, a supported Kafka version", () => {
+    const msk = one(s, "aws_msk_cluster");
+    expect([...msk.broker_node_group_info.client_subnets].sort()).toEqual(privateSubnets());
+    expect(msk.number_of_broker_nodes).toBe(cfg.msk.brokerCount);
+    expect(msk.broker_node_group_info.instance_type).toBe(cfg.msk.instanceType);
+    expect(msk.client_authentication).toEqual({ sasl: { iam: true, scram: false }, unauthenticated: false });
+    expect(msk.encryption_info.encryption_in_transit.client_broker).toBe("TLS");
+    expect(msk.encryption_info.encryption_at_rest_kms_key_arn).toMatch(/aws_kms_key\./);
+    const [major, minor] = String(msk.kafka_version).split(".").map(Number);
+    expect(major * 100 + minor, msk.kafka_version).toBeGreaterThanOrEqual(306); // 2.8.1 and 3.5 and older are out of support
+  });
+
+  it(`DA4: the database is ${cfg.database.kind === "instance" ? "an RDS PostgreSQL instance" : "Aurora PostgreSQL Serverless v2"} as environments/${env}.ts says`, () => {
+    const db = cfg.database;
+    if (db.kind === "instance") {
+      const instance = one(s, "aws_db_instance");
+      expect([instance.engine, instance.instance_class, instance.allocated_storage, instance.multi_az]).toEqual(["postgres", db.instanceClass, db.allocatedStorageGiB, db.multiAz]);
+      expect(all(s, "aws_rds_cluster")).toHaveLength(0);
+    } else {
+      const cluster = one(s, "aws_rds_cluster");
+      expect([cluster.engine, cluster.engine_mode]).toEqual(["aurora-postgresql", "provisioned"]);
+      expect(cluster.serverlessv2_scaling_configuration).toEqual({ min_capacity: db.minAcu, max_capacity: db.maxAcu });
+      const instances = all(s, "aws_rds_cluster_instance");
+      expect(instances).toHaveLength(db.instances);
+      for (const i of instances) expect(i.instance_class).toBe("db.serverless");
+      expect(all(s, "aws_db_instance")).toHaveLength(0);
+    }
+  });
+
+  it("DA5: connection settings for MSK, Redis and the database reach the task from Parameter Store and Secrets Manager, none as literals", () => {
+    const c = container(s);
+    expect(c.environment.map((e: any) => e.name)).toEqual(["ASPNETCORE_ENVIRONMENT", "ASPNETCORE_URLS"]);
+    const secrets = Object.fromEntries(c.secrets.map((x: any) => [x.name, x.valueFrom]));
+    expect(Object.keys(secrets).sort()).toEqual(["DATABASE_ENDPOINT", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_USERNAME", "KAFKA_BOOTSTRAP_SERVERS", "REDIS_ENDPOINT"]);
+    const parameters = resources(s, "aws_ssm_parameter");
+    const parameterOf = (variable: string) => parameters[/^<ref:aws_ssm_parameter\.(\w+)\.arn>$/.exec(secrets[variable])![1]];
+    expect(parameterOf("KAFKA_BOOTSTRAP_SERVERS")).toMatchObject({ name: `/dotnet-api/${env}/kafka/bootstrap-servers`, value: `\${${address(s, "aws_msk_cluster", "Kafka_Cluster")}.bootstrap_brokers_sasl_iam}` });
+    expect(parameterOf("REDIS_ENDPOINT").value).toBe(`\${${address(s, "aws_elasticache_replication_group", "Cache")}.primary_endpoint_address}:6379`);
+    expect(parameterOf("DATABASE_ENDPOINT").value).toMatch(/^\$\{aws_(db_instance|rds_cluster)\.Database_\w+\.endpoint\}$/);
+    expect(parameterOf("DATABASE_NAME").value).toBe("app");
+    // The task role may read exactly these parameters (one statement: IAM refuses repeated statement ids).
+    const task = policy(s, "Api_TaskRolePolicy").Statement;
+    const sids = task.map((x: any) => x.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+    const read = task.filter((x: any) => x.Action.some((a: string) => a.startsWith("ssm:")));
+    expect(read).toHaveLength(1);
+    expect([...read[0].Resource].sort()).toEqual(Object.keys(parameters).map((id) => `<ref:aws_ssm_parameter.${id}.arn>`).sort());
+    expect(task.some((x: any) => x.Action.includes("kafka-cluster:Connect"))).toBe(true);
+  });
+
+  it("DA6: an ECR repository for the API image (immutable tags, scanned on push), deployed by the OIDC role (G10)", () => {
+    const repo = one(s, "aws_ecr_repository");
+    expect(repo).toMatchObject({ name: `dotnet-api-${env}/api`, image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
+    expect(all(s, "aws_iam_role").filter((r) => String(r.assume_role_policy).includes("token.actions.githubusercontent.com"))).toHaveLength(1);
+  });
+
+  it("DA7: task logs, and alarms on Kafka consumer lag, 5xx rate and unhealthy hosts that notify the SNS topic", () => {
+    const alarms = all(s, "aws_cloudwatch_metric_alarm");
+    const topic = `\${${address(s, "aws_sns_topic", "Alarms_Topic")}.arn}`;
+    for (const a of alarms) expect(a.alarm_actions, a.alarm_name).toEqual([topic]);
+    const lag = alarms.find((a) => a.namespace === "AWS/Kafka");
+    expect(lag).toMatchObject({ alarm_name: `dotnet-api-${env}-kafka-lag-dotnet-api-events`, metric_name: "MaxOffsetLag", threshold: cfg.consumerLag.maxOffsetLag });
+    expect(lag.dimensions).toEqual({ "Cluster Name": `\${${address(s, "aws_msk_cluster", "Kafka_Cluster")}.cluster_name}`, "Consumer Group": cfg.consumerLag.consumerGroup, Topic: cfg.consumerLag.topic });
+    const rate = alarms.find((a) => a.alarm_name === `dotnet-api-${env}-api-5xx-rate`);
+    expect(rate.metric_query.map((q: any) => q.metric?.metric_name ?? q.expression)).toEqual(["100 * FILL(errors, 0) / requests", "HTTPCode_Target_5XX_Count", "RequestCount"]);
+    expect(alarms.find((a) => a.metric_name === "UnHealthyHostCount")).toMatchObject({ namespace: "AWS/ApplicationELB", threshold: 0 });
+    expect(one(s, "aws_msk_cluster").logging_info.broker_logs.cloudwatch_logs.enabled).toBe(true);
+  });
+});
+
+describe("dotnet-api across environments", () => {
+  it("G1: one stack per environment, named dotnet-api-<env>", () => {
+    const stacks = buildApp(Testing.app(), { systems: ["dotnet-api"] });
+    expect(stacks.map((x) => x.node.id)).toEqual(["dotnet-api-dev", "dotnet-api-staging", "dotnet-api-prod"]);
+  });
+
+  it("G8: prod's Aurora cluster has a reader in another AZ, deletion protection, a final snapshot and 7-day backups; dev trades them", () => {
+    const prod = synthSystem("dotnet-api", "prod");
+    const cluster = one(prod, "aws_rds_cluster");
+    expect(cluster.deletion_protection).toBe(true);
+    expect(cluster.skip_final_snapshot).toBe(false);
+    expect(cluster.final_snapshot_identifier).toBe("dotnet-api-prod-db-final");
+    expect(cluster.backup_retention_period).toBeGreaterThanOrEqual(7);
+    expect(cluster.lifecycle.prevent_destroy).toBe(true);
+    expect(all(prod, "aws_rds_cluster_instance").map((i) => i.promotion_tier).sort()).toEqual([0, 1]);
+    expect(one(prod, "aws_elasticache_replication_group").lifecycle.prevent_destroy).toBe(true);
+    expect(one(prod, "aws_msk_cluster").lifecycle.prevent_destroy).toBe(true);
+    expect(one(prod, "aws_lb").enable_deletion_protection).toBe(true);
+    const dev = one(synthSystem("dotnet-api", "dev"), "aws_db_instance");
+    expect([dev.multi_az, dev.deletion_protection, dev.skip_final_snapshot, dev.lifecycle.prevent_destroy]).toEqual([false, false, true, false]);
+    expect(dev.backup_retention_period).toBe(7);
+  });
+
+  it("prod differs from dev exactly where environments/ says (same code path, prod's settings under dev's name)", () => {
+    const dev = synthSystem("dotnet-api", "dev");
+    const prodSettingsNamedDev = synthCustom((app: App) => new DotnetApiStack(app, { environment: { ...environments.prod, name: "dev" } }));
+    // Every difference traces to a line of prod.ts vs dev.ts; anything else means code branches on the environment.
+    const bySetting: Record<string, string[]> = {
+      "safety.deletionProtection": ["aws_lb.enable_deletion_protection"], // the database's moves with database.kind
+      "safety.preventDestroy": [
+        "aws_elasticache_replication_group.lifecycle.prevent_destroy",
+        "aws_kms_key.lifecycle.prevent_destroy",
+        "aws_msk_cluster.lifecycle.prevent_destroy",
+      ],
+      "safety.forceDestroy": ["aws_ecr_repository.force_delete"],
+      "natGateways (single -> perAz)": [
+        "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
+        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
+      ],
+      // A third AZ: subnets (the private ones renumbered), and everything placed in them.
+      "azCount (2 -> 3)": [
+        "aws_subnet (+)", "aws_subnet.cidr_block", "aws_route_table_association (+)", "aws_db_subnet_group.subnet_ids",
+        "aws_elasticache_subnet_group.subnet_ids", "aws_lb.subnets", "aws_ecs_service.network_configuration.subnets",
+        "aws_msk_cluster.broker_node_group_info.client_subnets",
+      ],
+      "api.desiredCount": ["aws_ecs_service.desired_count"],
+      "api.minCount, api.maxCount": ["aws_appautoscaling_target.min_capacity", "aws_appautoscaling_target.max_capacity"],
+      // instance -> Aurora Serverless v2: new resources, and every reference to the database and its secret follows.
+      // safety.skipFinalSnapshot / deletionProtection / preventDestroy of the database ride on the new cluster.
+      "database (instance -> aurora-serverless-v2)": [
+        "aws_db_instance (-)", "aws_db_parameter_group (-)", "aws_rds_cluster (+)", "aws_rds_cluster_instance (+)",
+        "aws_rds_cluster_parameter_group (+)", "aws_ssm_parameter.value", "aws_secretsmanager_secret_rotation.secret_id",
+        "aws_ecs_task_definition.container_definitions", "aws_iam_role_policy.policy", "output.database_endpoint.value",
+      ],
+      "redis.replicas, redis.multiAz": [
+        "aws_elasticache_replication_group.num_cache_clusters", "aws_elasticache_replication_group.multi_az_enabled",
+        "aws_elasticache_replication_group.automatic_failover_enabled",
+      ],
+      // Replication factor and default partitions follow the broker count; the configuration name hashes its content.
+      "msk.brokerCount": ["aws_msk_cluster.number_of_broker_nodes", "aws_msk_configuration.server_properties", "aws_msk_configuration.name"],
+      "msk.instanceType": ["aws_msk_cluster.broker_node_group_info.instance_type"],
+      "msk.volumeGiB": ["aws_msk_cluster.broker_node_group_info.storage_info.ebs_storage_info.volume_size"],
+      logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
+    };
+    expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
+  });
+});
+
+describe("dotnet-api settings", () => {
+  it("DA4: an RDS instance when an environment asks for one (here prod, Multi-AZ and protected)", () => {
+    const s = stack(withSettings("prod", { systems: { dotnetApi: { database: { kind: "instance", instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true } } } }));
+    const db = one(s, "aws_db_instance");
+    expect([db.instance_class, db.allocated_storage, db.max_allocated_storage, db.multi_az, db.deletion_protection, db.skip_final_snapshot]).toEqual(["db.t3.small", 20, 100, true, true, false]);
+    expect(all(s, "aws_rds_cluster")).toHaveLength(0);
+  });
+
+  it("DA4: Aurora Serverless v2 with the given capacity range when dev asks for it", () => {
+    const s = stack(withSettings("dev", { systems: { dotnetApi: { database: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 2, instances: 1 } } } }));
+    const cluster = one(s, "aws_rds_cluster");
+    expect(cluster.serverlessv2_scaling_configuration).toEqual({ min_capacity: 0.5, max_capacity: 2 });
+    expect([cluster.deletion_protection, cluster.skip_final_snapshot]).toEqual([false, true]);
+    expect(all(s, "aws_rds_cluster_instance")).toHaveLength(1);
+    expect(all(s, "aws_db_instance")).toHaveLength(0);
+    const secrets = container(s).secrets.map((x: any) => x.valueFrom).join(" ");
+    expect(secrets).toContain("aws_rds_cluster.Database_Cluster");
+  });
+
+  it("DA2: dev without a replica runs one Redis node and no failover", () => {
+    const rg = one(synthSystem("dotnet-api", "dev"), "aws_elasticache_replication_group");
+    expect([rg.num_cache_clusters, rg.automatic_failover_enabled, rg.multi_az_enabled]).toEqual([1, false, false]);
+  });
+
+  it("HTTPS listener with an HTTP->HTTPS redirect when a certificate is set", () => {
+    const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd";
+    const s = stack(withSettings("dev", { systems: { dotnetApi: { certificateArn: cert } } }));
+    const listeners = all(s, "aws_lb_listener");
+    expect(listeners.find((l) => l.protocol === "HTTPS").certificate_arn).toBe(cert);
+    expect(listeners.find((l) => l.protocol === "HTTP").default_action[0].type).toBe("redirect");
+  });
+
+  describe("refuses", () => {
+    it("an alarm e-mail address that is not one", () => {
+      expect(build(withSettings("dev", { systems: { dotnetApi: { alarmEmails: ["ops-at-example"] } } }))).toThrow(
+        /dotnet-api-dev\/Alarms: emailSubscriptions\[0\] = "ops-at-example" is not allowed; expected an e-mail address/,
+      );
+    });
+    it("a desired task count outside minCount..maxCount", () => {
+      expect(build(withSettings("dev", { systems: { dotnetApi: { api: { desiredCount: 5, minCount: 1, maxCount: 2 } } } }))).toThrow(
+        /dotnet-api-dev\/Api: desiredCount = 5 is not allowed; expected scaling\.minCount \(1\) <= desiredCount <= scaling\.maxCount \(2\)/,
+      );
+    });
+    it("DA4: an Aurora capacity range whose minimum exceeds its maximum", () => {
+      expect(build(withSettings("staging", { systems: { dotnetApi: { database: { kind: "aurora-serverless-v2", minAcu: 8, maxAcu: 4, instances: 1 } } } }))).toThrow(
+        /dotnet-api-staging\/Database: engine\.minAcu = 8 is not allowed; expected engine\.minAcu <= engine\.maxAcu \(4\)/,
+      );
+    });
+    it("DA2: Multi-AZ Redis without a replica to fail over to", () => {
+      expect(build(withSettings("dev", { systems: { dotnetApi: { redis: { replicas: 0, multiAz: true } } } }))).toThrow(
+        /dotnet-api-dev\/Cache: multiAz = true is not allowed; Multi-AZ failover needs a replica/,
+      );
+    });
+    it("DA3: an MSK broker count that does not spread evenly over the AZs", () => {
+      expect(build(withSettings("prod", { systems: { dotnetApi: { msk: { brokerCount: 4 } } } }))).toThrow(
+        /dotnet-api-prod\/Kafka: brokerCount = 4 is not allowed; expected a multiple of the 3 private subnets/,
+      );
+    });
+    it("a certificate that is not an ACM ARN", () => {
+      expect(build(withSettings("dev", { systems: { dotnetApi: { certificateArn: "my-cert" } } }))).toThrow(/dotnet-api-dev\/LoadBalancer: certificateArn = "my-cert" is not allowed/);
+    });
+  });
+});

@@ -1,0 +1,394 @@
+import { App, Testing } from "cdktf";
+import { buildApp } from "../../stacks";
+import { TVMAZE_BUCKETS, TvmazeIngestionStack } from "../../stacks/tvmaze-ingestion";
+import { pascal } from "../../stacks/naming";
+import { approximateMaxConnections } from "../../modules/rds";
+import { EnvironmentName, environments } from "../../environments";
+import { resources } from "../support/synth";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings } from "../support/stacks";
+import type { Environment } from "../../environments";
+import type { Synthesized } from "../support/synth";
+
+const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
+const all = (s: Synthesized, type: string): any[] => Object.values(resources(s, type));
+const one = (s: Synthesized, type: string): any => {
+  const found = all(s, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+};
+/** The only resource of a type whose logical id starts with `prefix`, as a Terraform address. */
+const address = (s: Synthesized, type: string, prefix: string): string => {
+  const ids = Object.keys(resources(s, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.length}`);
+  return `${type}.${ids[0]}`;
+};
+const ref = (s: Synthesized, type: string, prefix: string, attribute: string) => `\${${address(s, type, prefix)}.${attribute}}`;
+const container = (s: Synthesized): any => decodeJsonencode(one(s, "aws_ecs_task_definition").container_definitions)[0];
+const policy = (s: Synthesized, rolePrefix: string): any => {
+  const entry = Object.entries(resources(s, "aws_iam_role_policy")).find(([id]) => id.startsWith(rolePrefix));
+  if (!entry) throw new Error(`no role policy ${rolePrefix}*`);
+  return decodeJsonencode(entry[1].policy);
+};
+const privateSubnets = (s: Synthesized) => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "private").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
+const ingressInto = (s: Synthesized, sgPrefix: string) => all(s, "aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === ref(s, "aws_security_group", sgPrefix, "id"));
+const stack = (environment: Environment) => synthCustom((app) => new TvmazeIngestionStack(app, { environment }));
+const build = (environment: Environment) => () => stack(environment);
+const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd";
+
+describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
+  const s = synthSystem("tvmaze-ingestion", env);
+  const cfg = environments[env].systems.tvmazeIngestion;
+
+  it("G2: keeps state in the S3 backend under tvmaze-ingestion/<env> with encryption and a DynamoDB lock", () => {
+    const backend = s.parsed.terraform.backend.s3;
+    expect(backend.key).toBe(`tvmaze-ingestion/${env}/terraform.tfstate`);
+    expect(backend.encrypt).toBe(true);
+    expect(backend.bucket).toBe(environments[env].backend.bucket);
+    expect(backend.dynamodb_table).toBe(environments[env].backend.lockTable);
+    expect(backend.region).toBe(environments[env].backend.region);
+  });
+
+  it("G3: tags every resource with Project, System, Environment and ManagedBy", () => {
+    const tags = s.parsed.provider.aws[0].default_tags[0].tags;
+    expect(tags).toMatchObject({ Project: "platform", System: "tvmaze-ingestion", Environment: env, ManagedBy: "cdktf" });
+  });
+
+  it("pins the aws provider to ~> 5.100 rather than an exact version", () => {
+    expect(s.parsed.terraform.required_providers.aws.version).toBe("~> 5.100");
+  });
+
+  it("G4: public and private subnets in at least two AZs; only the load balancer faces the internet", () => {
+    expect(one(s, "aws_vpc").cidr_block).toBe(cfg.vpcCidr);
+    const subnets = all(s, "aws_subnet");
+    expect(subnets.filter((x) => x.tags?.Tier === "public")).toHaveLength(cfg.azCount);
+    expect(subnets.filter((x) => x.tags?.Tier === "private")).toHaveLength(cfg.azCount);
+    expect(new Set(subnets.map((x) => x.availability_zone)).size).toBeGreaterThanOrEqual(2);
+    expect(all(s, "aws_nat_gateway")).toHaveLength({ none: 0, single: 1, perAz: cfg.azCount }[cfg.natGateways]);
+    expect(one(s, "aws_lb").internal).toBe(false);
+    const svc = one(s, "aws_ecs_service");
+    expect(svc.network_configuration.assign_public_ip).toBe(false);
+    expect([...svc.network_configuration.subnets].sort()).toEqual(privateSubnets(s));
+    expect(one(s, "aws_db_instance").publicly_accessible).toBe(false);
+    expect([...one(s, "aws_db_subnet_group").subnet_ids].sort()).toEqual(privateSubnets(s));
+    expect([...one(s, "aws_elasticache_subnet_group").subnet_ids].sort()).toEqual(privateSubnets(s));
+  });
+
+  it("G5: PostgreSQL and Redis accept only their port, only from the service's security group", () => {
+    const service = ref(s, "aws_security_group", "Service_SecurityGroup", "id");
+    for (const [sg, port] of [["Database_SecurityGroup", 5432], ["Cache_SecurityGroup", 6379]] as const) {
+      const rules = ingressInto(s, sg);
+      expect(rules, sg).toHaveLength(1);
+      expect(rules[0]).toMatchObject({ from_port: port, to_port: port, ip_protocol: "tcp", referenced_security_group_id: service });
+      expect(rules[0].cidr_ipv4).toBeUndefined();
+    }
+  });
+
+  it("G6: data at rest is encrypted with the stack's key; TLS is required in transit", () => {
+    const key = ref(s, "aws_kms_key", "Key", "arn");
+    const db = one(s, "aws_db_instance");
+    expect([db.storage_encrypted, db.kms_key_id]).toEqual([true, key]);
+    expect(one(s, "aws_db_parameter_group").parameter).toContainEqual({ name: "rds.force_ssl", value: "1", apply_method: "immediate" });
+    const rg = one(s, "aws_elasticache_replication_group");
+    expect([String(rg.at_rest_encryption_enabled), rg.transit_encryption_enabled, rg.kms_key_id]).toEqual(["true", true, key]);
+    for (const e of all(s, "aws_s3_bucket_server_side_encryption_configuration")) {
+      expect(e.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: key });
+    }
+    for (const p of all(s, "aws_s3_bucket_policy")) expect(p.policy).toContain("aws:SecureTransport");
+    for (const fs of all(s, "aws_efs_file_system")) expect([fs.encrypted, fs.kms_key_id]).toEqual([true, key]);
+    expect(one(s, "aws_ecr_repository").encryption_configuration[0]).toEqual({ encryption_type: "KMS", kms_key: key });
+    for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBe(key);
+    expect(one(s, "aws_sns_topic").kms_master_key_id).toBe(key);
+    // The Redis URL the service gets is rediss:// (TLS).
+    expect(container(s).environment.find((e: any) => e.name === "REDIS_URL").value).toMatch(/^rediss:\/\//);
+  });
+
+  it("G7: no secret value in the synthesized JSON; the database credentials come from the RDS-managed secret", () => {
+    expect(one(s, "aws_db_instance").manage_master_user_password).toBe(true);
+    expect(s.json).not.toMatch(/"(password|master_password|auth_token)"\s*:/);
+    const c = container(s);
+    const secrets = Object.fromEntries(c.secrets.map((x: any) => [x.name, x.valueFrom]));
+    const secretArn = ref(s, "aws_db_instance", "Database_Instance", "master_user_secret[0].secret_arn");
+    expect(secrets).toEqual({ DB_PASSWORD: `${secretArn}:password::`, DB_USERNAME: `${secretArn}:username::` });
+    expect(c.environment.map((e: any) => e.name)).not.toContain("DB_PASSWORD");
+  });
+
+  it("G9: the service has its own log group, separate execution and task roles, a health check and its ECR image", () => {
+    const c = container(s);
+    expect(c.logConfiguration.logDriver).toBe("awslogs");
+    expect(c.logConfiguration.options["awslogs-group"]).toBe(`<ref:${address(s, "aws_cloudwatch_log_group", "Service_LogGroup")}.name>`);
+    expect(c.healthCheck.command).toEqual(["CMD-SHELL", "curl -fs http://localhost:3000/up || exit 1"]);
+    expect(c.image).toBe(`${ref(s, "aws_ecr_repository", "ServiceRepository", "repository_url")}:initial`);
+    const td = one(s, "aws_ecs_task_definition");
+    expect(td.execution_role_arn).not.toEqual(td.task_role_arn);
+    // The task role reaches exactly its three buckets.
+    const s3 = policy(s, "Service_TaskRolePolicy").Statement.filter((x: any) => x.Action.some((a: string) => a.startsWith("s3:")));
+    const bucketArns = TVMAZE_BUCKETS.map((b) => `${address(s, "aws_s3_bucket", `${pascal(b)}Bucket`)}.arn`);
+    expect(s3.flatMap((x: any) => x.Resource).sort()).toEqual([...bucketArns.map((a) => `<ref:${a}>`), ...bucketArns.map((a) => `\${${a}}/*`)].sort());
+  });
+
+  it("G10: a GitHub Actions role trusted through OIDC for example-org/tvmaze-ingestion only, pushing to its repository and rolling its service", () => {
+    const role = all(s, "aws_iam_role").find((r) => String(r.assume_role_policy).includes("AssumeRoleWithWebIdentity"));
+    const trust = decodeJsonencode(role.assume_role_policy).Statement[0];
+    expect(trust.Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:example-org/tvmaze-ingestion:ref:refs/heads/main"]);
+    const statements = policy(s, "DeployRole_").Statement;
+    expect(statements.find((x: any) => x.Action.includes("ecr:PutImage")).Resource).toEqual([`<ref:${address(s, "aws_ecr_repository", "ServiceRepository")}.arn>`]);
+    expect(statements.find((x: any) => x.Action.includes("ecs:UpdateService")).Resource).toEqual([`<ref:${address(s, "aws_ecs_service", "Service")}.id>`]);
+  });
+
+  it("TV1: a Fargate service of 512 CPU units / 1 GB, 2 tasks, scaling 1-4 on CPU only", () => {
+    const td = one(s, "aws_ecs_task_definition");
+    expect([td.cpu, td.memory, td.requires_compatibilities]).toEqual(["512", "1024", ["FARGATE"]]);
+    const svc = one(s, "aws_ecs_service");
+    expect([svc.launch_type, svc.desired_count]).toEqual(["FARGATE", 2]);
+    const target = one(s, "aws_appautoscaling_target");
+    expect([target.min_capacity, target.max_capacity]).toEqual([1, 4]);
+    const policy = one(s, "aws_appautoscaling_policy").target_tracking_scaling_policy_configuration;
+    expect(policy.predefined_metric_specification.predefined_metric_type).toBe("ECSServiceAverageCPUUtilization");
+    expect(policy.target_value).toBe(70);
+  });
+
+  it("TV2: the ALB health-checks /up, idles out after 60 s, and serves HTTP only while no certificate is set", () => {
+    expect(cfg.certificateArn).toBeUndefined();
+    expect(one(s, "aws_lb").idle_timeout).toBe(60);
+    const tg = one(s, "aws_lb_target_group");
+    expect([tg.port, tg.health_check.path]).toEqual([3000, "/up"]);
+    expect(all(s, "aws_lb_listener").map((l) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[80, "HTTP", "forward"]]);
+  });
+
+  it(`TV3: PostgreSQL on ${cfg.database.instanceClass}, 20 GB autoscaling to 100 GB, Multi-AZ ${cfg.database.multiAz ? "on" : "off"}, 7-day backups, Sunday 03:00-04:00 maintenance`, () => {
+    const db = one(s, "aws_db_instance");
+    expect(db.engine).toBe("postgres");
+    expect(db.instance_class).toBe(env === "prod" ? "db.t3.small" : "db.t3.micro");
+    expect([db.allocated_storage, db.max_allocated_storage]).toEqual([20, 100]);
+    expect(db.multi_az).toBe(env === "prod" ? true : cfg.database.multiAz);
+    expect(db.backup_retention_period).toBe(7);
+    expect(db.maintenance_window).toBe("sun:03:00-sun:04:00");
+  });
+
+  it(`TV4: one Redis node (cluster mode disabled) of ${cfg.redis.nodeType}`, () => {
+    const rg = one(s, "aws_elasticache_replication_group");
+    expect(rg.node_type).toBe(env === "prod" ? "cache.t3.small" : "cache.t3.micro");
+    expect([rg.num_cache_clusters, rg.cluster_mode, rg.automatic_failover_enabled]).toEqual([1, "disabled", false]);
+  });
+
+  it("TV5: buckets assets, backups and temp per system and environment: versioned, encrypted, private, IA at 30 days and Glacier at 90", () => {
+    expect(all(s, "aws_s3_bucket").map((b) => b.bucket).sort()).toEqual(TVMAZE_BUCKETS.map((b) => `tvmaze-ingestion-${env}-${b}`).sort());
+    const versioning = all(s, "aws_s3_bucket_versioning");
+    expect(versioning.map((v) => v.versioning_configuration.status)).toEqual(["Enabled", "Enabled", "Enabled"]);
+    for (const block of all(s, "aws_s3_bucket_public_access_block")) {
+      expect([block.block_public_acls, block.block_public_policy, block.ignore_public_acls, block.restrict_public_buckets]).toEqual([true, true, true, true]);
+    }
+    const lifecycles = all(s, "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycles).toHaveLength(3);
+    for (const l of lifecycles) {
+      expect(l.rule.find((r: any) => r.id === "tiering").transition).toEqual([
+        { days: 30, storage_class: "STANDARD_IA" },
+        { days: 90, storage_class: "GLACIER" },
+      ]);
+    }
+  });
+
+  it(`TV6: the shared EFS file system is ${cfg.efs ? "on" : "off"} as environments/${env}.ts says`, () => {
+    const fileSystems = all(s, "aws_efs_file_system");
+    expect(fileSystems).toHaveLength(cfg.efs ? 1 : 0);
+    expect(all(s, "aws_efs_mount_target")).toHaveLength(cfg.efs ? cfg.azCount : 0);
+    if (!cfg.efs) return;
+    expect(fileSystems[0]).toMatchObject({ performance_mode: "generalPurpose", throughput_mode: "bursting", encrypted: true });
+    expect(all(s, "aws_efs_mount_target").map((m) => m.subnet_id).sort()).toEqual(privateSubnets(s));
+    expect(ingressInto(s, "SharedFiles_SecurityGroup")).toEqual([
+      expect.objectContaining({ from_port: 2049, to_port: 2049, referenced_security_group_id: ref(s, "aws_security_group", "Service_SecurityGroup", "id") }),
+    ]);
+  });
+
+  it("TV7: logs kept 30 days; alarms on CPU > 80 %, memory > 85 %, DB connections > 80 % of max, 5xx > 5 %, response time > 2 s, to SNS", () => {
+    expect(all(s, "aws_cloudwatch_log_group").find((g) => g.name === `/ecs/tvmaze-ingestion/${env}/service`).retention_in_days).toBe(30);
+    const alarms = all(s, "aws_cloudwatch_metric_alarm");
+    const topic = ref(s, "aws_sns_topic", "Alarms_Topic", "arn");
+    for (const a of alarms) expect(a.alarm_actions, a.alarm_name).toEqual([topic]);
+    const named = (suffix: string) => alarms.find((a) => a.alarm_name === `tvmaze-ingestion-${env}-${suffix}`);
+    expect(named("service-cpu-high")).toMatchObject({ namespace: "AWS/ECS", metric_name: "CPUUtilization", comparison_operator: "GreaterThanThreshold", threshold: 80 });
+    expect(named("service-memory-high")).toMatchObject({ namespace: "AWS/ECS", metric_name: "MemoryUtilization", threshold: 85 });
+    const max = approximateMaxConnections(cfg.database.instanceClass)!;
+    expect(max).toBeGreaterThan(0);
+    expect(named("db-connections-high")).toMatchObject({ namespace: "AWS/RDS", metric_name: "DatabaseConnections", threshold: Math.floor(max * 0.8) });
+    expect(named("alb-5xx-rate")).toMatchObject({ threshold: 5 });
+    expect(named("alb-5xx-rate").metric_query[0].expression).toBe("100 * FILL(errors, 0) / requests");
+    expect(named("alb-response-time")).toMatchObject({ namespace: "AWS/ApplicationELB", metric_name: "TargetResponseTime", threshold: 2 });
+  });
+
+  it("TV8: X-Ray samples 10 % of the service's requests, and the task may send traces", () => {
+    expect(one(s, "aws_xray_sampling_rule")).toMatchObject({ fixed_rate: 0.1, service_name: `tvmaze-ingestion-${env}-service` });
+    const xray = policy(s, "Service_TaskRolePolicy").Statement.find((x: any) => x.Sid === "XRayTraces");
+    expect(xray.Action).toContain("xray:PutTraceSegments");
+  });
+
+  it("TV9: the RDS-managed database secret rotates every 30 days", () => {
+    const rotation = one(s, "aws_secretsmanager_secret_rotation");
+    expect(rotation.rotation_rules.automatically_after_days).toBe(30);
+    expect(rotation.secret_id).toBe(ref(s, "aws_db_instance", "Database_Instance", "master_user_secret[0].secret_arn"));
+  });
+
+  it("TV10: WAF on the ALB: 2000 requests per 5 minutes per IP, SQL injection and XSS managed rules, no geo block unless set", () => {
+    const acl = one(s, "aws_wafv2_web_acl");
+    expect(acl.scope).toBe("REGIONAL");
+    const rate = acl.rule.find((r: any) => r.statement.rate_based_statement);
+    expect(rate.statement.rate_based_statement).toEqual({ limit: 2000, aggregate_key_type: "IP", evaluation_window_sec: 300 });
+    expect(rate.action).toEqual({ block: {} });
+    const groups = acl.rule.filter((r: any) => r.statement.managed_rule_group_statement).map((r: any) => r.statement.managed_rule_group_statement.name);
+    expect(groups).toEqual(expect.arrayContaining(["AWSManagedRulesSQLiRuleSet", "AWSManagedRulesCommonRuleSet"])); // the common set holds the XSS rules
+    expect(acl.rule.some((r: any) => r.statement.geo_match_statement)).toBe(false);
+    expect(one(s, "aws_wafv2_web_acl_association")).toEqual({ resource_arn: ref(s, "aws_lb", "LoadBalancer", "arn"), web_acl_arn: ref(s, "aws_wafv2_web_acl", "Firewall_WebAcl", "arn") });
+  });
+
+  it("TV11: security groups exactly as the plan: ALB from the internet, service from the ALB, RDS and Redis from the service", () => {
+    const sg = (prefix: string) => ref(s, "aws_security_group", prefix, "id");
+    expect(ingressInto(s, "LoadBalancer_SecurityGroup").map((r) => [r.from_port, r.cidr_ipv4])).toEqual([[80, "0.0.0.0/0"]]);
+    expect(ingressInto(s, "Service_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[3000, sg("LoadBalancer_SecurityGroup")]]);
+    expect(ingressInto(s, "Database_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[5432, sg("Service_SecurityGroup")]]);
+    expect(ingressInto(s, "Cache_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[6379, sg("Service_SecurityGroup")]]);
+    const expected = cfg.efs ? 5 : 4; // + NFS from the service when EFS is on
+    expect(all(s, "aws_vpc_security_group_ingress_rule")).toHaveLength(expected);
+  });
+
+  it("TV12: no API Gateway and no Cognito unless the environment turns them on (off by default)", () => {
+    expect(cfg.apiGateway).toBe(false);
+    expect(all(s, "aws_api_gateway_rest_api")).toHaveLength(0);
+    expect(all(s, "aws_cognito_user_pool")).toHaveLength(0);
+    expect(s.parsed.output?.api_invoke_url).toBeUndefined();
+  });
+});
+
+describe("tvmaze-ingestion across environments", () => {
+  it("G1: one stack per environment, named tvmaze-ingestion-<env>", () => {
+    const stacks = buildApp(Testing.app(), { systems: ["tvmaze-ingestion"] });
+    expect(stacks.map((x) => x.node.id)).toEqual(["tvmaze-ingestion-dev", "tvmaze-ingestion-staging", "tvmaze-ingestion-prod"]);
+  });
+
+  it("G8: prod has Multi-AZ, deletion protection, final snapshots and 7-day backups; dev trades them", () => {
+    const prod = synthSystem("tvmaze-ingestion", "prod");
+    const db = one(prod, "aws_db_instance");
+    expect([db.multi_az, db.deletion_protection, db.skip_final_snapshot, db.final_snapshot_identifier]).toEqual([true, true, false, "tvmaze-ingestion-prod-db-final"]);
+    expect(db.backup_retention_period).toBeGreaterThanOrEqual(7);
+    expect(db.lifecycle.prevent_destroy).toBe(true);
+    for (const b of all(prod, "aws_s3_bucket")) expect([b.force_destroy, b.lifecycle.prevent_destroy]).toEqual([false, true]);
+    expect(one(prod, "aws_efs_file_system").lifecycle.prevent_destroy).toBe(true);
+    const dev = one(synthSystem("tvmaze-ingestion", "dev"), "aws_db_instance");
+    expect([dev.multi_az, dev.deletion_protection, dev.skip_final_snapshot, dev.lifecycle.prevent_destroy]).toEqual([false, false, true, false]);
+  });
+
+  it("prod differs from dev exactly where environments/ says (same code path, prod's settings under dev's name)", () => {
+    const dev = synthSystem("tvmaze-ingestion", "dev");
+    const prodSettingsNamedDev = synthCustom((app: App) => new TvmazeIngestionStack(app, { environment: { ...environments.prod, name: "dev" } }));
+    // Every difference traces to a line of prod.ts vs dev.ts; anything else means code branches on the environment.
+    const bySetting: Record<string, string[]> = {
+      "safety.deletionProtection": ["aws_db_instance.deletion_protection", "aws_lb.enable_deletion_protection"],
+      "safety.skipFinalSnapshot": ["aws_db_instance.final_snapshot_identifier", "aws_db_instance.skip_final_snapshot"],
+      "safety.preventDestroy": [
+        "aws_db_instance.lifecycle.prevent_destroy",
+        "aws_elasticache_replication_group.lifecycle.prevent_destroy",
+        "aws_kms_key.lifecycle.prevent_destroy",
+        "aws_s3_bucket.lifecycle.prevent_destroy",
+      ],
+      "safety.forceDestroy": ["aws_ecr_repository.force_delete", "aws_s3_bucket.force_destroy"],
+      "natGateways (single -> perAz)": [
+        "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
+        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
+      ],
+      // The connections alarm is 80 % of the instance class's max_connections.
+      "database.instanceClass (db.t3.micro -> db.t3.small)": [
+        "aws_db_instance.instance_class", "aws_cloudwatch_metric_alarm.threshold", "aws_cloudwatch_metric_alarm.alarm_description",
+      ],
+      "database.multiAz": ["aws_db_instance.multi_az"],
+      "redis.nodeType": ["aws_elasticache_replication_group.node_type"],
+      // The file system, its mount targets and NFS rule, and the task role's mount permission.
+      efs: [
+        "aws_efs_access_point (+)", "aws_efs_backup_policy (+)", "aws_efs_file_system (+)", "aws_efs_file_system_policy (+)",
+        "aws_efs_mount_target (+)", "aws_security_group (+)", "aws_vpc_security_group_ingress_rule (+)", "aws_iam_role_policy.policy",
+      ],
+    };
+    expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
+  });
+});
+
+describe("tvmaze-ingestion settings", () => {
+  it("TV2: with a certificate: HTTPS on 443 with it, HTTP on 80 redirecting to HTTPS, and 443 open on the ALB", () => {
+    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { certificateArn: CERT } } }));
+    const listeners = all(s, "aws_lb_listener");
+    expect(listeners.map((l) => l.protocol).sort()).toEqual(["HTTP", "HTTPS"]);
+    const https = listeners.find((l) => l.protocol === "HTTPS");
+    expect([https.port, https.certificate_arn, https.default_action[0].type]).toEqual([443, CERT, "forward"]);
+    const http = listeners.find((l) => l.protocol === "HTTP");
+    expect(http.default_action[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } });
+    expect(ingressInto(s, "LoadBalancer_SecurityGroup").map((r) => r.from_port).sort()).toEqual([443, 80]);
+  });
+
+  it("TV6: EFS on in dev when asked", () => {
+    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { efs: true } } }));
+    expect(all(s, "aws_efs_file_system")).toHaveLength(1);
+    expect(all(s, "aws_efs_mount_target")).toHaveLength(2);
+    const mount = policy(s, "Service_TaskRolePolicy").Statement.find((x: any) => x.Sid === "MountFileSystem");
+    expect(mount.Action).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
+  });
+
+  it("TV6: EFS off in prod when asked: no file system, no NFS rule, no mount permission", () => {
+    const s = stack(withSettings("prod", { systems: { tvmazeIngestion: { efs: false } } }));
+    expect(all(s, "aws_efs_file_system")).toHaveLength(0);
+    expect(all(s, "aws_vpc_security_group_ingress_rule").some((r) => r.from_port === 2049)).toBe(false);
+    expect(JSON.stringify(policy(s, "Service_TaskRolePolicy"))).not.toContain("elasticfilesystem");
+  });
+
+  it("TV12: API Gateway with a 1000 requests/minute usage plan behind API keys and a Cognito user pool, when turned on", () => {
+    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { apiGateway: true } } }));
+    expect(one(s, "aws_api_gateway_rest_api").name).toBe("tvmaze-ingestion-dev-api");
+    const plan = one(s, "aws_api_gateway_usage_plan");
+    expect(plan.throttle_settings.rate_limit).toBeCloseTo(1000 / 60, 2);
+    const method = one(s, "aws_api_gateway_method");
+    expect([method.api_key_required, method.authorization]).toEqual([true, "COGNITO_USER_POOLS"]);
+    expect(one(s, "aws_cognito_user_pool").deletion_protection).toBe("INACTIVE"); // dev's safety profile
+    expect(one(s, "aws_api_gateway_integration").uri).toBe(`http://${ref(s, "aws_lb", "LoadBalancer", "dns_name")}/{proxy}`);
+    expect(s.parsed.output?.api_invoke_url).toBeDefined();
+  });
+
+  it("TV12: prod's user pool is protected from deletion", () => {
+    const s = stack(withSettings("prod", { systems: { tvmazeIngestion: { apiGateway: true } } }));
+    expect(one(s, "aws_cognito_user_pool").deletion_protection).toBe("ACTIVE");
+  });
+
+  it("TV10: blocked countries become a geo-match block rule evaluated first", () => {
+    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { waf: { rateLimitPer5Minutes: 2000, blockedCountries: ["KP", "IR"] } } } }));
+    const geo = one(s, "aws_wafv2_web_acl").rule.find((r: any) => r.statement.geo_match_statement);
+    expect(geo).toMatchObject({ priority: 0, action: { block: {} }, statement: { geo_match_statement: { country_codes: ["KP", "IR"] } } });
+  });
+
+  describe("refuses", () => {
+    it("TV10: a WAF rate limit below what WAF accepts", () => {
+      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { waf: { rateLimitPer5Minutes: 5, blockedCountries: [] } } } }))).toThrow(
+        /tvmaze-ingestion-dev\/Firewall: rateLimitPer5Minutes = 5 is not allowed; expected a whole number from 10 to 2000000000/,
+      );
+    });
+    it("TV10: a country that is not an ISO 3166-1 alpha-2 code", () => {
+      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { waf: { rateLimitPer5Minutes: 2000, blockedCountries: ["North Korea"] } } } }))).toThrow(
+        /tvmaze-ingestion-dev\/Firewall: blockedCountries\[0\] = "North Korea" is not allowed/,
+      );
+    });
+    it("TV7: an alarm e-mail address that is not one", () => {
+      expect(build(withSettings("prod", { systems: { tvmazeIngestion: { alarmEmails: ["ops@"] } } }))).toThrow(
+        /tvmaze-ingestion-prod\/Alarms: emailSubscriptions\[0\] = "ops@" is not allowed; expected an e-mail address/,
+      );
+    });
+    it("TV1: a desired task count outside minCount..maxCount", () => {
+      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { service: { desiredCount: 6 } } } }))).toThrow(
+        /tvmaze-ingestion-dev\/Service: desiredCount = 6 is not allowed; expected scaling\.minCount \(1\) <= desiredCount <= scaling\.maxCount \(4\)/,
+      );
+    });
+    it("TV1: a CPU size Fargate does not offer", () => {
+      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { service: { cpu: 256 * 3 } } } }))).toThrow(/tvmaze-ingestion-dev\/Service: cpu = 768 is not allowed; expected a Fargate CPU size/);
+    });
+    it("TV8: a sampling rate above 100 %", () => {
+      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { tracingSampleRate: 1.5 } } }))).toThrow(/tvmaze-ingestion-dev\/Sampling: fixedRate = 1\.5 is not allowed/);
+    });
+    it("TV9: a secret rotation the RDS-managed secret does not accept", () => {
+      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { secretRotationDays: 0 } } }))).toThrow(/tvmaze-ingestion-dev\/Database: passwordRotationDays = 0 is not allowed/);
+    });
+  });
+});
