@@ -10,7 +10,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { CHAT_SERVICES, ChatServiceName, Environment } from "../environments";
 import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, IConnectable, PolicyStatement } from "../modules/core";
+import { allowFrom, fail, IConnectable, PolicyStatement } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
@@ -27,7 +27,7 @@ import { WebAcl } from "../modules/waf";
 import { EcsBlueGreen } from "../modules/ecs-blue-green";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
-import { AlarmTopic, Alarms, albAlarms, XraySamplingRule } from "../modules/observability";
+import { AlarmTopic, Alarms, albAlarms, XraySamplingRule, xrayWriteStatements } from "../modules/observability";
 import { BaseStack } from "./system-stack";
 import { pascal } from "./naming";
 
@@ -63,11 +63,14 @@ export class ChatAppStack extends BaseStack {
     const cfg = env.systems.chatApp;
     const safety = env.safety;
     const prefix = this.context.prefix;
+    checkSettings(env);
 
     const key = new KmsKey(this, "Key", {
       name: prefix,
       description: `${prefix}: logs, buckets, data stores, brokers and alarms`,
-      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
+      // CloudFront reads the SSE-KMS attachments through origin access control, so it must decrypt with this key;
+      // the bucket policy lets only this stack's distribution read (CA5).
+      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "cloudfront.amazonaws.com"],
       preventDestroy: safety.preventDestroy,
     });
     // CA10: 10.0.0.0/16 across three AZs.
@@ -103,6 +106,7 @@ export class ChatAppStack extends BaseStack {
       skipFinalSnapshot: safety.skipFinalSnapshot,
       preventDestroy: safety.preventDestroy,
       kmsKeyArn: key.keyArn,
+      logRetentionDays: cfg.logRetentionDays,
     });
     // CA4: three brokers across three AZs, a supported Kafka version.
     const kafka = new ManagedKafka(this, "Kafka", {
@@ -138,10 +142,10 @@ export class ChatAppStack extends BaseStack {
     const cdn = new S3Distribution(this, "Cdn", { name: `${prefix}-cdn`, bucket: attachments });
     attachments.addPolicyStatement(cdn.bucketPolicyStatement());
 
-    // CA8: X-Ray sampling; task roles may write traces.
+    // CA8: X-Ray sampling; task roles (ECS: xrayTracing) and pod roles (EKS) may write traces.
     new XraySamplingRule(this, "Sampling", { name: prefix, fixedRate: cfg.tracingSampleRate });
+    // What each service's application calls, besides X-Ray and its secrets.
     const servicePolicy = (name: ChatServiceName): PolicyStatement[] => [
-      { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], resources: ["*"] },
       ...(USES[name].kafka ? kafka.clientPolicyStatements() : []),
       ...(USES[name].attachments
         ? [
@@ -165,6 +169,22 @@ export class ChatAppStack extends BaseStack {
         logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
         associateWith,
       });
+
+    // The secrets a service reads (pods read them through IRSA; ECS tasks through the execution role).
+    const secretArns = (name: ChatServiceName): string[] => [
+      ...(redis.authSecretArn ? [redis.authSecretArn] : []),
+      ...(USES[name].postgres ? [database.secretArn] : []),
+      ...(USES[name].documentDb ? [documentDb.secretArn] : []),
+    ];
+    const secretStatements = (name: ChatServiceName): PolicyStatement[] => {
+      const arns = secretArns(name);
+      if (arns.length === 0) return [];
+      return [
+        { actions: ["secretsmanager:GetSecretValue"], resources: arns },
+        // The Redis AUTH and RDS master secrets are encrypted with the stack's key.
+        { actions: ["kms:Decrypt"], resources: [key.keyArn] },
+      ];
+    };
 
     const grant = (client: IConnectable, name: ChatServiceName) => {
       if (USES[name].postgres) allowFrom(database, client, database.port);
@@ -224,6 +244,7 @@ export class ChatAppStack extends BaseStack {
             REDIS_CLUSTER_NODES: redis.privateIps.join(","),
           },
           secrets: {
+            ...(redis.authSecretArn ? { REDIS_PASSWORD: redis.authSecretArn } : {}),
             ...(USES[name].postgres ? { POSTGRES_USERNAME: `${database.secretArn}:username::`, POSTGRES_PASSWORD: `${database.secretArn}:password::` } : {}),
             ...(USES[name].documentDb ? { MONGO_USERNAME: `${documentDb.secretArn}:username::`, MONGO_PASSWORD: `${documentDb.secretArn}:password::` } : {}),
           },
@@ -242,9 +263,14 @@ export class ChatAppStack extends BaseStack {
       // The gateway calls the four internal services on their port.
       for (const service of services.slice(1)) allowFrom(service, services[0], SERVICE_PORT);
 
+      // With blue/green, production traffic alternates between the two groups: watch both, so a rollback alarm
+      // fires whichever group the new task set is in.
       const alarms = new Alarms(this, "EdgeAlarms", {
         topic,
-        alarms: albAlarms({ name: `${prefix}-alb`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix }),
+        alarms: [
+          ...albAlarms({ name: `${prefix}-alb`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix }),
+          ...(pair ? albAlarms({ name: `${prefix}-alb-green`, idPrefix: "Green", albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: pair[1].arnSuffix }) : []),
+        ],
       });
       let blueGreen: EcsBlueGreen | undefined;
       if (pair) {
@@ -274,6 +300,7 @@ export class ChatAppStack extends BaseStack {
         kubernetesVersion: cfg.eks.kubernetesVersion,
         nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
         logRetentionDays: cfg.logRetentionDays,
+        logKmsKeyArn: key.keyArn,
         secretsKmsKeyArn: key.keyArn,
       });
       // On EKS the ingress controller creates the ALB; it attaches this ACL through its wafv2-acl-arn annotation.
@@ -285,11 +312,7 @@ export class ChatAppStack extends BaseStack {
           name: `${prefix}-${name}`,
           namespace: SYSTEM,
           serviceAccount: name,
-          statements: [
-            ...servicePolicy(name),
-            ...(USES[name].postgres ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [database.secretArn] }] : []),
-            ...(USES[name].documentDb ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [documentDb.secretArn] }] : []),
-          ],
+          statements: [...servicePolicy(name), ...xrayWriteStatements(), ...secretStatements(name)],
         });
         outputs[`${name.replace(/-/g, "_")}_role_arn`] = role.roleArn;
       }
@@ -312,5 +335,24 @@ export class ChatAppStack extends BaseStack {
     new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint });
     new TerraformOutput(this, "kafka_bootstrap_brokers", { value: kafka.bootstrapBrokersSaslIam });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
+  }
+}
+
+/**
+ * Settings that only make sense together, refused with the environment file's setting path. CA10: three AZs. On EKS the
+ * ingress controller creates the ALB: blue/green is an ECS (CodeDeploy) feature, and Shield Advanced is switched
+ * on by the ingress annotation `alb.ingress.kubernetes.io/shield-advanced-protection`.
+ */
+function checkSettings(env: Environment): void {
+  const cfg = env.systems.chatApp;
+  const where = `environments/${env.name}.ts`;
+  if (cfg.azCount < 3) {
+    fail(where, "systems.chatApp.azCount", cfg.azCount, "expected at least 3 (CA10): MSK's three brokers and the Redis Cluster's primaries each need their own AZ");
+  }
+  if (cfg.compute === "eks" && cfg.blueGreen) {
+    fail(where, "systems.chatApp.blueGreen", true, "blue/green (CodeDeploy) applies to compute \"ecs\" only; set false with compute \"eks\" (use Argo Rollouts in the cluster)");
+  }
+  if (cfg.compute === "eks" && cfg.shieldAdvanced) {
+    fail(where, "systems.chatApp.shieldAdvanced", true, "with compute \"eks\" the ingress controller owns the ALB; set false and use the ingress annotation alb.ingress.kubernetes.io/shield-advanced-protection");
   }
 }

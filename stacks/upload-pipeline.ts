@@ -9,11 +9,11 @@ import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Environment } from "../environments";
 import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom } from "../modules/core";
+import { allowFrom, fail, standardTags } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { EksCluster } from "../modules/eks";
-import { S3Bucket } from "../modules/s3-bucket";
+import { LifecycleRule, S3Bucket } from "../modules/s3-bucket";
 import { Queue } from "../modules/sqs";
 import { Database } from "../modules/rds";
 import { Secret } from "../modules/secrets";
@@ -24,6 +24,16 @@ import { BaseStack } from "./system-stack";
 export const SYSTEM = "upload-pipeline";
 /** UP4: each workload runs in its own namespace under a service account of the same name. */
 export const WORKLOADS = ["uploader", "parser"] as const;
+
+/** UP1: uploads move to Glacier Instant Retrieval after 30 days and to Glacier Flexible Retrieval after 90. */
+const ARCHIVE: LifecycleRule = {
+  id: "archive",
+  transitions: [
+    { days: 30, storageClass: "GLACIER_IR" },
+    { days: 90, storageClass: "GLACIER" },
+  ],
+  noncurrentExpirationDays: 90,
+};
 
 export interface UploadPipelineStackProps {
   readonly environment: Environment;
@@ -45,6 +55,11 @@ export class UploadPipelineStack extends BaseStack {
     const cfg = env.systems.uploadPipeline;
     const safety = env.safety;
     const prefix = this.context.prefix;
+    // Also checked when main.ts loads the environment; repeated where the provider is built, because a replica in
+    // the stack's own region would survive nothing the source bucket does not (UP9).
+    if (cfg.replicaRegion !== undefined && cfg.replicaRegion === env.region) {
+      fail(`environments/${env.name}.ts`, "systems.uploadPipeline.replicaRegion", cfg.replicaRegion, `expected a region other than the stack's own (${env.region}): replication is for disaster recovery`);
+    }
 
     const key = new KmsKey(this, "Key", {
       name: prefix,
@@ -67,6 +82,8 @@ export class UploadPipelineStack extends BaseStack {
         alias: "replica",
         region: cfg.replicaRegion,
         ...(env.accountId ? { allowedAccountIds: [env.accountId] } : {}),
+        // G3: the replica's resources carry the same tags as everything the default provider creates.
+        defaultTags: [{ tags: standardTags({ project: env.project, system: SYSTEM, environment: env.name }) }],
       });
       const drKey = new KmsKey(this, "ReplicaKey", { name: `${prefix}-replica`, description: `${prefix}: disaster-recovery copy of uploads`, preventDestroy: safety.preventDestroy, provider: drProvider });
       replica = {
@@ -75,6 +92,8 @@ export class UploadPipelineStack extends BaseStack {
           bucketName: `${prefix}-uploads-replica`,
           kmsKeyArn: drKey.keyArn,
           provider: drProvider,
+          // The disaster-recovery copy ages like the original (replicas arrive as STANDARD).
+          lifecycleRules: [ARCHIVE],
           forceDestroy: safety.forceDestroy,
           preventDestroy: safety.preventDestroy,
         }),
@@ -85,16 +104,7 @@ export class UploadPipelineStack extends BaseStack {
     const uploads = new S3Bucket(this, "UploadBucket", {
       bucketName: `${prefix}-uploads`,
       kmsKeyArn: key.keyArn,
-      lifecycleRules: [
-        {
-          id: "archive",
-          transitions: [
-            { days: 30, storageClass: "GLACIER_IR" },
-            { days: 90, storageClass: "GLACIER" },
-          ],
-          noncurrentExpirationDays: 90,
-        },
-      ],
+      lifecycleRules: [ARCHIVE],
       cors: [{ allowedOrigins: cfg.uploadCorsOrigins, allowedMethods: ["PUT", "POST", "GET"] }],
       replicateTo: replica ? { destinationBucketArn: replica.bucket.bucketArn, destinationKmsKeyArn: replica.key.keyArn } : undefined,
       forceDestroy: safety.forceDestroy,
@@ -116,6 +126,7 @@ export class UploadPipelineStack extends BaseStack {
       kubernetesVersion: cfg.eks.kubernetesVersion,
       nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
       logRetentionDays: cfg.logRetentionDays,
+      logKmsKeyArn: key.keyArn,
       secretsKmsKeyArn: key.keyArn,
     });
 

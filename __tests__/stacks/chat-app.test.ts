@@ -1,0 +1,603 @@
+import { App, Testing } from "cdktf";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ChatAppStack } from "../../stacks/chat-app";
+import { buildApp } from "../../stacks";
+import { CHAT_SERVICES, Environment, EnvironmentName, environments } from "../../environments";
+import { resources } from "../support/synth";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings } from "../support/stacks";
+import type { Synthesized } from "../support/synth";
+
+const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
+const all = (s: Synthesized, type: string): any[] => Object.values(resources(s, type));
+const synthEnv = (environment: Environment): Synthesized => synthCustom((app: App) => new ChatAppStack(app, { environment }));
+const containers = (s: Synthesized, service: string): any[] => {
+  const td = all(s, "aws_ecs_task_definition").find((t) => t.family === `chat-app-dev-${service}` || t.family.endsWith(`-${service}`));
+  if (!td) throw new Error(`no task definition for ${service}`);
+  return decodeJsonencode(td.container_definitions);
+};
+/** Inline role policies of the role whose name is `name`, as one string. */
+const rolePolicy = (s: Synthesized, name: string): string => {
+  const [id] = Object.entries(resources(s, "aws_iam_role")).find(([, r]) => r.name === name) ?? [];
+  if (!id) throw new Error(`no role ${name}`);
+  return all(s, "aws_iam_role_policy").filter((p) => String(p.role).includes(`aws_iam_role.${id}.`)).map((p) => p.policy).join("\n");
+};
+const ingress = (s: Synthesized): any[] => all(s, "aws_vpc_security_group_ingress_rule");
+/** The logical id of the only resource of a type. */
+const idOf = (s: Synthesized, type: string): string => {
+  const ids = Object.keys(resources(s, type));
+  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
+  return ids[0];
+};
+
+describe.each(ENVS)("chat-app-%s", (env) => {
+  const s = synthSystem("chat-app", env);
+  const cfg = environments[env].systems.chatApp;
+  const prefix = `chat-app-${env}`;
+  const ecs = cfg.compute === "ecs";
+
+  it("G2: keeps state in the S3 backend under chat-app/<env> with encryption and a DynamoDB lock", () => {
+    const backend = s.parsed.terraform.backend.s3;
+    expect(backend.key).toBe(`chat-app/${env}/terraform.tfstate`);
+    expect(backend.encrypt).toBe(true);
+    expect(backend.bucket).toBe(environments[env].backend.bucket);
+    expect(backend.dynamodb_table).toBe(environments[env].backend.lockTable);
+    expect(backend.region).toBe(environments[env].backend.region);
+  });
+
+  it("G3: tags every resource with Project, System, Environment and ManagedBy", () => {
+    expect(s.parsed.provider.aws).toHaveLength(1);
+    expect(s.parsed.provider.aws[0].default_tags[0].tags).toMatchObject({ Project: "platform", System: "chat-app", Environment: env, ManagedBy: "cdktf" });
+  });
+
+  it("CA10: VPC 10.0.0.0/16 with a public and a private subnet in each of three AZs", () => {
+    expect(all(s, "aws_vpc").map((v) => v.cidr_block)).toEqual(["10.0.0.0/16"]);
+    const subnets = all(s, "aws_subnet");
+    expect(subnets.filter((x) => x.tags?.Tier === "public")).toHaveLength(3);
+    expect(subnets.filter((x) => x.tags?.Tier === "private")).toHaveLength(3);
+    expect(new Set(subnets.map((x) => JSON.stringify(x.availability_zone))).size).toBe(3);
+  });
+
+  it("G4: NAT gateways follow the environment's setting", () => {
+    const expected = { none: 0, single: 1, perAz: cfg.azCount }[cfg.natGateways];
+    expect(all(s, "aws_nat_gateway")).toHaveLength(expected);
+  });
+
+  it("CA1: one ECR repository per service", () => {
+    const names = all(s, "aws_ecr_repository").map((r) => r.name).sort();
+    expect(names).toEqual(CHAT_SERVICES.map((n) => `${prefix}/${n}`).sort());
+  });
+
+  if (ecs) {
+    it("CA1: the five services run on ECS Fargate in private subnets; api-gateway behind the ALB, the rest through Cloud Map", () => {
+      expect(all(s, "aws_eks_cluster")).toHaveLength(0);
+      const services = all(s, "aws_ecs_service");
+      expect(services.map((x) => x.name).sort()).toEqual(CHAT_SERVICES.map((n) => `${prefix}-${n}`).sort());
+      for (const svc of services) {
+        expect(svc.launch_type ?? svc.capacity_provider_strategy?.[0]?.capacity_provider, svc.name).toMatch(/FARGATE/);
+        expect(svc.network_configuration.subnets.every((id: string) => id.includes("PrivateSubnet")), svc.name).toBe(true);
+        expect(svc.service_registries, svc.name).toBeDefined();
+      }
+      const withLb = services.filter((x) => x.load_balancer?.length);
+      expect(withLb.map((x) => x.name)).toEqual([`${prefix}-api-gateway`]);
+      expect(withLb[0].load_balancer[0].container_port).toBe(8080);
+      expect(all(s, "aws_service_discovery_service").map((x) => x.name).sort()).toEqual([...CHAT_SERVICES].sort());
+      for (const t of all(s, "aws_ecs_task_definition")) expect(t.requires_compatibilities).toEqual(["FARGATE"]);
+    });
+
+      it("CA1: services are sized and scaled as the environment says", () => {
+      const services = resources(s, "aws_ecs_service");
+      const targets = all(s, "aws_appautoscaling_target");
+      expect(targets).toHaveLength(5);
+      for (const name of CHAT_SERVICES) {
+        const sizing = cfg.services[name];
+        const td = all(s, "aws_ecs_task_definition").find((t) => t.family === `${prefix}-${name}`);
+        expect([Number(td.cpu), Number(td.memory)], name).toEqual([sizing.cpu, sizing.memoryMiB]);
+        const [serviceId, service] = Object.entries(services).find(([, x]) => x.name === `${prefix}-${name}`)!;
+        expect(service.desired_count, name).toBe(sizing.desiredCount);
+        const target = targets.find((t) => String(t.resource_id).endsWith(`/\${aws_ecs_service.${serviceId}.name}`));
+        expect([target?.min_capacity, target?.max_capacity], name).toEqual([sizing.minCount, sizing.maxCount]);
+      }
+    });
+
+    it("CA7: the WAF web ACL is associated with the ALB", () => {
+      const association = all(s, "aws_wafv2_web_acl_association");
+      expect(association).toHaveLength(1);
+      expect(association[0].resource_arn).toBe(`\${aws_lb.${idOf(s, "aws_lb")}.arn}`);
+      expect(association[0].web_acl_arn).toBe(`\${aws_wafv2_web_acl.${idOf(s, "aws_wafv2_web_acl")}.arn}`);
+      expect(all(s, "aws_wafv2_web_acl")[0].scope).toBe("REGIONAL");
+    });
+
+    it("G9: every service has its own log group, execution and task roles, a health check and an ECR image", () => {
+      const groups = all(s, "aws_cloudwatch_log_group");
+      for (const name of CHAT_SERVICES) {
+        const g = groups.find((x) => x.name === `/ecs/chat-app/${env}/${name}`);
+        expect(g, name).toBeDefined();
+        expect(g.retention_in_days).toBe(cfg.logRetentionDays);
+        const [c] = containers(s, name);
+        expect(c.logConfiguration.logDriver, name).toBe("awslogs");
+        expect(c.logConfiguration.options["awslogs-group"], name).toMatch(/^<ref:aws_cloudwatch_log_group\./);
+        expect(c.healthCheck.command.join(" "), name).toContain("/health");
+        const repoId = Object.entries(resources(s, "aws_ecr_repository")).find(([, r]) => r.name === `${prefix}/${name}`)?.[0];
+        expect(c.image, name).toBe(`\${aws_ecr_repository.${repoId}.repository_url}:initial`);
+        const td = all(s, "aws_ecs_task_definition").find((t) => t.family === `${prefix}-${name}`);
+        expect(td.execution_role_arn).not.toEqual(td.task_role_arn);
+      }
+      expect(new Set(all(s, "aws_ecs_task_definition").map((t) => t.task_role_arn)).size).toBe(5);
+      // Task roles carry only what each application calls.
+      const taskPolicy = (name: string) => rolePolicy(s, `${prefix}-${name}-task`);
+      expect(taskPolicy("api-gateway")).not.toMatch(/aws_db_instance|aws_docdb_cluster|kafka-cluster|s3:|secretsmanager:/);
+      expect(taskPolicy("auth-service")).not.toMatch(/kafka-cluster|s3:/);
+      expect(taskPolicy("chat-service")).toContain("kafka-cluster:WriteData");
+      expect(taskPolicy("chat-service")).toContain("s3:PutObject");
+      expect(taskPolicy("notification-service")).not.toContain("s3:");
+    });
+
+    it("G7: tasks read database, DocumentDB and Redis AUTH secrets through ECS secrets, never as plain values", () => {
+      const secretNames = (name: string) => (containers(s, name)[0].secrets ?? []).map((x: any) => x.name).sort();
+      expect(secretNames("auth-service")).toEqual(["POSTGRES_PASSWORD", "POSTGRES_USERNAME", "REDIS_PASSWORD"]);
+      expect(secretNames("chat-service")).toEqual(["MONGO_PASSWORD", "MONGO_USERNAME", "REDIS_PASSWORD"]);
+      expect(secretNames("api-gateway")).toEqual(["REDIS_PASSWORD"]);
+      for (const name of CHAT_SERVICES) {
+        const envNames = (containers(s, name)[0].environment ?? []).map((x: any) => x.name);
+        expect(envNames.filter((n: string) => /PASSWORD|SECRET|TOKEN/.test(n)), name).toEqual([]);
+      }
+    });
+
+    it("G10: a GitHub Actions role trusted through OIDC for the chat-app repository may update exactly these ECS services", () => {
+      const role = all(s, "aws_iam_role").find((r) => r.name === `${prefix}-github-deploy`);
+      expect(String(role.assume_role_policy)).toContain("AssumeRoleWithWebIdentity");
+      expect(String(role.assume_role_policy)).toContain("repo:example-org/chat-app:ref:refs/heads/main");
+      const policy = rolePolicy(s, `${prefix}-github-deploy`);
+      expect(policy).toContain("ecs:UpdateService");
+      expect(policy).toContain("ecr:PutImage");
+      for (const id of Object.keys(resources(s, "aws_ecr_repository"))) expect(policy).toContain(`aws_ecr_repository.${id}.arn`);
+      expect(policy).not.toContain("eks:");
+    });
+  } else {
+    it("CA1: the five services run on EKS: a managed node group in private subnets and one IRSA role per service", () => {
+      expect(all(s, "aws_ecs_service")).toHaveLength(0);
+      expect(all(s, "aws_ecs_cluster")).toHaveLength(0);
+      expect(all(s, "aws_lb")).toHaveLength(0); // the ingress controller creates the ALB
+      const cluster = all(s, "aws_eks_cluster")[0];
+      expect(cluster.name).toBe(prefix);
+      expect(cluster.version).toBe(cfg.eks.kubernetesVersion);
+      expect(cluster.vpc_config.subnet_ids.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
+      const ng = all(s, "aws_eks_node_group")[0];
+      expect(ng.scaling_config).toEqual({ min_size: cfg.eks.minSize, desired_size: cfg.eks.desiredSize, max_size: cfg.eks.maxSize });
+      expect(ng.instance_types).toEqual(cfg.eks.instanceTypes);
+      expect(ng.subnet_ids.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
+      for (const name of CHAT_SERVICES) {
+        const role = all(s, "aws_iam_role").find((r) => r.name === `${prefix}-${name}`);
+        expect(role, name).toBeDefined();
+        expect(String(role.assume_role_policy), name).toContain(`system:serviceaccount:chat-app:${name}`);
+        expect(s.parsed.output?.[`${name.replace(/-/g, "_")}_role_arn`], name).toBeDefined();
+      }
+    });
+
+    it("CA7: the web ACL exists for the ingress controller's ALB (annotation), with no association in Terraform", () => {
+      expect(all(s, "aws_wafv2_web_acl")).toHaveLength(1);
+      expect(all(s, "aws_wafv2_web_acl_association")).toHaveLength(0);
+      expect(s.parsed.output?.waf_acl_arn.value).toBe(`\${aws_wafv2_web_acl.${idOf(s, "aws_wafv2_web_acl")}.arn}`);
+    });
+
+    it("G9: every service has its own least-privilege pod role and ECR repository; nodes pull images read-only", () => {
+      const policies = Object.fromEntries(CHAT_SERVICES.map((n) => [n, rolePolicy(s, `${prefix}-${n}`)]));
+      expect(policies["auth-service"]).toContain("master_user_secret");
+      expect(policies["auth-service"]).not.toContain("kafka-cluster");
+      expect(policies["chat-service"]).toContain("kafka-cluster:Connect");
+      expect(policies["chat-service"]).toContain("aws_docdb_cluster");
+      expect(policies["notification-service"]).not.toContain("s3:PutObject");
+      expect(policies["api-gateway"]).not.toMatch(/aws_db_instance|aws_docdb_cluster|kafka-cluster|s3:/);
+      const attachments = all(s, "aws_iam_role_policy_attachment").map((a) => String(a.policy_arn));
+      expect(attachments.some((a) => a.endsWith(":policy/AmazonEC2ContainerRegistryReadOnly"))).toBe(true);
+    });
+
+    it("G7: pods read the database, DocumentDB and Redis AUTH secrets through IRSA and can decrypt them", () => {
+      for (const name of CHAT_SERVICES) {
+        const policy = rolePolicy(s, `${prefix}-${name}`);
+        expect(policy, name).toContain("secretsmanager:GetSecretValue");
+        expect(policy, name).toContain("aws_secretsmanager_secret.RedisCluster_AuthSecret");
+        expect(policy, name).toContain("kms:Decrypt");
+      }
+    });
+
+    it("G10: a GitHub Actions role trusted through OIDC for the chat-app repository may describe the cluster and edit its namespace", () => {
+      const role = all(s, "aws_iam_role").find((r) => r.name === `${prefix}-github-deploy`);
+      expect(String(role.assume_role_policy)).toContain("repo:example-org/chat-app:ref:refs/heads/main");
+      const policy = rolePolicy(s, `${prefix}-github-deploy`);
+      expect(policy).toContain("eks:DescribeCluster");
+      expect(policy).toContain("ecr:PutImage");
+      expect(policy).not.toContain("ecs:UpdateService");
+      const association = all(s, "aws_eks_access_policy_association")[0];
+      expect(association.policy_arn).toMatch(/cluster-access-policy\/AmazonEKSEditPolicy$/);
+      expect(association.access_scope).toEqual({ type: "namespace", namespaces: ["chat-app"] });
+    });
+  }
+
+  it("CA2: PostgreSQL on db.t3.medium, 20 GB, a supported major version, Multi-AZ as the environment says", () => {
+    const db = all(s, "aws_db_instance");
+    expect(db).toHaveLength(1);
+    expect(db[0].engine).toBe("postgres");
+    expect(Number(String(db[0].engine_version).split(".")[0])).toBeGreaterThanOrEqual(15);
+    expect(db[0].instance_class).toBe("db.t3.medium");
+    expect(db[0].allocated_storage).toBe(20);
+    expect(db[0].multi_az).toBe(cfg.database.multiAz);
+    expect(db[0].multi_az).toBe(env === "prod");
+  });
+
+  it("CA3: DocumentDB on db.t3.medium, encrypted with the stack's key, in the private subnets", () => {
+    const cluster = all(s, "aws_docdb_cluster")[0];
+    expect(cluster.storage_encrypted).toBe(true);
+    expect(cluster.kms_key_id).toMatch(/aws_kms_key\./);
+    const instances = all(s, "aws_docdb_cluster_instance");
+    expect(instances).toHaveLength(cfg.documentDb.instances);
+    for (const i of instances) expect(i.instance_class).toBe("db.t3.medium");
+    const subnets = all(s, "aws_docdb_subnet_group")[0].subnet_ids;
+    expect(subnets).toHaveLength(3);
+    expect(subnets.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
+  });
+
+  it("CA4: MSK with 3 brokers across the 3 private subnets, a supported Kafka version, TLS and IAM auth", () => {
+    const msk = all(s, "aws_msk_cluster")[0];
+    expect(msk.number_of_broker_nodes).toBe(3);
+    expect(msk.broker_node_group_info.client_subnets).toHaveLength(3);
+    expect(msk.broker_node_group_info.client_subnets.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
+    expect(msk.broker_node_group_info.connectivity_info.public_access.type).toBe("DISABLED");
+    const [major, minor] = String(msk.kafka_version).split(".").map(Number);
+    expect(major * 100 + minor).toBeGreaterThanOrEqual(306);
+    expect(msk.encryption_info.encryption_in_transit).toEqual({ client_broker: "TLS", in_cluster: true });
+    expect(msk.client_authentication.sasl.iam).toBe(true);
+    expect(msk.client_authentication.unauthenticated).toBe(false);
+  });
+
+  it("CA5: a private, versioned attachments bucket served by CloudFront through origin access control", () => {
+    const bucketId = Object.entries(resources(s, "aws_s3_bucket")).find(([, b]) => b.bucket === `${prefix}-attachments`)?.[0];
+    expect(bucketId).toBeDefined();
+    const ofBucket = (type: string) => all(s, type).find((r) => r.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+    expect(ofBucket("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+    expect(ofBucket("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const oac = all(s, "aws_cloudfront_origin_access_control")[0];
+    expect(oac).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
+    const dist = all(s, "aws_cloudfront_distribution")[0];
+    expect(dist.origin).toHaveLength(1);
+    expect(dist.origin[0].domain_name).toBe(`\${aws_s3_bucket.${bucketId}.bucket_regional_domain_name}`);
+    expect(dist.origin[0].origin_access_control_id).toBe(`\${aws_cloudfront_origin_access_control.${idOf(s, "aws_cloudfront_origin_access_control")}.id}`);
+    expect(dist.origin[0].s3_origin_config).toBeUndefined(); // no legacy origin access identity
+    expect(dist.default_cache_behavior.viewer_protocol_policy).toBe("redirect-to-https");
+  });
+
+  it("CA5: the bucket policy lets only this distribution read, and the key lets CloudFront decrypt", () => {
+    const bucketId = Object.entries(resources(s, "aws_s3_bucket")).find(([, b]) => b.bucket === `${prefix}-attachments`)?.[0];
+    const policy = decodeJsonencode(all(s, "aws_s3_bucket_policy").find((p) => p.bucket === `\${aws_s3_bucket.${bucketId}.id}`).policy);
+    const allows = policy.Statement.filter((x: any) => x.Effect === "Allow");
+    expect(allows).toEqual([
+      {
+        Sid: "AllowCloudFrontRead",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: ["s3:GetObject"],
+        Resource: [`\${aws_s3_bucket.${bucketId}.arn}/*`],
+        Condition: { StringEquals: { "AWS:SourceArn": `<ref:aws_cloudfront_distribution.${idOf(s, "aws_cloudfront_distribution")}.arn>` } },
+      },
+    ]);
+    expect(policy.Statement.find((x: any) => x.Sid === "DenyInsecureTransport").Effect).toBe("Deny");
+    const keyPolicy = decodeJsonencode(all(s, "aws_kms_key")[0].policy);
+    const integrations = keyPolicy.Statement.find((x: any) => x.Sid === "ServiceIntegrations");
+    expect(integrations.Principal.Service).toContain("cloudfront.amazonaws.com");
+    expect(integrations.Action).toContain("kms:Decrypt");
+  });
+
+  it("CA6: six Redis nodes on EC2 across three private subnets, sized for the environment, without public IPs, IMDSv2 only", () => {
+    const nodes = all(s, "aws_instance");
+    expect(nodes).toHaveLength(6);
+    expect(nodes.filter((n) => n.tags.RedisRole === "primary")).toHaveLength(3);
+    expect(nodes.filter((n) => n.tags.RedisRole === "replica")).toHaveLength(3);
+    expect(new Set(nodes.map((n) => n.subnet_id)).size).toBe(3);
+    for (const n of nodes) {
+      expect(n.subnet_id).toMatch(/PrivateSubnet/);
+      expect(n.associate_public_ip_address).toBe(false);
+      expect(n.instance_type).toBe(env === "prod" ? "t3.medium" : "t3.micro");
+      expect(n.metadata_options.http_tokens).toBe("required");
+      expect(n.root_block_device.encrypted).toBe(true);
+    }
+    // Each shard's replica sits in another AZ than its primary.
+    for (const shard of ["1", "2", "3"]) {
+      const [primary, replica] = ["primary", "replica"].map((role) => nodes.find((n) => n.tags.RedisShard === shard && n.tags.RedisRole === role));
+      expect(primary.subnet_id, shard).not.toBe(replica.subnet_id);
+    }
+  });
+
+  it("CA6: the Redis security group is open only to the VPC CIDR, on 6379 and the cluster bus 16379", () => {
+    const sgId = Object.entries(resources(s, "aws_security_group")).find(([, g]) => String(g.name).includes("redis-cluster"))?.[0];
+    expect(sgId).toBeDefined();
+    const rules = ingress(s).filter((r) => r.security_group_id === `\${aws_security_group.${sgId}.id}`);
+    expect(rules.map((r) => [r.from_port, r.to_port, r.ip_protocol, r.cidr_ipv4]).sort()).toEqual([
+      [16379, 16379, "tcp", "10.0.0.0/16"],
+      [6379, 6379, "tcp", "10.0.0.0/16"],
+    ]);
+    for (const n of all(s, "aws_instance")) expect(n.vpc_security_group_ids).toEqual([`\${aws_security_group.${sgId}.id}`]);
+  });
+
+  it("CA6: RDB + AOF persistence on an encrypted data volume, cluster mode enabled", () => {
+    const userData = String(all(s, "aws_instance")[0].user_data);
+    expect(userData).toContain("cluster-enabled yes");
+    expect(userData).toContain("appendonly yes");
+    expect(userData).toMatch(/\nsave \d+ \d+/);
+    const volumes = all(s, "aws_ebs_volume");
+    expect(volumes).toHaveLength(6);
+    for (const v of volumes) {
+      expect(v.encrypted).toBe(true);
+      expect(v.size).toBe(cfg.redisCluster.dataVolumeGiB);
+    }
+  });
+
+  it("CA6: daily backups to S3 kept 7 daily / 4 weekly / 3 monthly by lifecycle rules", () => {
+    const bucketId = Object.entries(resources(s, "aws_s3_bucket")).find(([, b]) => b.bucket === `${prefix}-redis-backups`)?.[0];
+    expect(bucketId).toBeDefined();
+    const lifecycle = all(s, "aws_s3_bucket_lifecycle_configuration").find((l) => l.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+    const expiry = Object.fromEntries(lifecycle.rule.filter((r: any) => r.expiration).map((r: any) => [r.filter[0].prefix, r.expiration[0].days]));
+    expect(expiry).toEqual({ "daily/": 7, "weekly/": 4 * 7, "monthly/": 90 });
+    expect(String(all(s, "aws_instance")[0].user_data)).toMatch(/cron|systemd/i);
+  });
+
+  it("CA6: the nodes' role carries the CloudWatch agent policy and may write only their backup bucket", () => {
+    const attachments = all(s, "aws_iam_role_policy_attachment").filter((a) => String(a.role).includes("RedisCluster_InstanceRole"));
+    expect(attachments.map((a) => a.policy_arn)).toContain("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy");
+    const role = all(s, "aws_iam_role").find((r) => String(r.name).includes("redis-node"));
+    const policy = rolePolicy(s, role.name);
+    expect(policy).toContain("aws_s3_bucket.RedisCluster_Backups_Bucket");
+    expect(policy).not.toContain("AttachmentsBucket");
+  });
+
+  it("CA7: Shield Advanced stays off unless the environment opts in", () => {
+    expect(cfg.shieldAdvanced).toBe(false);
+    expect(all(s, "aws_shield_protection")).toHaveLength(0);
+  });
+
+  it("CA7: the web ACL carries AWS managed rule groups and logs to CloudWatch", () => {
+    const acl = all(s, "aws_wafv2_web_acl")[0];
+    const groups = (acl.rule ?? []).map((r: any) => r.statement?.managed_rule_group_statement?.name).filter(Boolean);
+    expect(groups).toContain("AWSManagedRulesCommonRuleSet");
+    expect(all(s, "aws_wafv2_web_acl_logging_configuration")).toHaveLength(1);
+  });
+
+  it("CA8: an X-Ray sampling rule at the environment's rate, and every workload role may write traces", () => {
+    const rule = all(s, "aws_xray_sampling_rule");
+    expect(rule).toHaveLength(1);
+    expect(rule[0].fixed_rate).toBe(cfg.tracingSampleRate);
+    const roleNames = CHAT_SERVICES.map((n) => (ecs ? all(s, "aws_iam_role").find((r) => r.name.startsWith(`${prefix}-${n}`) && r.name.endsWith("task")).name : `${prefix}-${n}`));
+    for (const name of roleNames) {
+      const policy = rolePolicy(s, name);
+      expect(policy, name).toContain("xray:PutTraceSegments");
+      expect(policy.match(/xray:PutTraceSegments/g), name).toHaveLength(1);
+    }
+  });
+
+  it(`CA9: blue/green ${cfg.blueGreen ? "on" : "off"} as the environment says`, () => {
+    const groups = all(s, "aws_codedeploy_deployment_group");
+    if (!cfg.blueGreen) {
+      expect(groups).toHaveLength(0);
+      expect(all(s, "aws_codedeploy_app")).toHaveLength(0);
+      for (const svc of all(s, "aws_ecs_service")) expect(svc.deployment_controller.type).toBe("ECS");
+      return;
+    }
+    expect(groups).toHaveLength(1);
+    const dg = groups[0];
+    expect(dg.deployment_style).toEqual({ deployment_option: "WITH_TRAFFIC_CONTROL", deployment_type: "BLUE_GREEN" });
+    const tgIds = Object.keys(resources(s, "aws_lb_target_group"));
+    expect(tgIds).toHaveLength(2);
+    expect(dg.load_balancer_info.target_group_pair_info.target_group.map((t: any) => t.name).sort()).toEqual(tgIds.map((id) => `\${aws_lb_target_group.${id}.name}`).sort());
+    expect(dg.auto_rollback_configuration.enabled).toBe(true);
+    expect(dg.auto_rollback_configuration.events).toContain("DEPLOYMENT_STOP_ON_ALARM");
+    expect(dg.alarm_configuration.enabled).toBe(true);
+    // The rollback alarms watch both target groups: traffic alternates between them from one deployment to the next.
+    const alarmIds = dg.alarm_configuration.alarms.map((a: string) => /aws_cloudwatch_metric_alarm\.([^.]+)\./.exec(a)![1]);
+    const watched = new Set(alarmIds.flatMap((id: string) => JSON.stringify(resources(s, "aws_cloudwatch_metric_alarm")[id]).match(/aws_lb_target_group\.[A-Za-z0-9_]+/g) ?? []));
+    expect([...watched].sort()).toEqual(tgIds.map((id) => `aws_lb_target_group.${id}`).sort());
+    const gateway = all(s, "aws_ecs_service").find((x) => x.name === `${prefix}-api-gateway`);
+    expect(gateway.deployment_controller.type).toBe("CODE_DEPLOY");
+  });
+
+  it("G4: nothing but the load balancer and CloudFront faces the internet", () => {
+    for (const svc of all(s, "aws_ecs_service")) expect(svc.network_configuration.assign_public_ip).toBe(false);
+    expect(all(s, "aws_db_instance")[0].publicly_accessible).toBe(false);
+    expect(all(s, "aws_eks_cluster").every((c) => c.vpc_config.endpoint_public_access === false)).toBe(true);
+    const open = ingress(s).filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0");
+    expect(open.every((r) => [80, 443].includes(r.from_port))).toBe(true);
+    expect(open.length).toBe(ecs ? 1 + (cfg.certificateArn ? 1 : 0) : 0);
+    if (ecs) expect(all(s, "aws_lb")[0].internal).toBe(false);
+  });
+
+  it("G5: PostgreSQL, DocumentDB and MSK accept only their port, only from the security groups of the services that use them", () => {
+    const rules = ingress(s);
+    const sources = (port: number) => rules.filter((r) => r.from_port === port).map((r) => /aws_security_group\.([A-Za-z]+)_/.exec(r.referenced_security_group_id ?? "")?.[1]).sort();
+    for (const port of [5432, 27017, 9098]) {
+      for (const r of rules.filter((x) => x.from_port === port)) {
+        expect(r.to_port).toBe(port);
+        expect(r.cidr_ipv4).toBeUndefined();
+        expect(r.referenced_security_group_id).toMatch(/aws_security_group\./);
+      }
+    }
+    if (ecs) {
+      expect(sources(5432)).toEqual(["AuthService", "UserService"]);
+      expect(sources(27017)).toEqual(["ChatService"]);
+      expect(sources(9098)).toEqual(["ChatService", "NotificationService"]);
+    } else {
+      expect([sources(5432), sources(27017), sources(9098)]).toEqual([["Cluster"], ["Cluster"], ["Cluster"]]);
+    }
+    const storePorts = rules.filter((r) => /Database|DocumentDb|Kafka/.test(r.security_group_id)).map((r) => r.from_port);
+    expect(new Set(storePorts)).toEqual(new Set([5432, 27017, 9098]));
+  });
+
+  it("G6: data at rest is encrypted with the stack's key; MSK and Redis nodes use TLS or private links", () => {
+    const keyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key")}.arn}`;
+    const db = all(s, "aws_db_instance")[0];
+    expect([db.storage_encrypted, db.kms_key_id]).toEqual([true, keyRef]);
+    expect(all(s, "aws_docdb_cluster")[0].kms_key_id).toBe(keyRef);
+    expect(all(s, "aws_msk_cluster")[0].encryption_info.encryption_at_rest_kms_key_arn).toBe(keyRef);
+    for (const b of all(s, "aws_s3_bucket_server_side_encryption_configuration")) {
+      expect(b.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: keyRef });
+    }
+    for (const v of all(s, "aws_ebs_volume")) expect([v.encrypted, v.kms_key_id]).toEqual([true, keyRef]);
+    for (const r of all(s, "aws_ecr_repository")) expect(r.encryption_configuration[0]).toEqual({ encryption_type: "KMS", kms_key: keyRef });
+    for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBe(keyRef);
+    for (const secret of all(s, "aws_secretsmanager_secret")) expect(secret.kms_key_id, secret.name).toBe(keyRef);
+    if (!ecs) expect(all(s, "aws_eks_cluster")[0].encryption_config).toEqual({ provider: { key_arn: keyRef }, resources: ["secrets"] });
+  });
+
+  it("G7: no secret value in the synthesized JSON; database passwords are managed by RDS and DocumentDB", () => {
+    expect(all(s, "aws_db_instance")[0].manage_master_user_password).toBe(true);
+    expect(all(s, "aws_docdb_cluster")[0].manage_master_user_password).toBe(true);
+    expect(s.json).not.toMatch(/"(password|master_password|auth_token|secret_string)"\s*:/);
+    expect(all(s, "aws_secretsmanager_secret_version")).toHaveLength(0);
+  });
+
+  it("G9: log groups keep events as long as the environment says", () => {
+    for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.retention_in_days, g.name).toBe(cfg.logRetentionDays);
+  });
+
+  it("outputs the endpoints the applications and their deployment need", () => {
+    const outputs = Object.keys(s.parsed.output ?? {});
+    expect(outputs).toEqual(expect.arrayContaining(["cdn_domain_name", "attachments_bucket", "redis_cluster_nodes", "database_endpoint", "documentdb_endpoint", "kafka_bootstrap_brokers", "deploy_role_arn", "waf_acl_arn", "cluster_name"]));
+    if (!ecs) expect(outputs).toContain("cluster_endpoint");
+  });
+});
+
+describe("chat-app across environments", () => {
+  it("G1: one stack per environment, synthesized to cdktf.out/stacks/chat-app-<env>/cdk.tf.json", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "chat-app-synth-"));
+    try {
+      const app = Testing.app({ outdir });
+      const stacks = buildApp(app, { systems: ["chat-app"] });
+      expect(stacks.map((st) => st.node.id)).toEqual(ENVS.map((e) => `chat-app-${e}`));
+      app.synth();
+      for (const e of ENVS) expect(existsSync(join(outdir, "stacks", `chat-app-${e}`, "cdk.tf.json")), e).toBe(true);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it("CA1: compute is ECS in dev and prod and EKS in staging", () => {
+    expect(ENVS.map((e) => environments[e].systems.chatApp.compute)).toEqual(["ecs", "eks", "ecs"]);
+    expect(ENVS.map((e) => all(synthSystem("chat-app", e), "aws_eks_cluster").length)).toEqual([0, 1, 0]);
+    expect(ENVS.map((e) => all(synthSystem("chat-app", e), "aws_ecs_cluster").length)).toEqual([1, 0, 1]);
+  });
+
+  it("G8: prod has Multi-AZ, deletion protection, final snapshots and 7-day backups on both databases; dev trades them", () => {
+    const prod = synthSystem("chat-app", "prod");
+    const db = all(prod, "aws_db_instance")[0];
+    expect([db.multi_az, db.deletion_protection, db.skip_final_snapshot, db.lifecycle.prevent_destroy]).toEqual([true, true, false, true]);
+    expect(db.backup_retention_period).toBeGreaterThanOrEqual(7);
+    const docdb = all(prod, "aws_docdb_cluster")[0];
+    expect([docdb.deletion_protection, docdb.skip_final_snapshot, docdb.lifecycle.prevent_destroy]).toEqual([true, false, true]);
+    expect(docdb.backup_retention_period).toBeGreaterThanOrEqual(7);
+    expect(all(prod, "aws_docdb_cluster_instance").length).toBeGreaterThanOrEqual(2);
+    expect(new Set(all(prod, "aws_docdb_cluster_instance").map((i) => i.availability_zone)).size).toBeGreaterThanOrEqual(2);
+    const dev = synthSystem("chat-app", "dev");
+    const devDb = all(dev, "aws_db_instance")[0];
+    expect([devDb.multi_az, devDb.deletion_protection, devDb.skip_final_snapshot]).toEqual([false, false, true]);
+    expect(all(dev, "aws_docdb_cluster")[0].deletion_protection).toBe(false);
+  });
+
+  it("prod differs from dev exactly where environments/ says (same code path, prod's settings under dev's name)", () => {
+    const dev = synthSystem("chat-app", "dev");
+    const prodSettingsNamedDev = synthEnv({ ...environments.prod, name: "dev" });
+    // Every difference traces to a line of prod.ts vs dev.ts; anything else means code branches on the environment.
+    const bySetting: Record<string, string[]> = {
+      "safety.deletionProtection": ["aws_db_instance.deletion_protection", "aws_docdb_cluster.deletion_protection", "aws_lb.enable_deletion_protection"],
+      "safety.skipFinalSnapshot": [
+        "aws_db_instance.final_snapshot_identifier", "aws_db_instance.skip_final_snapshot",
+        "aws_docdb_cluster.final_snapshot_identifier", "aws_docdb_cluster.skip_final_snapshot",
+      ],
+      "safety.preventDestroy": [
+        "aws_db_instance.lifecycle.prevent_destroy", "aws_docdb_cluster.lifecycle.prevent_destroy", "aws_docdb_cluster_instance.lifecycle.prevent_destroy",
+        "aws_ebs_volume.lifecycle.prevent_destroy", "aws_instance.lifecycle.prevent_destroy", "aws_kms_key.lifecycle.prevent_destroy",
+        "aws_msk_cluster.lifecycle.prevent_destroy", "aws_s3_bucket.lifecycle.prevent_destroy", "aws_secretsmanager_secret.lifecycle.prevent_destroy",
+      ],
+      "safety.forceDestroy": ["aws_ecr_repository.force_delete", "aws_s3_bucket.force_destroy"],
+      "natGateways (single -> perAz)": [
+        "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
+        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
+      ],
+      "services.*.desiredCount/minCount/maxCount": ["aws_appautoscaling_target.max_capacity", "aws_appautoscaling_target.min_capacity", "aws_ecs_service.desired_count"],
+      "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],
+      "database.multiAz": ["aws_db_instance.multi_az"],
+      "documentDb.instances": ["aws_docdb_cluster_instance (+)"],
+      "msk.instanceType / volumeGiB": ["aws_msk_cluster.broker_node_group_info.instance_type", "aws_msk_cluster.broker_node_group_info.storage_info.ebs_storage_info.volume_size"],
+      "redisCluster.instanceType / dataVolumeGiB": ["aws_instance.instance_type", "aws_ebs_volume.size"],
+      "blueGreen (false -> true)": [
+        "aws_codedeploy_app (+)", "aws_codedeploy_deployment_group (+)",
+        // CodeDeploy service role, its managed policy, and the deploy role's CodeDeploy statements
+        "aws_iam_role (+)", "aws_iam_role_policy_attachment (+)", "aws_iam_role_policy.policy",
+        // the blue/green target group pair replaces the single group; alarms watch both
+        "aws_lb_target_group (+)", "aws_lb_target_group (-)", "aws_lb_listener.default_action.target_group_arn", "aws_lb_listener.lifecycle.ignore_changes",
+        "aws_cloudwatch_metric_alarm (+)", "aws_cloudwatch_metric_alarm.dimensions.TargetGroup", "aws_cloudwatch_metric_alarm.metric_query.metric.dimensions.TargetGroup",
+        // api-gateway's deployments move from ECS (rolling, circuit breaker) to CodeDeploy
+        "aws_ecs_service.deployment_controller.type", "aws_ecs_service.deployment_circuit_breaker.enable", "aws_ecs_service.deployment_circuit_breaker.rollback",
+        "aws_ecs_service.availability_zone_rebalancing", "aws_ecs_service.lifecycle.ignore_changes", "aws_ecs_service.load_balancer.target_group_arn",
+      ],
+      tracingSampleRate: ["aws_xray_sampling_rule.fixed_rate"],
+      logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
+    };
+    expect(differences(dev, prodSettingsNamedDev)).toEqual(Object.values(bySetting).flat().sort());
+  });
+});
+
+describe("chat-app settings", () => {
+  it("CA7: shieldAdvanced protects the ALB with AWS Shield Advanced", () => {
+    const s = synthEnv(withSettings("dev", { systems: { chatApp: { shieldAdvanced: true } } }));
+    const protections = all(s, "aws_shield_protection");
+    expect(protections).toHaveLength(1);
+    expect(protections[0].resource_arn).toBe(`\${aws_lb.${idOf(s, "aws_lb")}.arn}`);
+  });
+
+  it("CA9: blueGreen in dev adds the CodeDeploy deployment group for api-gateway", () => {
+    const s = synthEnv(withSettings("dev", { systems: { chatApp: { blueGreen: true } } }));
+    expect(all(s, "aws_codedeploy_deployment_group")).toHaveLength(1);
+    expect(all(s, "aws_lb_target_group")).toHaveLength(2);
+    const role = rolePolicy(s, "chat-app-dev-github-deploy");
+    expect(role).toContain("codedeploy:CreateDeployment");
+  });
+
+  it("CA1: compute \"eks\" in dev swaps ECS for EKS and keeps every data store", () => {
+    const s = synthEnv(withSettings("dev", { systems: { chatApp: { compute: "eks" } } }));
+    expect(all(s, "aws_ecs_service")).toHaveLength(0);
+    expect(all(s, "aws_eks_cluster")).toHaveLength(1);
+    for (const type of ["aws_db_instance", "aws_docdb_cluster", "aws_msk_cluster", "aws_cloudfront_distribution", "aws_wafv2_web_acl"]) expect(all(s, type), type).toHaveLength(1);
+    expect(all(s, "aws_instance")).toHaveLength(6);
+  });
+
+  describe("refuses", () => {
+    it("CA9: blue/green with compute \"eks\"", () => {
+      const env = withSettings("staging", { systems: { chatApp: { blueGreen: true } } });
+      expect(() => synthEnv(env)).toThrow(/^environments\/staging\.ts: systems\.chatApp\.blueGreen = true is not allowed; .*compute "ecs" only/);
+    });
+
+    it("CA7: Shield Advanced with compute \"eks\" (the ingress controller owns the ALB)", () => {
+      const env = withSettings("staging", { systems: { chatApp: { shieldAdvanced: true } } });
+      expect(() => synthEnv(env)).toThrow(/^environments\/staging\.ts: systems\.chatApp\.shieldAdvanced = true is not allowed; .*shield-advanced-protection/);
+    });
+
+    it("CA1: an EKS node group whose minimum exceeds its maximum", () => {
+      const env = withSettings("staging", { systems: { chatApp: { eks: { minSize: 5, desiredSize: 5, maxSize: 4 } } } });
+      expect(() => synthEnv(env)).toThrow(/chat-app-staging\/Cluster: nodeGroups\[0\]\.minSize = 5 is not allowed; .*maxSize/);
+    });
+
+    it("CA10: a network of two AZs (MSK's three brokers and the Redis Cluster need three)", () => {
+      const env = withSettings("dev", { systems: { chatApp: { azCount: 2 } } });
+      expect(() => synthEnv(env)).toThrow(/^environments\/dev\.ts: systems\.chatApp\.azCount = 2 is not allowed; .*at least 3/);
+    });
+
+    it("CA8: a tracing sample rate above 1", () => {
+      const env = withSettings("dev", { systems: { chatApp: { tracingSampleRate: 1.5 } } });
+      expect(() => synthEnv(env)).toThrow(/chat-app-dev\/Sampling: fixedRate = 1\.5 is not allowed/);
+    });
+
+    it("G9: a log retention CloudWatch does not offer", () => {
+      const env = withSettings("dev", { systems: { chatApp: { logRetentionDays: 10 } } });
+      expect(() => synthEnv(env)).toThrow(/chat-app-dev\/[A-Za-z]+: (flowLogs\.)?(logRetentionDays|retentionDays) = 10 is not allowed; expected a CloudWatch Logs retention value/);
+    });
+  });
+});
