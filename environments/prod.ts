@@ -1,7 +1,10 @@
 import type { Environment } from "./types";
 import { stateBackend } from "./bootstrap";
 
-/** prod: Multi-AZ, deletion protection, final snapshots, NAT per AZ, longer retention (G8). */
+/**
+ * prod: Multi-AZ, deletion protection, final snapshots, NAT per AZ, HTTPS, a year of logs (G8).
+ * Example values to replace with your own: the ACM certificate ARNs, the CDN alias and githubOrg.
+ */
 export const prod: Environment = {
   name: "prod",
   project: "platform",
@@ -21,6 +24,7 @@ export const prod: Environment = {
       vpcCidr: "10.0.0.0/16",
       azCount: 2,
       natGateways: "perAz",
+      certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1f0e7c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6",
       containerInsights: true,
       cluster: { instanceType: "t3.micro", minInstances: 1, maxInstances: 4 },
       services: {
@@ -34,24 +38,29 @@ export const prod: Environment = {
       database: { instanceClass: "db.t3.micro", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       redis: { nodeType: "cache.t3.micro", snapshotRetentionDays: 5 },
       kafka: { cpu: 512, memoryMiB: 768, storageGiB: 10, partitions: 9 },
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
     dotnetApi: {
       vpcCidr: "10.10.0.0/16",
       azCount: 3,
       natGateways: "perAz",
+      certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/2a1b3c4d-5e6f-4a8b-9c0d-e1f2a3b4c5d6",
+      containerInsights: true,
       api: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 2, maxCount: 6 },
       database: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 16, instances: 2 },
       redis: { nodeType: "cache.t3.micro", replicas: 1, multiAz: true, snapshotRetentionDays: 5 },
       msk: { instanceType: "kafka.m5.large", brokerCount: 3, volumeGiB: 100 },
       consumerLag: { consumerGroup: "dotnet-api", topic: "events", maxOffsetLag: 1000 },
       alarmEmails: [],
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
     chatApp: {
       vpcCidr: "10.0.0.0/16",
       azCount: 3,
       natGateways: "perAz",
+      certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/3b2c4d5e-6f7a-4b9c-8d1e-f2a3b4c5d6e7",
+      containerInsights: true,
+      cdn: { aliases: ["files.chat.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0c1f5e1a-7d6b-4f7e-9a57-3c2b1d0e9f11", blockedCountries: ["KP", "IR", "SY", "CU"] },
       compute: "ecs",
       services: {
         "api-gateway": { cpu: 256, memoryMiB: 512, desiredCount: 2, minCount: 2, maxCount: 6 },
@@ -69,12 +78,14 @@ export const prod: Environment = {
       blueGreen: true,
       tracingSampleRate: 0.05,
       alarmEmails: [],
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
     tvmazeIngestion: {
       vpcCidr: "10.20.0.0/16",
       azCount: 2,
       natGateways: "perAz",
+      certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/4c3d5e6f-7a8b-4c0d-9e2f-a3b4c5d6e7f8",
+      containerInsights: true,
       service: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 1, maxCount: 4 },
       database: { instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       redis: { nodeType: "cache.t3.small" },
@@ -84,7 +95,7 @@ export const prod: Environment = {
       apiGateway: false,
       tracingSampleRate: 0.1,
       alarmEmails: [],
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
     uploadPipeline: {
       vpcCidr: "10.30.0.0/16",
@@ -94,7 +105,7 @@ export const prod: Environment = {
       database: { instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       queue: { visibilityTimeoutSeconds: 900, maxReceiveCount: 5 },
       uploadCorsOrigins: ["https://uploads.example.com"],
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
   },
 };

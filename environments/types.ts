@@ -80,6 +80,8 @@ export interface DotnetApiSettings {
   readonly vpcCidr: string;
   readonly azCount: number;
   readonly natGateways: NatGateways;
+  /** ECS Container Insights (costs per metric). */
+  readonly containerInsights: boolean;
   /** The .NET 8 API on Fargate (DA1). */
   readonly api: ServiceSizing;
   readonly certificateArn?: string;
@@ -110,12 +112,19 @@ export interface ChatAppSettings {
   /** CA10: three AZs. */
   readonly azCount: number;
   readonly natGateways: NatGateways;
+  /** ECS Container Insights (costs per metric). */
+  readonly containerInsights: boolean;
   /** CA1: where the five services run. */
   readonly compute: "ecs" | "eks";
   readonly services: { readonly [name in ChatServiceName]: ServiceSizing };
   /** Used when compute is "eks". */
   readonly eks: EksSizing;
   readonly certificateArn?: string;
+  /**
+   * CA5: the attachments CDN. A custom domain needs an ACM certificate in us-east-1; `blockedCountries` (ISO codes)
+   * turns on geo restriction.
+   */
+  readonly cdn: { readonly aliases: readonly string[]; readonly certificateArn?: string; readonly blockedCountries: readonly string[] };
   readonly database: DatabaseSizing;
   readonly documentDb: { readonly instanceClass: string; readonly instances: number };
   readonly msk: MskSizing;
@@ -135,6 +144,8 @@ export interface TvmazeIngestionSettings {
   readonly vpcCidr: string;
   readonly azCount: number;
   readonly natGateways: NatGateways;
+  /** ECS Container Insights (costs per metric). */
+  readonly containerInsights: boolean;
   /** TV1: 512 CPU units / 1 GB, desired 2, scaling 1-4 on CPU. */
   readonly service: ServiceSizing;
   /** TV2: HTTPS with an ACM certificate and HTTP->HTTPS redirect when set. */

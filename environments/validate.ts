@@ -76,6 +76,15 @@ export function validateEnvironment(env: Environment): Environment {
   logRetentionDays(where, `${s}.logRetentionDays`, ap.logRetentionDays);
 
   const prod = env.name === "prod";
+  if (prod) {
+    // G6: prod load balancers serve HTTPS (and redirect HTTP); a certificate is part of prod's definition.
+    const withAlb = { alertingPlatform: ap.certificateArn, dotnetApi: env.systems.dotnetApi.certificateArn, chatApp: env.systems.chatApp.certificateArn, tvmazeIngestion: env.systems.tvmazeIngestion.certificateArn };
+    for (const [system, arn] of Object.entries(withAlb)) {
+      if (!arn || !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(arn)) {
+        fail(where, `systems.${system}.certificateArn`, arn, "prod requires an ACM certificate ARN so the load balancer serves HTTPS (G6)");
+      }
+    }
+  }
   const da = env.systems.dotnetApi;
   checkNetwork(where, "systems.dotnetApi", da);
   checkServiceSizing(where, "systems.dotnetApi.api", da.api);

@@ -4,10 +4,13 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   allowCidr, allowFrom, capacity, cidr, ConfigError, exactName, fitName, IConnectable, inRange, logRetentionDays, NAME_LIMITS, oneOf, port, region,
 } from "../../modules/core";
-import { App } from "cdktf";
+import { App, TerraformOutput } from "cdktf";
 import { buildApp } from "../../stacks";
 import { loadEnvironment, environments } from "../../environments";
 import { validateEnvironment } from "../../environments/validate";
+import { createRole, serviceTrustPolicy } from "../../modules/core";
+import { decodeJsonencode } from "../support/stacks";
+import { Fn } from "cdktf";
 
 class Thing extends Construct implements IConnectable {
   constructor(scope: Construct, id: string, readonly securityGroupId: string) {
@@ -129,5 +132,63 @@ describe("allowFrom twice", () => {
     expect(allowFrom(db, api, 5432)).toBe(allowFrom(db, api, 5432));
     const out = JSON.parse(Testing.synth(stack));
     expect(Object.keys(out.resource.aws_vpc_security_group_ingress_rule)).toHaveLength(1);
+  });
+});
+
+describe("createRole", () => {
+  const build = (statements: Parameters<typeof createRole>[2]["statements"]) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const scope = new Construct(stack, "Service");
+    createRole(scope, "TaskRole", { name: "svc-task", description: "test", assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), statements });
+    return JSON.parse(Testing.synth(stack));
+  };
+
+  it("refuses two statements with the same sid, naming the role, the statement and the sid", () => {
+    const statements = [
+      { sid: "ReadBucket", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::a/*"] },
+      { sid: "ReadBucket", actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::a"] },
+    ];
+    expect(() => build(statements)).toThrow(/^test\/Service\/TaskRole: statements\[1\]\.sid = "ReadBucket" is not allowed; expected each statement id \(Sid\) once/);
+    expect(() => build(statements)).toThrow(ConfigError);
+  });
+
+  it("accepts distinct sids and statements without one", () => {
+    const out = build([
+      { sid: "ReadBucket", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::a/*"] },
+      { actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::a"] },
+      { actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::b"] },
+    ]);
+    expect(Object.keys(out.resource.aws_iam_role_policy)).toHaveLength(1);
+  });
+});
+
+describe("decodeJsonencode (stack test helper)", () => {
+  const render = (value: unknown): string => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    new TerraformOutput(stack, "o", { value: Fn.jsonencode(value) });
+    return JSON.parse(Testing.synth(stack)).output.o.value as string;
+  };
+
+  it("keeps quotes and braces nested in ${...} interpolations inside string literals", () => {
+    const rendered = render({
+      Resource: [`${Fn.replace("arn:aws:kafka:eu-west-1:1:cluster/a/b", ":cluster/", ":topic/")}/*`, `${Fn.lookup({ a: "b" }, "a", "}")}x`],
+      Plain: "no interpolation",
+    });
+    expect(rendered).toContain('"${replace("arn:aws:kafka:eu-west-1:1:cluster/a/b", ":cluster/", ":topic/")}/*"');
+    expect(decodeJsonencode(rendered)).toEqual({
+      Resource: ['${replace("arn:aws:kafka:eu-west-1:1:cluster/a/b", ":cluster/", ":topic/")}/*', '${lookup({"a" = "b"}, "a", "}")}x'],
+      Plain: "no interpolation",
+    });
+  });
+});
+
+describe("prod's TLS guard", () => {
+  it("G6: refuses a prod whose load balancer would have no certificate", () => {
+    const bad = { ...environments.prod, systems: { ...environments.prod.systems, dotnetApi: { ...environments.prod.systems.dotnetApi, certificateArn: undefined } } };
+    expect(() => validateEnvironment(bad)).toThrow(/environments\/prod.ts: systems.dotnetApi.certificateArn = undefined is not allowed; prod requires an ACM certificate ARN/);
   });
 });

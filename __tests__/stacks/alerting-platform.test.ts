@@ -101,10 +101,15 @@ describe.each(ENVS)("alerting-platform-%s", (env) => {
     for (const t of tgs) expect(t.health_check.path).toBe("/health");
   });
 
-  it("AP6: HTTP listener only, because no certificate is set", () => {
-    expect(cfg.certificateArn).toBeUndefined();
+  it("AP6: HTTPS with an HTTP redirect when the environment sets a certificate, HTTP only otherwise", () => {
     const listeners = all(s, "aws_lb_listener");
-    expect(listeners.map((l) => l.protocol)).toEqual(["HTTP"]);
+    if (cfg.certificateArn) {
+      expect(listeners.map((l) => l.protocol).sort()).toEqual(["HTTP", "HTTPS"]);
+      expect(listeners.find((l) => l.protocol === "HTTPS").certificate_arn).toBe(cfg.certificateArn);
+      expect(listeners.find((l) => l.protocol === "HTTP").default_action[0].type).toBe("redirect");
+    } else {
+      expect(listeners.map((l) => l.protocol)).toEqual(["HTTP"]);
+    }
   });
 
   it("AP7: Kafka runs in KRaft mode on ECS, on durable encrypted EFS storage, found through Cloud Map", () => {
@@ -249,6 +254,18 @@ describe("alerting-platform across environments", () => {
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],
       "database.multiAz": ["aws_db_instance.multi_az"],
       logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
+      // HTTPS listener added; the HTTP one turns into a redirect; services wait for the listener that now routes them.
+      certificateArn: [
+        "aws_ecs_service.depends_on",
+        "aws_lb_listener (+)",
+        "aws_lb_listener.default_action.redirect.port",
+        "aws_lb_listener.default_action.redirect.protocol",
+        "aws_lb_listener.default_action.redirect.status_code",
+        "aws_lb_listener.default_action.target_group_arn",
+        "aws_lb_listener.default_action.type",
+        "aws_lb_listener_rule.listener_arn",
+        "aws_vpc_security_group_ingress_rule (+)",
+      ],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual(Object.values(bySetting).flat().sort());
   });
