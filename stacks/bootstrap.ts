@@ -6,12 +6,11 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import type { BootstrapSettings } from "../environments/bootstrap";
 import type { EmulatorSettings } from "../.terraform-backend";
 import { BaseStack } from "./system-stack";
 import { S3Bucket } from "../modules/s3-bucket";
+import { KmsKey } from "../modules/kms-key";
 import { inRange } from "../modules/core";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
@@ -35,18 +34,18 @@ export class BootstrapStack extends BaseStack {
     });
     const noncurrentDays = inRange(this, "noncurrentStateVersionDays", s.noncurrentStateVersionDays, 1, 3650);
 
+    // Used through S3 and DynamoDB by whoever runs Terraform; no service principal needs it directly.
     const key = new KmsKey(this, "StateKey", {
+      name: `${s.project}-terraform-state`,
       description: "Encrypts Terraform state and locks",
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      lifecycle: { preventDestroy: true },
+      allowCloudWatchLogs: false,
+      preventDestroy: true,
     });
-    new KmsAlias(this, "StateKeyAlias", { name: `alias/${s.project}-terraform-state`, targetKeyId: key.keyId });
 
     const bucket = new S3Bucket(this, "StateBucket", {
       bucketName: s.backend.bucket,
       versioned: true,
-      kmsKeyArn: key.arn,
+      kmsKeyArn: key.keyArn,
       lifecycleRules: [{ id: "expire-superseded-state", noncurrentExpirationDays: noncurrentDays }],
       preventDestroy: true,
     });
@@ -57,7 +56,7 @@ export class BootstrapStack extends BaseStack {
       hashKey: "LockID",
       attribute: [{ name: "LockID", type: "S" }],
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+      serverSideEncryption: { enabled: true, kmsKeyArn: key.keyArn },
       deletionProtectionEnabled: true,
       lifecycle: { preventDestroy: true },
     });
@@ -73,6 +72,6 @@ export class BootstrapStack extends BaseStack {
 
     new TerraformOutput(this, "state_bucket", { value: bucket.bucketName });
     new TerraformOutput(this, "lock_table", { value: table.name });
-    new TerraformOutput(this, "state_kms_key_arn", { value: key.arn });
+    new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
   }
 }
