@@ -20,7 +20,7 @@ export function checkDatabaseSizing(where: string, setting: string, d: DatabaseS
 }
 
 function checkNetwork(where: string, s: string, n: { vpcCidr: string; azCount: number; natGateways: NatGateways }): void {
-  cidr(where, `${s}.vpcCidr`, n.vpcCidr, 16, 24);
+  cidr(where, `${s}.vpcCidr`, n.vpcCidr, 16, 23);
   inRange(where, `${s}.azCount`, n.azCount, 2, 6);
   oneOf(where, `${s}.natGateways`, n.natGateways, ["none", "single", "perAz"]);
 }
@@ -64,7 +64,7 @@ export function validateEnvironment(env: Environment): Environment {
 
   const ap = env.systems.alertingPlatform;
   const s = "systems.alertingPlatform";
-  cidr(where, `${s}.vpcCidr`, ap.vpcCidr, 16, 24);
+  cidr(where, `${s}.vpcCidr`, ap.vpcCidr, 16, 23);
   inRange(where, `${s}.azCount`, ap.azCount, 2, 6);
   oneOf(where, `${s}.natGateways`, ap.natGateways, ["none", "single", "perAz"]);
   capacity(where, { min: `${s}.cluster.minInstances`, desired: `${s}.cluster.minInstances`, max: `${s}.cluster.maxInstances` }, { min: ap.cluster.minInstances, desired: ap.cluster.minInstances, max: ap.cluster.maxInstances }, 0);

@@ -8,6 +8,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { only, resources, synthWith, Synthesized } from "../support/synth";
+import { decodeJsonencode } from "../support/stacks";
 
 const network = {
   vpcId: "vpc-0123",
@@ -318,6 +319,124 @@ describe("EcsService", () => {
     });
   });
 
+  describe("TV6: with EFS volumes", () => {
+    const fsId = "fs-0123456789abcdef0";
+    const apId = "fsap-0123456789abcdef0";
+    const { s } = build({
+      efsVolumes: [
+        { name: "shared", fileSystemId: fsId, accessPointId: apId, containerPath: "/mnt/shared" },
+        { name: "reference-data", fileSystemId: "fs-00000000000000001", containerPath: "/mnt/reference", readOnly: true },
+      ],
+    });
+    const definitions = () => decodeJsonencode(container(s));
+    const taskStatements = () => decodeJsonencode(policyOf(s, "Task")!).Statement as any[];
+
+    it("TV6: adds each file system as a task volume with TLS in transit and IAM authorization, next to /tmp", () => {
+      const td = only(s, "aws_ecs_task_definition");
+      expect(td.volume).toEqual([
+        { name: "tmp" },
+        {
+          name: "shared",
+          efs_volume_configuration: { file_system_id: fsId, root_directory: "/", transit_encryption: "ENABLED", authorization_config: { iam: "ENABLED", access_point_id: apId } },
+        },
+        {
+          name: "reference-data",
+          efs_volume_configuration: { file_system_id: "fs-00000000000000001", root_directory: "/", transit_encryption: "ENABLED", authorization_config: { iam: "ENABLED" } },
+        },
+      ]);
+    });
+
+    it("TV6: mounts them in the app container, read-only where asked", () => {
+      expect(definitions()[0].mountPoints).toEqual([
+        { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+        { sourceVolume: "shared", containerPath: "/mnt/shared", readOnly: false },
+        { sourceVolume: "reference-data", containerPath: "/mnt/reference", readOnly: true },
+      ]);
+    });
+
+    it("TV6: lets the task role mount exactly those file systems, through the access point when given, writing only where allowed", () => {
+      const [shared, reference] = taskStatements();
+      expect(shared).toEqual({
+        Sid: "EfsMountShared",
+        Effect: "Allow",
+        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Resource: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:elasticfilesystem:\$\{data\.aws_region\.\w+\.name\}:\$\{data\.aws_caller_identity\.\w+\.account_id\}:file-system\/fs-0123456789abcdef0$/)],
+        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringMatching(/:elasticfilesystem:.*:access-point\/fsap-0123456789abcdef0$/) } },
+      });
+      expect(reference.Sid).toBe("EfsMountReferenceData");
+      expect(reference.Action).toEqual(["elasticfilesystem:ClientMount"]);
+      expect(reference.Resource[0]).toMatch(/:file-system\/fs-00000000000000001$/);
+      expect(reference.Condition).toBeUndefined();
+    });
+
+    it("TV6: runs Fargate on LATEST (EFS needs platform version 1.4 or later)", () => {
+      expect(only(s, "aws_ecs_service").platform_version).toBe("LATEST");
+    });
+  });
+
+  describe("without EFS volumes", () => {
+    const { s } = build();
+    it("has only the /tmp volume and grants no file system access", () => {
+      expect(only(s, "aws_ecs_task_definition").volume).toEqual([{ name: "tmp" }]);
+      expect(policyOf(s, "Task")).toBeUndefined();
+    });
+  });
+
+  describe("TV8: with X-Ray tracing", () => {
+    const { s } = build({ containerPort: 8080, cpu: 512, memoryMiB: 1024, xrayTracing: true, environment: { LOG_LEVEL: "info" } });
+    const definitions = () => decodeJsonencode(container(s)) as any[];
+
+    it("TV8: runs an xray-daemon sidecar that the task does not depend on", () => {
+      const daemon = definitions().find((c) => c.name === "xray-daemon");
+      expect(daemon).toMatchObject({
+        image: "public.ecr.aws/xray/aws-xray-daemon:3.3.14",
+        essential: false,
+        cpu: 32,
+        memoryReservation: 64,
+        readonlyRootFilesystem: true,
+        portMappings: [{ containerPort: 2000, hostPort: 2000, protocol: "udp" }],
+      });
+      expect(definitions().map((c) => c.name)).toEqual(["app", "xray-daemon"]);
+    });
+
+    it("TV8: logs the daemon to the service's log group under the \"xray\" stream prefix", () => {
+      const [app, daemon] = definitions();
+      expect(daemon.logConfiguration.logDriver).toBe("awslogs");
+      expect(daemon.logConfiguration.options["awslogs-group"]).toBe(app.logConfiguration.options["awslogs-group"]);
+      expect(daemon.logConfiguration.options["awslogs-group"]).toMatch(/^<ref:aws_cloudwatch_log_group\.RuleService_LogGroup_\w+\.name>$/);
+      expect(daemon.logConfiguration.options["awslogs-stream-prefix"]).toBe("xray");
+      expect(app.logConfiguration.options["awslogs-stream-prefix"]).toBe("ecs");
+    });
+
+    it("TV8: points the app's X-Ray SDK at the daemon, among its sorted variables", () => {
+      expect(definitions()[0].environment).toEqual([
+        { name: "AWS_XRAY_DAEMON_ADDRESS", value: "127.0.0.1:2000" },
+        { name: "LOG_LEVEL", value: "info" },
+      ]);
+    });
+
+    it("TV8: keeps the containers' CPU within the task's (the daemon's share comes from the app)", () => {
+      const cpus = definitions().map((c) => c.cpu);
+      expect(cpus).toEqual([480, 32]);
+      expect(cpus[0] + cpus[1]).toBe(Number(only(s, "aws_ecs_task_definition").cpu));
+    });
+
+    it("TV8: lets the task role write traces", () => {
+      const xray = decodeJsonencode(policyOf(s, "Task")!).Statement.find((x: any) => x.Sid === "XRayTraces");
+      expect(xray.Action).toEqual(expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]));
+    });
+  });
+
+  describe("without X-Ray tracing", () => {
+    const { s } = build();
+    it("runs the app container alone, with the whole task's CPU and no daemon address", () => {
+      const definitions = decodeJsonencode(container(s)) as any[];
+      expect(definitions.map((c) => c.name)).toEqual(["app"]);
+      expect(definitions[0].cpu).toBe(256);
+      expect(container(s)).not.toContain("AWS_XRAY_DAEMON_ADDRESS");
+    });
+  });
+
   describe("with blue/green deployments", () => {
     const { s } = build({ containerPort: 8080, loadBalancer: { targetGroupArn }, deploymentController: "CODE_DEPLOY", scaling: { minCount: 1, maxCount: 3 } });
     it("hands task definition and load balancer to CodeDeploy and drops the circuit breaker", () => {
@@ -399,6 +518,61 @@ describe("EcsService", () => {
     });
     it("a health check that is not CMD or CMD-SHELL", () => {
       expect(attempt({ healthCheck: { command: ["curl localhost"] } })).toThrow(/healthCheck\.command = \["curl localhost"\] is not allowed; expected \["CMD"/);
+    });
+    it("TV6: an EFS container path that is not absolute", () => {
+      expect(attempt({ efsVolumes: [{ name: "shared", fileSystemId: "fs-0123456789abcdef0", containerPath: "mnt/shared" }] })).toThrow(
+        /test\/RuleService: efsVolumes\[0\]\.containerPath = "mnt\/shared" is not allowed; expected an absolute path/,
+      );
+    });
+    it("TV6: an EFS volume mounted on /tmp (already the scratch volume)", () => {
+      expect(attempt({ efsVolumes: [{ name: "shared", fileSystemId: "fs-0123456789abcdef0", containerPath: "/tmp" }] })).toThrow(
+        /efsVolumes\[0\]\.containerPath = "\/tmp" is not allowed; \/tmp is already the task's writable scratch volume/,
+      );
+    });
+    it("TV6: two EFS volumes with the same name", () => {
+      const v = { name: "shared", fileSystemId: "fs-0123456789abcdef0" };
+      expect(attempt({ efsVolumes: [{ ...v, containerPath: "/mnt/a" }, { ...v, containerPath: "/mnt/b" }] })).toThrow(
+        /efsVolumes\[1\]\.name = "shared" is not allowed; expected each volume name once/,
+      );
+    });
+    it("TV6: an EFS volume named like the scratch volume", () => {
+      expect(attempt({ efsVolumes: [{ name: "tmp", fileSystemId: "fs-0123456789abcdef0", containerPath: "/mnt/tmp" }] })).toThrow(
+        /efsVolumes\[0\]\.name = "tmp" is not allowed; "tmp" is the module's scratch volume/,
+      );
+    });
+    it("TV6: an EFS volume name with characters ECS does not accept", () => {
+      expect(attempt({ efsVolumes: [{ name: "shared files", fileSystemId: "fs-0123456789abcdef0", containerPath: "/mnt/shared" }] })).toThrow(
+        /efsVolumes\[0\]\.name = "shared files" is not allowed; expected 1-255 letters, digits, "_" and "-"/,
+      );
+    });
+    it("TV6: EFS volume names that collide once \"-\" and \"_\" are dropped (they name IAM statements)", () => {
+      const v = { fileSystemId: "fs-0123456789abcdef0" };
+      expect(attempt({ efsVolumes: [{ ...v, name: "shared-files", containerPath: "/mnt/a" }, { ...v, name: "shared_files", containerPath: "/mnt/b" }] })).toThrow(
+        /efsVolumes\[1\]\.name = "shared_files" is not allowed; expected names that stay distinct/,
+      );
+    });
+    it("TV6: two EFS volumes on the same container path", () => {
+      const v = { fileSystemId: "fs-0123456789abcdef0", containerPath: "/mnt/shared" };
+      expect(attempt({ efsVolumes: [{ ...v, name: "a" }, { ...v, name: "b" }] })).toThrow(/efsVolumes\[1\]\.containerPath = "\/mnt\/shared" is not allowed; expected each container path once/);
+    });
+    it("TV6: an EFS file system id that is not one", () => {
+      expect(attempt({ efsVolumes: [{ name: "shared", fileSystemId: "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-1", containerPath: "/mnt/shared" }] })).toThrow(
+        /efsVolumes\[0\]\.fileSystemId = "arn:aws:elasticfilesystem:.*" is not allowed; expected an EFS file system id/,
+      );
+    });
+    it("TV6: an EFS access point id that is not one", () => {
+      expect(attempt({ efsVolumes: [{ name: "shared", fileSystemId: "fs-0123456789abcdef0", accessPointId: "app", containerPath: "/mnt/shared" }] })).toThrow(
+        /efsVolumes\[0\]\.accessPointId = "app" is not allowed; expected an EFS access point id/,
+      );
+    });
+    it("TV8: a daemon address set by hand while the module runs the daemon", () => {
+      expect(attempt({ xrayTracing: true, environment: { AWS_XRAY_DAEMON_ADDRESS: "xray:2000" } })).toThrow(
+        /environment\.AWS_XRAY_DAEMON_ADDRESS = "xray:2000" is not allowed; xrayTracing sets AWS_XRAY_DAEMON_ADDRESS=127\.0\.0\.1:2000/,
+      );
+    });
+    it("TV8: X-Ray in a task too small for the daemon's memory", () => {
+      const ec2: IEcsCluster = { ...fargate, launchType: "EC2" };
+      expect(attempt({ cluster: ec2, cpu: 128, memoryMiB: 100, xrayTracing: true })).toThrow(/memoryMiB = 100 is not allowed; with xrayTracing the daemon reserves 64 MiB; expected at least 128 MiB/);
     });
     it("a service name with spaces", () => {
       expect(attempt({ name: "rule service" })).toThrow(/name = "rule service" is not allowed; expected letters, digits, hyphens and underscores/);

@@ -5,6 +5,7 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { planSubnets } from "../../modules/vpc/subnets";
 import { only, resources, synthWith } from "../support/synth";
 
 const base: VpcProps = { name: "alerting-platform-dev", cidr: "10.0.0.0/16" };
@@ -22,9 +23,9 @@ describe("Vpc", () => {
       expect(s.json).toHaveResourceWithProperties(VpcResource, { cidr_block: "10.0.0.0/16", enable_dns_hostnames: true, enable_dns_support: true });
     });
 
-    it("AP1/G4: carves 2 public and 2 private /24 subnets, public first", () => {
+    it("AP1/G4: carves 2 public and 2 private /24 subnets at their AZ's fixed slots (public 0-5, private 6-11)", () => {
       expect(subnets(s, "public").map((x) => x.cidr_block)).toEqual(["10.0.0.0/24", "10.0.1.0/24"]);
-      expect(subnets(s, "private").map((x) => x.cidr_block)).toEqual(["10.0.2.0/24", "10.0.3.0/24"]);
+      expect(subnets(s, "private").map((x) => x.cidr_block)).toEqual(["10.0.6.0/24", "10.0.7.0/24"]);
       expect(vpc.publicSubnetIds).toHaveLength(2);
       expect(vpc.privateSubnetIds).toHaveLength(2);
     });
@@ -121,7 +122,7 @@ describe("Vpc", () => {
     const s = synthWith((scope) => {
       vpc = new Vpc(scope, "Network", {
         ...base,
-        cidr: "10.1.0.0/24",
+        cidr: "10.1.0.0/23",
         azCount: 3,
         availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
         interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
@@ -134,9 +135,9 @@ describe("Vpc", () => {
       expect(s.parsed.data?.aws_availability_zones).toBeUndefined();
     });
 
-    it("carves /27 subnets when /24 blocks do not fit", () => {
+    it("carves /27 subnets when /24 blocks do not fit, still at fixed slots", () => {
       expect(subnets(s, "public").map((x) => x.cidr_block)).toEqual(["10.1.0.0/27", "10.1.0.32/27", "10.1.0.64/27"]);
-      expect(subnets(s, "private").map((x) => x.cidr_block)).toEqual(["10.1.0.96/27", "10.1.0.128/27", "10.1.0.160/27"]);
+      expect(subnets(s, "private").map((x) => x.cidr_block)).toEqual(["10.1.0.192/27", "10.1.0.224/27", "10.1.1.0/27"]);
     });
 
     it("puts interface endpoints with private DNS in the private subnets", () => {
@@ -148,7 +149,7 @@ describe("Vpc", () => {
 
     it("lets only HTTPS from the VPC reach the endpoints", () => {
       const rule = only(s, "aws_vpc_security_group_ingress_rule");
-      expect(rule).toMatchObject({ cidr_ipv4: "10.1.0.0/24", from_port: 443, to_port: 443, ip_protocol: "tcp" });
+      expect(rule).toMatchObject({ cidr_ipv4: "10.1.0.0/23", from_port: 443, to_port: 443, ip_protocol: "tcp" });
       expect(resources(s, "aws_vpc_security_group_egress_rule")).toEqual({});
     });
   });
@@ -156,7 +157,37 @@ describe("Vpc", () => {
   describe("with explicit AZs and no azCount", () => {
     it("takes azCount from the zones given", () => {
       const s = synthWith((scope) => new Vpc(scope, "Network", { ...base, availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] }));
-      expect(subnets(s, "private").map((x) => x.cidr_block)).toEqual(["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"]);
+      expect(subnets(s, "private").map((x) => x.cidr_block)).toEqual(["10.0.6.0/24", "10.0.7.0/24", "10.0.8.0/24"]);
+    });
+  });
+
+  describe("with fixed subnet slots per AZ", () => {
+    const cidrsOf = (azCount: number, cidr = "10.0.0.0/16") => {
+      const s = synthWith((scope) => new Vpc(scope, "Network", { ...base, cidr, azCount }));
+      return Object.fromEntries(Object.entries(resources(s, "aws_subnet")).map(([id, x]) => [id, x.cidr_block as string]));
+    };
+
+    it("going from 2 to 3 AZs only adds subnets: every existing subnet keeps its id and CIDR", () => {
+      const two = cidrsOf(2);
+      const three = cidrsOf(3);
+      expect(three).toMatchObject(two);
+      expect(Object.keys(three).filter((id) => !(id in two)).map((id) => three[id]).sort()).toEqual(["10.0.2.0/24", "10.0.8.0/24"]);
+    });
+
+    it("puts 6 AZs in blocks 0-5 (public) and 6-11 (private)", () => {
+      const all = Object.values(cidrsOf(6)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      expect(all).toEqual(Array.from({ length: 12 }, (_, i) => `10.0.${i}.0/24`));
+    });
+
+    it.each([
+      ["10.0.0.0/20", 24, "10.0.6.0/24"],
+      ["10.0.0.0/21", 25, "10.0.3.0/25"],
+      ["10.0.0.0/22", 26, "10.0.1.128/26"],
+      ["10.0.0.0/23", 27, "10.0.0.192/27"],
+    ])("sizes the blocks of a %s network as /%i (first private subnet %s)", (cidr, prefix, firstPrivate) => {
+      const plan = planSubnets("test", "cidr", cidr, 2);
+      expect(plan.subnetPrefix).toBe(prefix);
+      expect(plan.privateCidrs[0]).toBe(firstPrivate);
     });
   });
 
@@ -185,13 +216,16 @@ describe("Vpc", () => {
       expect(build({ cidr: "vpc-main" })).toThrow(/cidr = "vpc-main" is not allowed/);
     });
     it("a network larger than /16", () => {
-      expect(build({ cidr: "10.0.0.0/8" })).toThrow(/cidr = "10\.0\.0\.0\/8" .* prefix length from \/16 to \/24/);
+      expect(build({ cidr: "10.0.0.0/8" })).toThrow(/cidr = "10\.0\.0\.0\/8" .* prefix length from \/16 to \/23/);
     });
-    it("a network smaller than /24", () => {
-      expect(build({ cidr: "10.0.0.0/26" })).toThrow(/cidr = "10\.0\.0\.0\/26" .* prefix length from \/16 to \/24/);
+    it("a network smaller than /23", () => {
+      expect(build({ cidr: "10.0.0.0/26" })).toThrow(/cidr = "10\.0\.0\.0\/26" .* prefix length from \/16 to \/23/);
     });
-    it("a network too small to carve 2 subnets per AZ", () => {
-      expect(build({ cidr: "10.0.0.0/24", azCount: 5 })).toThrow(/cidr = "10\.0\.0\.0\/24" .* room for 10 subnets .* at least \/27/);
+    it("a /24 network: too small for 12 subnet slots of /27, even with 2 AZs", () => {
+      expect(build({ cidr: "10.0.0.0/24" })).toThrow(/test\/Net: cidr = "10\.0\.0\.0\/24" is not allowed; expected a prefix length from \/16 to \/23/);
+    });
+    it("a network too small for 12 subnet slots (planning the subnets directly)", () => {
+      expect(() => planSubnets("test/Net", "cidr", "10.0.0.0/24", 2)).toThrow(/cidr = "10\.0\.0\.0\/24" .* room for 12 subnets of at least \/27 .* use a network of \/23 or larger/);
     });
     it("a single AZ", () => {
       expect(build({ azCount: 1 })).toThrow(/azCount = 1 .* from 2 to 6/);

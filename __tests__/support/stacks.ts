@@ -83,9 +83,73 @@ export function differences(a: Synthesized, b: Synthesized): string[] {
   return [...found].sort();
 }
 
+/** Index just past the string literal opening at `i` (a `"`), skipping escapes and `${...}` interpolations. */
+function endOfString(body: string, i: number): number {
+  let j = i + 1;
+  while (j < body.length && body[j] !== '"') {
+    if (body[j] === "\\") j += 2;
+    else if (body.startsWith("$${", j)) j += 3; // HCL's escape for a literal "${"
+    else if (body.startsWith("${", j)) j = endOfInterpolation(body, j + 2);
+    else j++;
+  }
+  return j + 1;
+}
+
+/** Index just past the `}` closing an interpolation whose expression starts at `i`; its strings may hold quotes and braces. */
+function endOfInterpolation(body: string, i: number): number {
+  let j = i;
+  let depth = 0;
+  while (j < body.length) {
+    const c = body[j];
+    if (c === '"') {
+      j = endOfString(body, j);
+      continue;
+    }
+    if (c === "{") depth++;
+    if (c === "}") {
+      if (depth === 0) return j + 1;
+      depth--;
+    }
+    j++;
+  }
+  return j;
+}
+
+/** A string literal as JSON: escapes outside interpolations decoded, interpolations kept exactly as written. */
+function stringLiteralAsJson(literal: string): string {
+  const inner = literal.slice(1, -1);
+  let value = "";
+  let plain = "";
+  const flush = () => {
+    value += JSON.parse(`"${plain}"`) as string;
+    plain = "";
+  };
+  let j = 0;
+  while (j < inner.length) {
+    if (inner[j] === "\\") {
+      plain += inner.slice(j, j + 2);
+      j += 2;
+    } else if (inner.startsWith("$${", j)) {
+      plain += "$${";
+      j += 3;
+    } else if (inner.startsWith("${", j)) {
+      flush();
+      const end = endOfInterpolation(inner, j + 2);
+      value += inner.slice(j, end);
+      j = end;
+    } else {
+      plain += inner[j];
+      j++;
+    }
+  }
+  flush();
+  return JSON.stringify(value);
+}
+
 /**
  * Reads a `${jsonencode(...)}` expression as cdktf renders it (HCL object syntax with bare references) back into
- * data: references become the string "<ref:address>", interpolations inside strings stay as written.
+ * data: references become the string "<ref:address>", interpolations inside strings stay as written (quotes nested
+ * in them included, e.g. `"${replace(x, ":cluster/", ":topic/")}/*"`).
  */
 export function decodeJsonencode(expression: string): any {
   const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(expression.trim());
@@ -96,11 +160,9 @@ export function decodeJsonencode(expression: string): any {
   while (i < body.length) {
     const c = body[i];
     if (c === '"') {
-      // copy a string literal verbatim, honouring escapes
-      let j = i + 1;
-      while (j < body.length && body[j] !== '"') j += body[j] === "\\" ? 2 : 1;
-      out += body.slice(i, j + 1);
-      i = j + 1;
+      const end = endOfString(body, i);
+      out += stringLiteralAsJson(body.slice(i, end));
+      i = end;
     } else if (body.startsWith(" = ", i)) {
       out += ": ";
       i += 3;
@@ -108,6 +170,10 @@ export function decodeJsonencode(expression: string): any {
       let j = i;
       let depth = 0;
       while (j < body.length && (depth > 0 || !/[,}\]\s]/.test(body[j]))) {
+        if (body[j] === '"') {
+          j = endOfString(body, j);
+          continue;
+        }
         if (body[j] === "[" || body[j] === "(") depth++;
         if (body[j] === "]" || body[j] === ")") depth--;
         j++;

@@ -1,5 +1,7 @@
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EcsCluster } from "../../modules/ecs-cluster";
 import { EcsService } from "../../modules/ecs-service";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
@@ -14,7 +16,7 @@ const network = {
 const targetGroupArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/rule-service/0123456789abcdef";
 
 describe("EcsService (terraform validate)", () => {
-  it("validates scaled, singleton and blue/green services on EC2 and Fargate clusters", () => {
+  it("validates scaled, singleton and blue/green services on EC2 and Fargate clusters, with EFS volumes and X-Ray sidecars", () => {
     const r = validateConstructs((stack) => {
       const ec2 = new EcsCluster(stack, "Ec2Cluster", {
         name: "alerting-platform-dev",
@@ -58,6 +60,8 @@ describe("EcsService (terraform validate)", () => {
         logRetentionDays: 7,
         healthCheck: { command: ["CMD-SHELL", "test -f /tmp/healthy || exit 1"] },
       });
+      const fileSystem = new EfsFileSystem(stack, "Files", { encrypted: true });
+      const accessPoint = new EfsAccessPoint(stack, "FilesApp", { fileSystemId: fileSystem.id, posixUser: { uid: 1000, gid: 1000 } });
       const fargate = new EcsCluster(stack, "FargateCluster", { name: "chat-app-dev", network, capacity: { kind: "fargate", spot: true } });
       new EcsService(stack, "Api", {
         name: "chat-app-dev-api-gateway",
@@ -70,6 +74,11 @@ describe("EcsService (terraform validate)", () => {
         loadBalancer: { targetGroupArn },
         deploymentController: "CODE_DEPLOY",
         logRetentionDays: 30,
+        xrayTracing: true,
+        efsVolumes: [
+          { name: "shared", fileSystemId: fileSystem.id, accessPointId: accessPoint.id, containerPath: "/mnt/shared" },
+          { name: "reference", fileSystemId: "fs-0123456789abcdef0", containerPath: "/mnt/reference", readOnly: true },
+        ],
       });
     });
     expect(r.valid, describeDiagnostics(r)).toBe(true);

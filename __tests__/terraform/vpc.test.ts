@@ -12,7 +12,7 @@ describe("Vpc under terraform validate", () => {
         interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts"],
         flowLogs: { retentionDays: 90, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000" },
       });
-      new Vpc(stack, "Small", { name: "tvmaze-ingestion-dev", cidr: "10.1.0.0/24", natGateways: "none", flowLogs: false, availabilityZones: ["eu-west-1a", "eu-west-1b"] });
+      new Vpc(stack, "Small", { name: "tvmaze-ingestion-dev", cidr: "10.1.0.0/23", natGateways: "none", flowLogs: false, availabilityZones: ["eu-west-1a", "eu-west-1b"] });
     });
     expect(r.valid, describeDiagnostics(r)).toBe(true);
   });

@@ -8,7 +8,7 @@ import { Fn } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { fail } from "./errors";
+import { fail, subjectName } from "./errors";
 
 export interface PolicyStatement {
   readonly sid?: string;
@@ -69,17 +69,28 @@ export interface Role {
   readonly name: string;
 }
 
+/** IAM refuses a policy whose statements share a Sid; say so at synth, naming the role and the sid. */
+function checkUniqueSids(role: string, statements: readonly PolicyStatement[]): void {
+  const seen = new Set<string>();
+  statements.forEach((s, i) => {
+    if (s.sid === undefined) return;
+    if (seen.has(s.sid)) fail(role, `statements[${i}].sid`, s.sid, "expected each statement id (Sid) once in the role's policy; rename or merge the statements");
+    seen.add(s.sid);
+  });
+}
+
 /** An IAM role with one inline policy (when statements are given) and the listed managed policies. */
 export function createRole(scope: Construct, id: string, props: RoleProps): Role {
   const duration = props.maxSessionDurationSeconds ?? 3600;
   if (duration < 3600 || duration > 43200) fail(scope, "maxSessionDurationSeconds", duration, "expected a whole number of seconds from 3600 to 43200");
+  const statements = props.statements ?? [];
+  checkUniqueSids(`${subjectName(scope)}/${id}`, statements);
   const role = new IamRole(scope, id, {
     name: props.name,
     description: props.description,
     assumeRolePolicy: props.assumeRolePolicy,
     maxSessionDuration: duration,
   });
-  const statements = props.statements ?? [];
   if (statements.length > 0) {
     new IamRolePolicy(scope, `${id}Policy`, {
       name: "least-privilege",

@@ -2,7 +2,8 @@
  * One containerised workload on ECS (G9): its own log group, execution role and task role, a health-checked
  * container from its image, awsvpc networking in private subnets behind its own security group, rolling deploys
  * with circuit-breaker rollback (or CodeDeploy blue/green), optional target-tracking auto scaling (AP4), a
- * singleton mode that can never run two copies (AP5), an optional ALB target group and Cloud Map name.
+ * singleton mode that can never run two copies (AP5), an optional ALB target group and Cloud Map name, EFS volumes
+ * mounted with TLS and IAM (TV6), and an X-Ray daemon sidecar when tracing is on.
  */
 import { Construct } from "constructs";
 import { Fn, ITerraformDependable } from "cdktf";
@@ -23,6 +24,10 @@ import {
 import type { IEcsCluster } from "../ecs-cluster";
 import { checkEnvironment, imagePullStatements, secretReadStatements } from "./permissions";
 import { checkTaskSize } from "./sizes";
+import { checkEfsVolumes, EcsServiceEfsVolume, efsMountPoints, efsMountStatements, efsTaskVolumes, TMP_VOLUME } from "./volumes";
+import { XRAY_CPU, XRAY_DAEMON_ADDRESS, XRAY_MEMORY_RESERVATION_MIB, xrayDaemonContainer } from "./xray";
+
+export type { EcsServiceEfsVolume } from "./volumes";
 
 export interface EcsServiceScaling {
   readonly minCount: number;
@@ -93,8 +98,19 @@ export interface EcsServiceProps {
   readonly serviceDiscoveryName?: string;
   /** Least-privilege statements for what the application itself calls. @default none */
   readonly taskPolicyStatements?: readonly PolicyStatement[];
-  /** Let the task send traces to X-Ray. @default false */
+  /**
+   * X-Ray: an "xray-daemon" sidecar (32 CPU units taken from the app container, 64 MiB reserved, UDP 2000, logs
+   * under the "xray" stream prefix), AWS_XRAY_DAEMON_ADDRESS=127.0.0.1:2000 for the app, and trace writing for the
+   * task role. @default false
+   */
   readonly xrayTracing?: boolean;
+  /**
+   * EFS file systems mounted in the app container, with TLS in transit and IAM authorization (through the access
+   * point when given); the task role may mount exactly these (ClientMount, + ClientWrite unless readOnly). The file
+   * system's security group must still allow NFS from the service: allowFrom(fileSystem, service, 2049). On Fargate
+   * this needs platform version 1.4 or later (the module runs LATEST). @default none
+   */
+  readonly efsVolumes?: readonly EcsServiceEfsVolume[];
   /**
    * "ECS": rolling with circuit breaker and rollback. "CODE_DEPLOY": blue/green (needs loadBalancer; the
    * module then leaves task definition and load balancer to CodeDeploy). @default "ECS"
@@ -157,6 +173,10 @@ export class EcsService extends Construct implements IConnectable {
     const healthCheckPath = matches(this, "healthCheckPath", props.healthCheckPath ?? "/health", /^\/[A-Za-z0-9_\-./~%?=&]*$/, "a URL path starting with \"/\" (letters, digits and _ - . / ~ % ? = &)");
     const healthCheck = this.checkHealthCheck(props.healthCheck, containerPort, healthCheckPath);
     this.checkStatements(props.taskPolicyStatements ?? []);
+    const efsVolumes = props.efsVolumes ?? [];
+    checkEfsVolumes(this, efsVolumes);
+    const xray = props.xrayTracing ?? false;
+    if (xray) this.checkXray(props, environment);
     nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
     this.containerPort = containerPort;
 
@@ -190,8 +210,11 @@ export class EcsService extends Construct implements IConnectable {
     });
     this.executionRoleArn = execution.arn;
 
-    const taskStatements: PolicyStatement[] = [...(props.taskPolicyStatements ?? [])];
-    if (props.xrayTracing) {
+    const taskStatements: PolicyStatement[] = [
+      ...(props.taskPolicyStatements ?? []),
+      ...efsMountStatements(efsVolumes, { partition: partition.partition, region: region.name, account: account.accountId }),
+    ];
+    if (xray) {
       // X-Ray has no resource-level permissions for these actions.
       taskStatements.push({
         sid: "XRayTraces",
@@ -216,20 +239,22 @@ export class EcsService extends Construct implements IConnectable {
       memory: String(props.memoryMiB),
       executionRoleArn: execution.arn,
       taskRoleArn: task.arn,
-      // Writable scratch space, since the root filesystem is read-only.
-      volume: [{ name: "tmp" }],
+      // Writable scratch space, since the root filesystem is read-only; then the EFS volumes.
+      volume: [{ name: TMP_VOLUME.name }, ...efsTaskVolumes(efsVolumes)],
       containerDefinitions: Fn.jsonencode([
         {
           name: CONTAINER_NAME,
           image: props.image,
           essential: true,
-          cpu: props.cpu,
+          // The X-Ray daemon's share comes out of the app's: container CPU must add up to at most the task's.
+          cpu: xray ? props.cpu - XRAY_CPU : props.cpu,
           readonlyRootFilesystem: true,
           // Explicit empty lists and sorted variables: what ECS returns, so the plan shows no drift.
           portMappings: containerPort === undefined ? [] : [{ containerPort, hostPort: containerPort, protocol: "tcp" }],
-          environment: sortedPairs(environment).map(([n, value]) => ({ name: n, value })),
+          environment: sortedPairs(xray ? { ...environment, [XRAY_DAEMON_ADDRESS.name]: XRAY_DAEMON_ADDRESS.value } : environment)
+            .map(([n, value]) => ({ name: n, value })),
           secrets: sortedPairs(secrets).map(([n, valueFrom]) => ({ name: n, valueFrom })),
-          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+          mountPoints: [{ sourceVolume: TMP_VOLUME.name, containerPath: TMP_VOLUME.containerPath, readOnly: false }, ...efsMountPoints(efsVolumes)],
           volumesFrom: [],
           systemControls: [],
           ...(healthCheck ? { healthCheck } : {}),
@@ -245,6 +270,7 @@ export class EcsService extends Construct implements IConnectable {
             },
           },
         },
+        ...(xray ? [xrayDaemonContainer(logGroup.name, region.name)] : []),
       ]),
     });
     this.taskDefinitionArn = taskDefinition.arn;
@@ -327,6 +353,14 @@ export class EcsService extends Construct implements IConnectable {
     refuse(this, "scaling", props.scaling, props.scaling !== undefined, `${why}; remove scaling or set singleton: false`);
     refuse(this, "desiredCount", props.desiredCount, props.desiredCount !== undefined && props.desiredCount !== 1, `${why}; expected 1`);
     refuse(this, "deploymentController", controller, controller === "CODE_DEPLOY", `${why}, and blue/green runs two task sets at once; expected "ECS"`);
+  }
+
+  /** The daemon needs its share of the task and owns AWS_XRAY_DAEMON_ADDRESS. */
+  private checkXray(props: EcsServiceProps, environment: Readonly<Record<string, string>>): void {
+    const name = XRAY_DAEMON_ADDRESS.name;
+    if (name in environment) fail(this, `environment.${name}`, environment[name], `xrayTracing sets ${name}=${XRAY_DAEMON_ADDRESS.value} (the sidecar); remove it`);
+    const minMemory = 2 * XRAY_MEMORY_RESERVATION_MIB;
+    refuse(this, "memoryMiB", props.memoryMiB, props.memoryMiB < minMemory, `with xrayTracing the daemon reserves ${XRAY_MEMORY_RESERVATION_MIB} MiB; expected at least ${minMemory} MiB`);
   }
 
   private checkScaling(props: EcsServiceProps): { min: number; desired: number; max: number } {

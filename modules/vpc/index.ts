@@ -19,7 +19,7 @@ import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-avail
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { arn, cidr, dnsLabel, fail, INetwork, inRange, isToken, logRetentionDays, matches, oneOf } from "../core";
-import { planSubnets } from "./subnets";
+import { MAX_NETWORK_PREFIX, planSubnets, SLOTS_PER_TIER } from "./subnets";
 import { checkInterfaceEndpoints, InterfaceEndpoints } from "./endpoints";
 import { FlowLogs } from "./flow-logs";
 
@@ -28,7 +28,7 @@ export type NatGateways = "none" | "single" | "perAz";
 export interface VpcProps {
   /** Base name of every resource, e.g. "alerting-platform-dev". */
   readonly name: string;
-  /** IPv4 network, /16 to /24, e.g. "10.0.0.0/16". */
+  /** IPv4 network, /16 to /23 (room for 12 subnet slots of at least /27), e.g. "10.0.0.0/16". */
   readonly cidr: string;
   /** Availability zones, 2-6; one public and one private subnet in each. @default 2, or the number of availabilityZones given */
   readonly azCount?: number;
@@ -43,7 +43,8 @@ export interface VpcProps {
 }
 
 const AZ_LETTERS = ["A", "B", "C", "D", "E", "F"] as const;
-const MAX_AZ_COUNT = AZ_LETTERS.length;
+// Each possible AZ has a fixed subnet slot per tier (see subnets.ts).
+const MAX_AZ_COUNT: number = Math.min(AZ_LETTERS.length, SLOTS_PER_TIER);
 
 export class Vpc extends Construct implements INetwork {
   readonly vpcId: string;
@@ -57,7 +58,7 @@ export class Vpc extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
     const name = dnsLabel(this, "name", props.name, 100);
-    cidr(this, "cidr", props.cidr, 16, 24);
+    cidr(this, "cidr", props.cidr, 16, MAX_NETWORK_PREFIX);
     const azCount = inRange(this, "azCount", props.azCount ?? props.availabilityZones?.length ?? 2, 2, MAX_AZ_COUNT);
     const nat = oneOf<NatGateways>(this, "natGateways", props.natGateways ?? "single", ["none", "single", "perAz"]);
     const plan = planSubnets(this, "cidr", props.cidr, azCount);

@@ -1,7 +1,9 @@
 /**
  * Subnet CIDRs carved in TypeScript, so a plan shows literal ranges and a bad network fails at synth.
- * Public subnets take the first `azCount` blocks, private subnets the next `azCount`; blocks are /24 when the
- * network has room for them, smaller otherwise, never smaller than /27 (what a load balancer subnet needs).
+ * Every AZ has a fixed slot whatever azCount is: 6 slots per tier (the most AZs this module takes), public subnet
+ * of AZ i = block i, private subnet of AZ i = block 6 + i. Going from 2 to 3 AZs therefore only adds subnets;
+ * no existing subnet is renumbered (and replaced). Blocks are /24 when the network is /20 or larger, otherwise the
+ * largest size that still fits 12 blocks, never smaller than /27 (what a load balancer subnet needs).
  */
 import { fail, parseCidr, Subject } from "../core";
 
@@ -9,6 +11,12 @@ import { fail, parseCidr, Subject } from "../core";
 export const MIN_SUBNET_PREFIX = 27;
 /** Preferred subnet size when the network is large enough. */
 const PREFERRED_SUBNET_PREFIX = 24;
+/** Slots reserved per tier: one per possible AZ. */
+export const SLOTS_PER_TIER = 6;
+/** 12 blocks (2 tiers x 6 slots) round up to 16: 4 bits of the network. */
+const SLOT_BITS = Math.ceil(Math.log2(2 * SLOTS_PER_TIER));
+/** Smallest network (largest prefix) that holds 12 blocks of /27. */
+export const MAX_NETWORK_PREFIX = MIN_SUBNET_PREFIX - SLOT_BITS;
 
 export interface SubnetPlan {
   readonly subnetPrefix: number;
@@ -20,23 +28,19 @@ function intToIpv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 
-/** Splits `network` (already validated as a CIDR) into azCount public and azCount private subnets. */
+/** Splits `network` (already validated as a CIDR) into azCount public and azCount private subnets at fixed slots. */
 export function planSubnets(subject: Subject, setting: string, network: string, azCount: number): SubnetPlan {
   const parsed = parseCidr(network);
   if (!parsed) return fail(subject, setting, network, "expected an IPv4 network in CIDR form, e.g. \"10.0.0.0/16\"");
-  const needed = 2 * azCount;
-  const bitsForCount = Math.ceil(Math.log2(needed));
-  const subnetPrefix = Math.max(PREFERRED_SUBNET_PREFIX, parsed.prefix) - parsed.prefix >= bitsForCount
-    ? Math.max(PREFERRED_SUBNET_PREFIX, parsed.prefix)
-    : parsed.prefix + bitsForCount;
+  const subnetPrefix = Math.max(PREFERRED_SUBNET_PREFIX, parsed.prefix + SLOT_BITS);
   if (subnetPrefix > MIN_SUBNET_PREFIX) {
-    fail(subject, setting, network, `expected room for ${needed} subnets (${azCount} public + ${azCount} private) of at least /${MIN_SUBNET_PREFIX}; use a network of /${MIN_SUBNET_PREFIX - bitsForCount} or larger, or fewer AZs`);
+    fail(subject, setting, network, `expected room for ${2 * SLOTS_PER_TIER} subnets of at least /${MIN_SUBNET_PREFIX} (${SLOTS_PER_TIER} public + ${SLOTS_PER_TIER} private slots, one per possible AZ, so adding an AZ never renumbers a subnet); use a network of /${MAX_NETWORK_PREFIX} or larger`);
   }
   const size = 2 ** (32 - subnetPrefix);
   const block = (i: number): string => `${intToIpv4(parsed.base + i * size)}/${subnetPrefix}`;
   return {
     subnetPrefix,
     publicCidrs: Array.from({ length: azCount }, (_, i) => block(i)),
-    privateCidrs: Array.from({ length: azCount }, (_, i) => block(azCount + i)),
+    privateCidrs: Array.from({ length: azCount }, (_, i) => block(SLOTS_PER_TIER + i)),
   };
 }
