@@ -265,3 +265,15 @@ describe("Vpc", () => {
     });
   });
 });
+
+describe("zone lookup", () => {
+  it("allow-lists the region's zones a-f by name, so the set cannot grow under a running stack", () => {
+    const s = synthWith((scope) => new Vpc(scope, "Network", { name: "sys-dev", cidr: "10.0.0.0/16" }));
+    const zones = Object.values(s.parsed.data!.aws_availability_zones) as any[];
+    expect(zones).toHaveLength(1);
+    expect(zones[0].state).toBe("available");
+    expect(zones[0].filter[0].name).toBe("zone-name");
+    expect(zones[0].filter[0].values).toHaveLength(6);
+    expect(zones[0].filter[0].values[0]).toMatch(/data\.aws_region\..*\.name\}a$/);
+  });
+});

@@ -74,7 +74,7 @@ export class Vpc extends Construct implements INetwork {
     const region = new DataAwsRegion(this, "Region");
     const zones = props.availabilityZones
       ? [...props.availabilityZones]
-      : this.lookUpZones(azCount);
+      : this.lookUpZones(azCount, region.name);
 
     this.resource = new VpcResource(this, "Vpc", {
       cidrBlock: props.cidr,
@@ -200,8 +200,13 @@ export class Vpc extends Construct implements INetwork {
   }
 
   /** The first azCount zones the region reports available (opt-in Local Zones are excluded by the data source). */
-  private lookUpZones(azCount: number): string[] {
-    const available = new DataAwsAvailabilityZones(this, "AvailabilityZones", { state: "available" });
+  private lookUpZones(azCount: number, region: string): string[] {
+    // The zones of this region named <region>a-f, available now: an allow-list, so the set cannot grow under a
+    // running stack when AWS opens another zone (checkov CKV_AWS_394).
+    const available = new DataAwsAvailabilityZones(this, "AvailabilityZones", {
+      state: "available",
+      filter: [{ name: "zone-name", values: ["a", "b", "c", "d", "e", "f"].map((letter) => `${region}${letter}`) }],
+    });
     return Array.from({ length: azCount }, (_, i) => Fn.element(available.names, i) as string);
   }
 }
