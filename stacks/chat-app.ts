@@ -8,9 +8,10 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CHAT_SERVICES, ChatServiceName, Environment } from "../environments";
 import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, fail, IConnectable, PolicyStatement } from "../modules/core";
+import { allowFrom, fail, IConnectable, PolicyStatement, standardTags } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
@@ -33,6 +34,8 @@ import { pascal } from "./naming";
 
 export const SYSTEM = "chat-app";
 const SERVICE_PORT = 8080;
+/** CloudFront reads web ACLs (CLOUDFRONT scope) and certificates from this region only. */
+const EDGE_REGION = "us-east-1";
 
 /** Which data stores each service uses (G5: a store accepts only the services listed here). */
 const USES: Readonly<Record<ChatServiceName, { postgres?: boolean; documentDb?: boolean; kafka?: boolean; attachments?: boolean }>> = {
@@ -132,15 +135,50 @@ export class ChatAppStack extends BaseStack {
       logRetentionDays: cfg.logRetentionDays,
     });
 
+    // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL and the attachments replica.
+    const edge = edgeProvider(this, env, SYSTEM);
+    const edgeKey = new KmsKey(this, "EdgeKey", {
+      name: `${prefix}-edge`,
+      description: `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}`,
+      // CloudFront reads the replica through origin access control when it fails over, so it decrypts with this key.
+      allowServices: ["cloudfront.amazonaws.com"],
+      preventDestroy: safety.preventDestroy,
+      provider: edge,
+    });
+    // CA5: a copy of every attachment in us-east-1, the CDN's failover origin (and the attachments' disaster recovery).
+    const replica = new S3Bucket(this, "AttachmentsReplicaBucket", {
+      bucketName: `${prefix}-attachments-replica`,
+      kmsKeyArn: edgeKey.keyArn,
+      provider: edge,
+      forceDestroy: safety.forceDestroy,
+      preventDestroy: safety.preventDestroy,
+    });
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
     const attachments = new S3Bucket(this, "AttachmentsBucket", {
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
+      replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },
       forceDestroy: safety.forceDestroy,
       preventDestroy: safety.preventDestroy,
     });
-    const cdn = new S3Distribution(this, "Cdn", { name: `${prefix}-cdn`, bucket: attachments });
+    // CA7: the CDN's own web ACL, CLOUDFRONT scope, with its request logs in us-east-1 too.
+    const cdnFirewall = new WebAcl(this, "CdnFirewall", {
+      name: `${prefix}-cdn`,
+      scope: "CLOUDFRONT",
+      provider: edge,
+      logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: edgeKey.keyArn },
+    });
+    const cdn = new S3Distribution(this, "Cdn", {
+      name: `${prefix}-cdn`,
+      bucket: attachments,
+      failoverBucket: replica,
+      aliases: cfg.cdn.aliases,
+      certificateArn: cfg.cdn.certificateArn,
+      blockedCountries: cfg.cdn.blockedCountries,
+      webAclArn: cdnFirewall.webAclArn,
+    });
     attachments.addPolicyStatement(cdn.bucketPolicyStatement());
+    replica.addPolicyStatement(cdn.failoverBucketPolicyStatement());
 
     // CA8: X-Ray sampling; task roles (ECS: xrayTracing) and pod roles (EKS) may write traces.
     new XraySamplingRule(this, "Sampling", { name: prefix, fixedRate: cfg.tracingSampleRate });
@@ -204,6 +242,7 @@ export class ChatAppStack extends BaseStack {
         privateNamespace: `${prefix}.internal`,
         kmsKeyArn: key.keyArn,
         logRetentionDays: cfg.logRetentionDays,
+        containerInsights: cfg.containerInsights,
       });
       const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
       outputs.waf_acl_arn = firewall([alb.albArn]).webAclArn;
@@ -330,6 +369,8 @@ export class ChatAppStack extends BaseStack {
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
     new TerraformOutput(this, "cdn_domain_name", { value: cdn.domainName });
     new TerraformOutput(this, "attachments_bucket", { value: attachments.bucketName });
+    new TerraformOutput(this, "attachments_replica_bucket", { value: replica.bucketName });
+    new TerraformOutput(this, "cdn_waf_acl_arn", { value: cdnFirewall.webAclArn });
     new TerraformOutput(this, "redis_cluster_nodes", { value: redis.privateIps });
     new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
     new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint });
@@ -352,7 +393,35 @@ function checkSettings(env: Environment): void {
   if (cfg.compute === "eks" && cfg.blueGreen) {
     fail(where, "systems.chatApp.blueGreen", true, "blue/green (CodeDeploy) applies to compute \"ecs\" only; set false with compute \"eks\" (use Argo Rollouts in the cluster)");
   }
+  if (cfg.cdn.aliases.length > 0 && cfg.cdn.certificateArn === undefined) {
+    fail(where, "systems.chatApp.cdn.aliases", cfg.cdn.aliases, "custom domain names need systems.chatApp.cdn.certificateArn, an ACM certificate in us-east-1 covering them");
+  }
   if (cfg.compute === "eks" && cfg.shieldAdvanced) {
     fail(where, "systems.chatApp.shieldAdvanced", true, "with compute \"eks\" the ingress controller owns the ALB; set false and use the ingress annotation alb.ingress.kubernetes.io/shield-advanced-protection");
   }
+}
+
+/**
+ * The us-east-1 provider (alias "us_east_1") with the default provider's tags (G3), account guard and, for emulator
+ * runs, its endpoints and credentials, so nothing this stack builds there ever reaches past the emulator.
+ */
+function edgeProvider(stack: BaseStack, env: Environment, system: string): AwsProvider {
+  const main = stack.node.findChild("aws") as AwsProvider;
+  return new AwsProvider(stack, "aws-us-east-1", {
+    alias: "us_east_1",
+    region: EDGE_REGION,
+    ...(env.accountId ? { allowedAccountIds: [env.accountId] } : {}),
+    defaultTags: [{ tags: standardTags({ project: env.project, system, environment: env.name }) }],
+    ...(main.endpoints !== undefined
+      ? {
+          accessKey: main.accessKey,
+          secretKey: main.secretKey,
+          s3UsePathStyle: main.s3UsePathStyle,
+          skipCredentialsValidation: main.skipCredentialsValidation,
+          skipMetadataApiCheck: main.skipMetadataApiCheck,
+          skipRequestingAccountId: main.skipRequestingAccountId,
+          endpoints: main.endpoints,
+        }
+      : {}),
+  });
 }

@@ -1,11 +1,13 @@
 import { Lazy } from "cdktf";
-import { CACHING_OPTIMIZED_POLICY_ID, cloudFrontReadStatement, S3Distribution, SECURITY_HEADERS_POLICY_ID } from "../../modules/cloudfront";
+import { CACHING_OPTIMIZED_POLICY_ID, cloudFrontReadStatement, FAILOVER_STATUS_CODES, S3Distribution } from "../../modules/cloudfront";
 import { S3Bucket } from "../../modules/s3-bucket";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
+import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { only, synthWith } from "../support/synth";
+import { only, resources, synthWith } from "../support/synth";
 
 const BUCKET = { bucketName: "chat-app-dev-attachments", bucketArn: "arn:aws:s3:::chat-app-dev-attachments", bucketRegionalDomainName: "chat-app-dev-attachments.s3.eu-west-1.amazonaws.com" };
+const REPLICA = { bucketName: "chat-app-dev-attachments-replica", bucketArn: "arn:aws:s3:::chat-app-dev-attachments-replica", bucketRegionalDomainName: "chat-app-dev-attachments-replica.s3.us-east-1.amazonaws.com" };
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
 const WAF = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/chat-app-prod-cdn/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
 
@@ -45,19 +47,74 @@ describe("S3Distribution", () => {
       expect(distribution).toMatchObject({ enabled: true, is_ipv6_enabled: true, http_version: "http2and3", price_class: "PriceClass_100" });
     });
 
-    it("uses the managed CachingOptimized and SecurityHeaders policies for read-only methods", () => {
+    it("uses the managed CachingOptimized policy and its own security-headers policy for read-only methods", () => {
       expect(distribution.default_cache_behavior).toMatchObject({
-        cache_policy_id: CACHING_OPTIMIZED_POLICY_ID, response_headers_policy_id: SECURITY_HEADERS_POLICY_ID,
+        cache_policy_id: CACHING_OPTIMIZED_POLICY_ID,
+        response_headers_policy_id: `\${aws_cloudfront_response_headers_policy.${Object.keys(resources(s, "aws_cloudfront_response_headers_policy"))[0]}.id}`,
         allowed_methods: ["GET", "HEAD", "OPTIONS"], cached_methods: ["GET", "HEAD"], compress: true,
       });
     });
 
-    it("uses the CloudFront certificate, no geo restriction, no WAF, no logs and no root object by default", () => {
+    it("sends HSTS (1 year, subdomains, preload), nosniff, DENY framing, strict-origin-when-cross-origin and XSS protection, overriding the origin", () => {
+      expect(s.json).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
+        name: "chat-app-dev-attachments-security-headers",
+        security_headers_config: {
+          strict_transport_security: { access_control_max_age_sec: 31536000, include_subdomains: true, preload: true, override: true },
+          content_type_options: { override: true },
+          frame_options: { frame_option: "DENY", override: true },
+          referrer_policy: { referrer_policy: "strict-origin-when-cross-origin", override: true },
+          xss_protection: { protection: true, mode_block: true, override: true },
+        },
+      });
+    });
+
+    it("answers \"/\" with the key index.html (else 403), never a listing", () => {
+      expect(distribution.default_root_object).toBe("index.html");
+    });
+
+    it("uses one origin and no origin group without a failover bucket", () => {
+      expect(distribution.origin_group).toBeUndefined();
+      expect(distribution.default_cache_behavior.target_origin_id).toBe("s3");
+    });
+
+    it("uses the CloudFront certificate, no geo restriction, no WAF and no logs by default", () => {
       expect(distribution.viewer_certificate).toEqual({ cloudfront_default_certificate: true });
       expect(distribution.restrictions.geo_restriction).toEqual({ restriction_type: "none", locations: [] });
       expect(distribution.web_acl_id).toBeUndefined();
       expect(distribution.logging_config).toBeUndefined();
-      expect(distribution.default_root_object).toBeUndefined();
+    });
+  });
+
+  describe("CA5: with a failover bucket", () => {
+    let cdn: S3Distribution | undefined;
+    const s = synthWith((scope) => {
+      cdn = new S3Distribution(scope, "Cdn", { name: "chat-app-dev-attachments", bucket: BUCKET, failoverBucket: REPLICA });
+    });
+    const distribution = only(s, "aws_cloudfront_distribution");
+    const oac = `\${aws_cloudfront_origin_access_control.${Object.keys(resources(s, "aws_cloudfront_origin_access_control"))[0]}.id}`;
+
+    it("CA5: reads both buckets through the origin access control", () => {
+      expect(distribution.origin).toEqual([
+        { origin_id: "s3", domain_name: BUCKET.bucketRegionalDomainName, origin_access_control_id: oac },
+        { origin_id: "s3-failover", domain_name: REPLICA.bucketRegionalDomainName, origin_access_control_id: oac },
+      ]);
+    });
+
+    it("CA5: the default behaviour targets an origin group that retries on the replica after 403, 404 or 5xx", () => {
+      expect(distribution.origin_group).toEqual([{
+        origin_id: "s3-with-failover",
+        failover_criteria: { status_codes: [403, 404, 500, 502, 503, 504] },
+        member: [{ origin_id: "s3" }, { origin_id: "s3-failover" }],
+      }]);
+      expect(FAILOVER_STATUS_CODES).toEqual([403, 404, 500, 502, 503, 504]);
+      expect(distribution.default_cache_behavior.target_origin_id).toBe("s3-with-failover");
+    });
+
+    it("failoverBucketPolicyStatement() lets this distribution read the replica's objects", () => {
+      const statement = cdn!.failoverBucketPolicyStatement();
+      expect(statement).toMatchObject({ sid: "AllowCloudFrontRead", principal: { Service: "cloudfront.amazonaws.com" }, actions: ["s3:GetObject"], resources: [`${REPLICA.bucketArn}/*`] });
+      expect(statement.conditions!.StringEquals["AWS:SourceArn"]).toBe(cdn!.distributionArn);
+      expect(cdn!.bucketPolicyStatement().resources).toEqual([`${BUCKET.bucketArn}/*`]);
     });
   });
 
@@ -71,7 +128,7 @@ describe("S3Distribution", () => {
         aliases: ["files.example.com"],
         webAclArn: WAF,
         accessLogsBucketDomainName: "chat-app-prod-logs.s3.amazonaws.com",
-        defaultRootObject: "index.html",
+        defaultRootObject: "download.html",
         blockedCountries: ["KP", "IR"],
       }),
     );
@@ -92,7 +149,7 @@ describe("S3Distribution", () => {
     });
 
     it("sets the price class and root object", () => {
-      expect(distribution).toMatchObject({ price_class: "PriceClass_All", default_root_object: "index.html" });
+      expect(distribution).toMatchObject({ price_class: "PriceClass_All", default_root_object: "download.html" });
     });
   });
 
@@ -112,9 +169,12 @@ describe("S3Distribution", () => {
     });
   });
 
-  it("shortens an origin access control name beyond 64 characters", () => {
-    const s = synthWith((scope) => new S3Distribution(scope, "Cdn", { name: `sys-${"x".repeat(80)}`, bucket: BUCKET }));
+  it("shortens origin access control names beyond 64 and response headers policy names beyond 128 characters", () => {
+    const s = synthWith((scope) => new S3Distribution(scope, "Cdn", { name: `sys.${"x".repeat(140)}`, bucket: BUCKET }));
     expect((only(s, "aws_cloudfront_origin_access_control").name as string).length).toBeLessThanOrEqual(64);
+    const policyName = only(s, "aws_cloudfront_response_headers_policy").name as string;
+    expect(policyName.length).toBeLessThanOrEqual(128);
+    expect(policyName).toMatch(/^sys-x+-[0-9a-f]{6}$/); // dots become hyphens
   });
 
   describe("refuses", () => {
@@ -145,6 +205,17 @@ describe("S3Distribution", () => {
     });
     it("an alias that is not a domain name", () => {
       expect(build({ certificateArn: CERT, aliases: ["https://files.example.com"] })).toThrow(/aliases\[0\] = "https:\/\/files.example.com" is not allowed/);
+    });
+    it("CA5: the bucket itself as failover bucket", () => {
+      expect(build({ failoverBucket: BUCKET })).toThrow(/test\/Cdn: failoverBucket = "chat-app-dev-attachments" is not allowed; expected a bucket other than `bucket`/);
+    });
+    it("a failover bucket ARN of another service", () => {
+      expect(build({ failoverBucket: { ...REPLICA, bucketArn: "arn:aws:sns:us-east-1:123456789012:t" } })).toThrow(/failoverBucket\.bucketArn = "arn:aws:sns:.*" is not allowed; expected an ARN of the s3 service/);
+    });
+    it("a failover bucket policy statement without a failover bucket", () => {
+      let cdn: S3Distribution | undefined;
+      synthWith((scope) => { cdn = new S3Distribution(scope, "Cdn", { name: "n", bucket: BUCKET }); });
+      expect(() => cdn!.failoverBucketPolicyStatement()).toThrow(/test\/Cdn: failoverBucket = undefined is not allowed; set failoverBucket/);
     });
     it("a bucket ARN of another service", () => {
       expect(build({ bucket: { ...BUCKET, bucketArn: "arn:aws:sqs:eu-west-1:123456789012:q" } })).toThrow(/bucket\.bucketArn = "arn:aws:sqs:.*" is not allowed; expected an ARN of the s3 service/);

@@ -24,12 +24,16 @@ const rolePolicy = (s: Synthesized, name: string): string => {
   return all(s, "aws_iam_role_policy").filter((p) => String(p.role).includes(`aws_iam_role.${id}.`)).map((p) => p.policy).join("\n");
 };
 const ingress = (s: Synthesized): any[] => all(s, "aws_vpc_security_group_ingress_rule");
-/** The logical id of the only resource of a type. */
-const idOf = (s: Synthesized, type: string): string => {
-  const ids = Object.keys(resources(s, type));
+/** The logical id of the only resource of a type (that `where` accepts). */
+const idOf = (s: Synthesized, type: string, where: (r: any) => boolean = () => true): string => {
+  const ids = Object.entries(resources(s, type)).filter(([, r]) => where(r)).map(([id]) => id);
   if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
   return ids[0];
 };
+/** The us-east-1 provider's reference; what CloudFront needs (its web ACL, the attachments replica) is built there. */
+const EDGE = "aws.us_east_1";
+const atEdge = (r: any): boolean => r.provider === EDGE;
+const inRegion = (r: any): boolean => r.provider === undefined;
 
 describe.each(ENVS)("chat-app-%s", (env) => {
   const s = synthSystem("chat-app", env);
@@ -46,9 +50,12 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(backend.region).toBe(environments[env].backend.region);
   });
 
-  it("G3: tags every resource with Project, System, Environment and ManagedBy", () => {
-    expect(s.parsed.provider.aws).toHaveLength(1);
-    expect(s.parsed.provider.aws[0].default_tags[0].tags).toMatchObject({ Project: "platform", System: "chat-app", Environment: env, ManagedBy: "cdktf" });
+  it("G3: tags every resource with Project, System, Environment and ManagedBy, in both regions", () => {
+    const providers = s.parsed.provider.aws;
+    expect(providers.map((p: any) => [p.alias, p.region])).toEqual([[undefined, environments[env].region], ["us_east_1", "us-east-1"]]);
+    for (const p of providers) expect(p.default_tags[0].tags).toMatchObject({ Project: "platform", System: "chat-app", Environment: env, ManagedBy: "cdktf" });
+    expect(providers[1].default_tags).toEqual(providers[0].default_tags);
+    expect(providers[1].allowed_account_ids).toEqual(providers[0].allowed_account_ids);
   });
 
   it("CA10: VPC 10.0.0.0/16 with a public and a private subnet in each of three AZs", () => {
@@ -101,12 +108,17 @@ describe.each(ENVS)("chat-app-%s", (env) => {
       }
     });
 
+    it("the ECS cluster's Container Insights follow the environment", () => {
+      expect(all(s, "aws_ecs_cluster")[0].setting).toEqual([{ name: "containerInsights", value: cfg.containerInsights ? "enabled" : "disabled" }]);
+      if (env === "prod") expect(cfg.containerInsights).toBe(true);
+    });
+
     it("CA7: the WAF web ACL is associated with the ALB", () => {
       const association = all(s, "aws_wafv2_web_acl_association");
       expect(association).toHaveLength(1);
       expect(association[0].resource_arn).toBe(`\${aws_lb.${idOf(s, "aws_lb")}.arn}`);
-      expect(association[0].web_acl_arn).toBe(`\${aws_wafv2_web_acl.${idOf(s, "aws_wafv2_web_acl")}.arn}`);
-      expect(all(s, "aws_wafv2_web_acl")[0].scope).toBe("REGIONAL");
+      expect(association[0].web_acl_arn).toBe(`\${aws_wafv2_web_acl.${idOf(s, "aws_wafv2_web_acl", inRegion)}.arn}`);
+      expect(resources(s, "aws_wafv2_web_acl")[idOf(s, "aws_wafv2_web_acl", inRegion)].scope).toBe("REGIONAL");
     });
 
     it("G9: every service has its own log group, execution and task roles, a health check and an ECR image", () => {
@@ -177,9 +189,9 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     });
 
     it("CA7: the web ACL exists for the ingress controller's ALB (annotation), with no association in Terraform", () => {
-      expect(all(s, "aws_wafv2_web_acl")).toHaveLength(1);
+      expect(all(s, "aws_wafv2_web_acl").filter(inRegion).map((a) => a.scope)).toEqual(["REGIONAL"]);
       expect(all(s, "aws_wafv2_web_acl_association")).toHaveLength(0);
-      expect(s.parsed.output?.waf_acl_arn.value).toBe(`\${aws_wafv2_web_acl.${idOf(s, "aws_wafv2_web_acl")}.arn}`);
+      expect(s.parsed.output?.waf_acl_arn.value).toBe(`\${aws_wafv2_web_acl.${idOf(s, "aws_wafv2_web_acl", inRegion)}.arn}`);
     });
 
     it("G9: every service has its own least-privilege pod role and ECR repository; nodes pull images read-only", () => {
@@ -261,7 +273,7 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     const oac = all(s, "aws_cloudfront_origin_access_control")[0];
     expect(oac).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
     const dist = all(s, "aws_cloudfront_distribution")[0];
-    expect(dist.origin).toHaveLength(1);
+    expect(dist.origin).toHaveLength(2); // the attachments bucket and its us-east-1 replica (failover)
     expect(dist.origin[0].domain_name).toBe(`\${aws_s3_bucket.${bucketId}.bucket_regional_domain_name}`);
     expect(dist.origin[0].origin_access_control_id).toBe(`\${aws_cloudfront_origin_access_control.${idOf(s, "aws_cloudfront_origin_access_control")}.id}`);
     expect(dist.origin[0].s3_origin_config).toBeUndefined(); // no legacy origin access identity
@@ -283,10 +295,60 @@ describe.each(ENVS)("chat-app-%s", (env) => {
       },
     ]);
     expect(policy.Statement.find((x: any) => x.Sid === "DenyInsecureTransport").Effect).toBe("Deny");
-    const keyPolicy = decodeJsonencode(all(s, "aws_kms_key")[0].policy);
+    const keyPolicy = decodeJsonencode(resources(s, "aws_kms_key")[idOf(s, "aws_kms_key", inRegion)].policy);
     const integrations = keyPolicy.Statement.find((x: any) => x.Sid === "ServiceIntegrations");
     expect(integrations.Principal.Service).toContain("cloudfront.amazonaws.com");
     expect(integrations.Action).toContain("kms:Decrypt");
+  });
+
+  it("CA5: the distribution fails over to the us-east-1 replica, which receives every attachment", () => {
+    const bucketId = (name: string) => idOf(s, "aws_s3_bucket", (b) => b.bucket === name);
+    const [primaryId, replicaId] = [bucketId(`${prefix}-attachments`), bucketId(`${prefix}-attachments-replica`)];
+    const edgeKeyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", atEdge)}.arn}`;
+    expect(resources(s, "aws_s3_bucket")[replicaId].provider).toBe(EDGE);
+    // Replication: every object, delete markers too, re-encrypted with the us-east-1 key.
+    const replication = all(s, "aws_s3_bucket_replication_configuration").find((r) => r.bucket === `\${aws_s3_bucket.${primaryId}.id}`);
+    expect(replication.rule[0]).toMatchObject({
+      status: "Enabled",
+      filter: { prefix: "" },
+      delete_marker_replication: { status: "Enabled" },
+      destination: { bucket: `\${aws_s3_bucket.${replicaId}.arn}`, encryption_configuration: { replica_kms_key_id: edgeKeyRef } },
+    });
+    // The default behaviour targets an origin group: the primary first, the replica on 403/404/5xx.
+    const dist = all(s, "aws_cloudfront_distribution")[0];
+    const oac = `\${aws_cloudfront_origin_access_control.${idOf(s, "aws_cloudfront_origin_access_control")}.id}`;
+    expect(dist.origin[1]).toEqual({ origin_id: "s3-failover", domain_name: `\${aws_s3_bucket.${replicaId}.bucket_regional_domain_name}`, origin_access_control_id: oac });
+    expect(dist.origin_group).toEqual([{ origin_id: "s3-with-failover", failover_criteria: { status_codes: [403, 404, 500, 502, 503, 504] }, member: [{ origin_id: "s3" }, { origin_id: "s3-failover" }] }]);
+    expect(dist.default_cache_behavior.target_origin_id).toBe("s3-with-failover");
+    // The replica, private like the primary, lets only this distribution read; its key lets CloudFront decrypt.
+    const policy = decodeJsonencode(all(s, "aws_s3_bucket_policy").find((p) => p.bucket === `\${aws_s3_bucket.${replicaId}.id}`).policy);
+    expect(policy.Statement.filter((x: any) => x.Effect === "Allow")).toEqual([expect.objectContaining({
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: ["s3:GetObject"],
+      Resource: [`\${aws_s3_bucket.${replicaId}.arn}/*`],
+      Condition: { StringEquals: { "AWS:SourceArn": `<ref:aws_cloudfront_distribution.${idOf(s, "aws_cloudfront_distribution")}.arn>` } },
+    })]);
+    expect(all(s, "aws_s3_bucket_public_access_block").find((b) => b.bucket === `\${aws_s3_bucket.${replicaId}.id}`)).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+    const edgeKeyPolicy = decodeJsonencode(resources(s, "aws_kms_key")[idOf(s, "aws_kms_key", atEdge)].policy);
+    const integrations = edgeKeyPolicy.Statement.find((x: any) => x.Sid === "ServiceIntegrations");
+    expect([integrations.Principal.Service, integrations.Action]).toEqual([["cloudfront.amazonaws.com"], expect.arrayContaining(["kms:Decrypt"])]);
+  });
+
+  it("CA5: the CDN serves the environment's domains with its us-east-1 certificate (TLS 1.2+), blocks its countries and sends security headers", () => {
+    const dist = all(s, "aws_cloudfront_distribution")[0];
+    if (cfg.cdn.certificateArn) {
+      expect(dist.aliases).toEqual(cfg.cdn.aliases);
+      expect(dist.viewer_certificate).toEqual({ acm_certificate_arn: cfg.cdn.certificateArn, ssl_support_method: "sni-only", minimum_protocol_version: "TLSv1.2_2021" });
+    } else {
+      expect(dist.aliases).toBeUndefined();
+      expect(dist.viewer_certificate).toEqual({ cloudfront_default_certificate: true });
+    }
+    expect(dist.restrictions.geo_restriction).toEqual(cfg.cdn.blockedCountries.length
+      ? { restriction_type: "blacklist", locations: cfg.cdn.blockedCountries }
+      : { restriction_type: "none", locations: [] });
+    expect(dist.default_cache_behavior.response_headers_policy_id).toBe(`\${aws_cloudfront_response_headers_policy.${idOf(s, "aws_cloudfront_response_headers_policy")}.id}`);
+    expect(dist.default_root_object).toBe("index.html");
+    if (env === "prod") expect([dist.aliases, dist.restrictions.geo_restriction.restriction_type]).toEqual([["files.chat.example.com"], "blacklist"]);
   });
 
   it("CA6: six Redis nodes on EC2 across three private subnets, sized for the environment, without public IPs, IMDSv2 only", () => {
@@ -356,11 +418,29 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(all(s, "aws_shield_protection")).toHaveLength(0);
   });
 
-  it("CA7: the web ACL carries AWS managed rule groups and logs to CloudWatch", () => {
-    const acl = all(s, "aws_wafv2_web_acl")[0];
-    const groups = (acl.rule ?? []).map((r: any) => r.statement?.managed_rule_group_statement?.name).filter(Boolean);
-    expect(groups).toContain("AWSManagedRulesCommonRuleSet");
-    expect(all(s, "aws_wafv2_web_acl_logging_configuration")).toHaveLength(1);
+  it("CA7: both web ACLs (load balancer, CloudFront) carry AWS managed rule groups and log to CloudWatch", () => {
+    const acls = resources(s, "aws_wafv2_web_acl");
+    expect(Object.keys(acls)).toHaveLength(2);
+    for (const acl of Object.values(acls)) {
+      const groups = (acl.rule ?? []).map((r: any) => r.statement?.managed_rule_group_statement?.name).filter(Boolean);
+      expect(groups, acl.name).toEqual(expect.arrayContaining(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAnonymousIpList"]));
+    }
+    const logged = all(s, "aws_wafv2_web_acl_logging_configuration").map((l) => /aws_wafv2_web_acl\.([^.]+)\./.exec(l.resource_arn)![1]);
+    expect(logged.sort()).toEqual(Object.keys(acls).sort());
+  });
+
+  it("CA7: CloudFront is protected by a CLOUDFRONT-scope WAF in us-east-1", () => {
+    const aclId = idOf(s, "aws_wafv2_web_acl", atEdge);
+    const acl = resources(s, "aws_wafv2_web_acl")[aclId];
+    expect([acl.name, acl.scope]).toEqual([`${prefix}-cdn`, "CLOUDFRONT"]);
+    expect(all(s, "aws_cloudfront_distribution")[0].web_acl_id).toBe(`\${aws_wafv2_web_acl.${aclId}.arn}`);
+    // Attached by the distribution, never by an association; its logs stay in us-east-1 under the us-east-1 key.
+    expect(all(s, "aws_wafv2_web_acl_association").every((a) => !String(a.web_acl_arn).includes(aclId))).toBe(true);
+    const logging = all(s, "aws_wafv2_web_acl_logging_configuration").find((l) => String(l.resource_arn).includes(aclId));
+    expect(logging.provider).toBe(EDGE);
+    const group = all(s, "aws_cloudwatch_log_group").find((g) => g.name === `aws-waf-logs-${prefix}-cdn`);
+    expect([group.provider, group.kms_key_id]).toEqual([EDGE, `\${aws_kms_key.${idOf(s, "aws_kms_key", atEdge)}.arn}`]);
+    expect(s.parsed.output?.cdn_waf_acl_arn.value).toBe(`\${aws_wafv2_web_acl.${aclId}.arn}`);
   });
 
   it("CA8: an X-Ray sampling rule at the environment's rate, and every workload role may write traces", () => {
@@ -431,18 +511,21 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(new Set(storePorts)).toEqual(new Set([5432, 27017, 9098]));
   });
 
-  it("G6: data at rest is encrypted with the stack's key; MSK and Redis nodes use TLS or private links", () => {
-    const keyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key")}.arn}`;
+  it("G6: data at rest is encrypted with the stack's key (in us-east-1, its own key); MSK and Redis nodes use TLS or private links", () => {
+    const keyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", inRegion)}.arn}`;
+    const edgeKeyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", atEdge)}.arn}`;
+    const expectedKey = (r: any) => (atEdge(r) ? edgeKeyRef : keyRef);
     const db = all(s, "aws_db_instance")[0];
     expect([db.storage_encrypted, db.kms_key_id]).toEqual([true, keyRef]);
     expect(all(s, "aws_docdb_cluster")[0].kms_key_id).toBe(keyRef);
     expect(all(s, "aws_msk_cluster")[0].encryption_info.encryption_at_rest_kms_key_arn).toBe(keyRef);
     for (const b of all(s, "aws_s3_bucket_server_side_encryption_configuration")) {
-      expect(b.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: keyRef });
+      expect(b.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: expectedKey(b) });
     }
+    expect(all(s, "aws_s3_bucket_server_side_encryption_configuration").filter(atEdge)).toHaveLength(1);
     for (const v of all(s, "aws_ebs_volume")) expect([v.encrypted, v.kms_key_id]).toEqual([true, keyRef]);
     for (const r of all(s, "aws_ecr_repository")) expect(r.encryption_configuration[0]).toEqual({ encryption_type: "KMS", kms_key: keyRef });
-    for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBe(keyRef);
+    for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBe(expectedKey(g));
     for (const secret of all(s, "aws_secretsmanager_secret")) expect(secret.kms_key_id, secret.name).toBe(keyRef);
     if (!ecs) expect(all(s, "aws_eks_cluster")[0].encryption_config).toEqual({ provider: { key_arn: keyRef }, resources: ["secrets"] });
   });
@@ -460,7 +543,7 @@ describe.each(ENVS)("chat-app-%s", (env) => {
 
   it("outputs the endpoints the applications and their deployment need", () => {
     const outputs = Object.keys(s.parsed.output ?? {});
-    expect(outputs).toEqual(expect.arrayContaining(["cdn_domain_name", "attachments_bucket", "redis_cluster_nodes", "database_endpoint", "documentdb_endpoint", "kafka_bootstrap_brokers", "deploy_role_arn", "waf_acl_arn", "cluster_name"]));
+    expect(outputs).toEqual(expect.arrayContaining(["cdn_domain_name", "cdn_waf_acl_arn", "attachments_bucket", "attachments_replica_bucket", "redis_cluster_nodes", "database_endpoint", "documentdb_endpoint", "kafka_bootstrap_brokers", "deploy_role_arn", "waf_acl_arn", "cluster_name"]));
     if (!ecs) expect(outputs).toContain("cluster_endpoint");
   });
 });
@@ -532,7 +615,8 @@ describe("chat-app across environments", () => {
         // CodeDeploy service role, its managed policy, and the deploy role's CodeDeploy statements
         "aws_iam_role (+)", "aws_iam_role_policy_attachment (+)", "aws_iam_role_policy.policy",
         // the blue/green target group pair replaces the single group; alarms watch both
-        "aws_lb_target_group (+)", "aws_lb_target_group (-)", "aws_lb_listener.default_action.target_group_arn", "aws_lb_listener.lifecycle.ignore_changes",
+        // (the forwarding listener's lifecycle.ignore_changes rides on the HTTPS listener, which certificateArn adds)
+        "aws_lb_target_group (+)", "aws_lb_target_group (-)", "aws_lb_listener.default_action.target_group_arn",
         "aws_cloudwatch_metric_alarm (+)", "aws_cloudwatch_metric_alarm.dimensions.TargetGroup", "aws_cloudwatch_metric_alarm.metric_query.metric.dimensions.TargetGroup",
         // api-gateway's deployments move from ECS (rolling, circuit breaker) to CodeDeploy
         "aws_ecs_service.deployment_controller.type", "aws_ecs_service.deployment_circuit_breaker.enable", "aws_ecs_service.deployment_circuit_breaker.rollback",
@@ -540,6 +624,19 @@ describe("chat-app across environments", () => {
       ],
       tracingSampleRate: ["aws_xray_sampling_rule.fixed_rate"],
       logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
+      containerInsights: ["aws_ecs_cluster.setting.value"],
+      // The ALB gets an HTTPS listener (and 443 open); HTTP redirects to it, and api-gateway waits for it.
+      certificateArn: [
+        "aws_lb_listener (+)", "aws_lb_listener.default_action.redirect.port", "aws_lb_listener.default_action.redirect.protocol",
+        "aws_lb_listener.default_action.redirect.status_code", "aws_lb_listener.default_action.type",
+        "aws_vpc_security_group_ingress_rule (+)", "aws_ecs_service.depends_on",
+      ],
+      "cdn.aliases / cdn.certificateArn": [
+        "aws_cloudfront_distribution.aliases", "aws_cloudfront_distribution.viewer_certificate.acm_certificate_arn",
+        "aws_cloudfront_distribution.viewer_certificate.cloudfront_default_certificate",
+        "aws_cloudfront_distribution.viewer_certificate.minimum_protocol_version", "aws_cloudfront_distribution.viewer_certificate.ssl_support_method",
+      ],
+      "cdn.blockedCountries": ["aws_cloudfront_distribution.restrictions.geo_restriction.locations", "aws_cloudfront_distribution.restrictions.geo_restriction.restriction_type"],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual(Object.values(bySetting).flat().sort());
   });
@@ -565,7 +662,8 @@ describe("chat-app settings", () => {
     const s = synthEnv(withSettings("dev", { systems: { chatApp: { compute: "eks" } } }));
     expect(all(s, "aws_ecs_service")).toHaveLength(0);
     expect(all(s, "aws_eks_cluster")).toHaveLength(1);
-    for (const type of ["aws_db_instance", "aws_docdb_cluster", "aws_msk_cluster", "aws_cloudfront_distribution", "aws_wafv2_web_acl"]) expect(all(s, type), type).toHaveLength(1);
+    for (const type of ["aws_db_instance", "aws_docdb_cluster", "aws_msk_cluster", "aws_cloudfront_distribution"]) expect(all(s, type), type).toHaveLength(1);
+    expect(all(s, "aws_wafv2_web_acl").map((a) => a.scope).sort()).toEqual(["CLOUDFRONT", "REGIONAL"]);
     expect(all(s, "aws_instance")).toHaveLength(6);
   });
 
@@ -583,6 +681,16 @@ describe("chat-app settings", () => {
     it("CA1: an EKS node group whose minimum exceeds its maximum", () => {
       const env = withSettings("staging", { systems: { chatApp: { eks: { minSize: 5, desiredSize: 5, maxSize: 4 } } } });
       expect(() => synthEnv(env)).toThrow(/chat-app-staging\/Cluster: nodeGroups\[0\]\.minSize = 5 is not allowed; .*maxSize/);
+    });
+
+    it("CA5: CDN domain names without a certificate", () => {
+      const env = withSettings("dev", { systems: { chatApp: { cdn: { aliases: ["files.example.com"] } } } });
+      expect(() => synthEnv(env)).toThrow(/^environments\/dev\.ts: systems\.chatApp\.cdn\.aliases = \["files\.example\.com"\] is not allowed; custom domain names need systems\.chatApp\.cdn\.certificateArn/);
+    });
+
+    it("CA5: a CDN certificate outside us-east-1", () => {
+      const env = withSettings("dev", { systems: { chatApp: { cdn: { aliases: ["files.example.com"], certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0c1f5e1a-7d6b-4f7e-9a57-3c2b1d0e9f11" } } } });
+      expect(() => synthEnv(env)).toThrow(/chat-app-dev\/Cdn: certificateArn = "arn:aws:acm:eu-west-1:.*" is not allowed; expected an ACM certificate in us-east-1/);
     });
 
     it("CA10: a network of two AZs (MSK's three brokers and the Redis Cluster need three)", () => {
