@@ -90,7 +90,28 @@ describe("Database", () => {
       expect(instance.performance_insights_retention_period).toBeUndefined();
       expect(instance.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
       expect(instance.iam_database_authentication_enabled).toBe(true);
-      expect(instance.monitoring_interval).toBe(0);
+    });
+
+    it("turns enhanced monitoring on every 60 s through a role RDS monitoring may assume", () => {
+      expect(instance.monitoring_interval).toBe(60);
+      expect(instance.monitoring_role_arn).toMatch(/^\$\{aws_iam_role\.Db_MonitoringRole_\w+\.arn\}$/);
+      const role = only(s, "aws_iam_role");
+      expect(role.name).toBe("alerting-platform-dev-db-rds-monitoring");
+      expect(role.assume_role_policy).toContain('"Service" = "monitoring.rds.amazonaws.com"');
+      const attachment = only(s, "aws_iam_role_policy_attachment");
+      expect(attachment.policy_arn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+      expect(db.monitoringRoleArn).toMatch(/TOKEN/);
+    });
+
+    it("creates the instance only once the monitoring policy is attached", () => {
+      expect(instance.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy_attachment\.Db_MonitoringRoleAmazonRDSEnhancedMonitoringRole_\w+$/)]);
+    });
+
+    it("adds no AWS Backup plan to an instance (its automated backups and final snapshot cover it)", () => {
+      expect(resources(s, "aws_backup_plan")).toEqual({});
+      expect(resources(s, "aws_backup_vault")).toEqual({});
+      expect(resources(s, "aws_backup_selection")).toEqual({});
+      expect(db.backupVaultArn).toBeUndefined();
     });
 
     it("rotates the managed secret every 7 days and exposes its outputs", () => {
@@ -250,6 +271,123 @@ describe("Database", () => {
     });
   });
 
+  describe("DA4: Aurora parameters (CKV2_AWS_27)", () => {
+    const { s } = build({ engine: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 2 } });
+
+    it("logs DDL statements and statements slower than 1 s", () => {
+      const parameters = only(s, "aws_rds_cluster_parameter_group").parameter;
+      expect(parameters).toContainEqual({ name: "log_statement", value: "ddl", apply_method: "immediate" });
+      expect(parameters).toContainEqual({ name: "log_min_duration_statement", value: "1000", apply_method: "immediate" });
+      expect(parameters).toHaveLength(3);
+    });
+
+    it("keeps the instance parameter group as it was (no log_statement there)", () => {
+      const { s: instance } = build();
+      expect(only(instance, "aws_db_parameter_group").parameter.map((p: { name: string }) => p.name)).not.toContain("log_statement");
+    });
+  });
+
+  describe("DA4: Aurora enhanced monitoring and AWS Backup (defaults)", () => {
+    const { s, db } = build({ name: "dotnet-api-prod-db", engine: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 8, instances: 2 }, multiAz: true, kmsKeyArn: KMS, backupRetentionDays: 14 });
+    const cluster = only(s, "aws_rds_cluster");
+    const roles = resources(s, "aws_iam_role");
+    const roleId = (suffix: string) => Object.keys(roles).find((k) => k.startsWith(`Db_${suffix}_`))!;
+
+    it("monitors every cluster instance every 60 s with one monitoring role", () => {
+      const instances = Object.values(resources(s, "aws_rds_cluster_instance"));
+      expect(instances).toHaveLength(2);
+      for (const i of instances) {
+        expect(i.monitoring_interval).toBe(60);
+        expect(i.monitoring_role_arn).toBe(`\${aws_iam_role.${roleId("MonitoringRole")}.arn}`);
+      }
+    });
+
+    it("backs the cluster up daily at 03:00 UTC, kept as long as the automated backups", () => {
+      const rule = only(s, "aws_backup_plan").rule[0];
+      expect(rule).toMatchObject({ rule_name: "daily", schedule: "cron(0 3 * * ? *)", lifecycle: { delete_after: 14 }, start_window: 60, completion_window: 180 });
+      expect(rule.target_vault_name).toMatch(/aws_backup_vault\.Db_Backup_Vault_\w+\.name/);
+      expect(only(s, "aws_backup_plan").name).toBe("dotnet-api-prod-db-backup");
+    });
+
+    it("selects the cluster by ARN, once the backup role's policies are attached", () => {
+      const selection = only(s, "aws_backup_selection");
+      expect(selection.resources).toEqual([expect.stringMatching(/^\$\{aws_rds_cluster\.Db_Cluster_\w+\.arn\}$/)]);
+      expect(selection.iam_role_arn).toBe(`\${aws_iam_role.${roleId("Backup_Role")}.arn}`);
+      expect(selection.depends_on).toHaveLength(2);
+      expect(cluster.cluster_identifier).toBe("dotnet-api-prod-db");
+    });
+
+    it("runs the backups as a role trusting AWS Backup with its backup and restore policies", () => {
+      const role = roles[roleId("Backup_Role")];
+      expect(role.name).toBe("dotnet-api-prod-db-backup");
+      expect(role.assume_role_policy).toContain('"Service" = "backup.amazonaws.com"');
+      const policies = Object.values(resources(s, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn).sort();
+      expect(policies).toEqual([
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+        "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+      ]);
+    });
+
+    it("G6: keeps the recovery points in a vault encrypted with the customer key that destroy never empties", () => {
+      expect(only(s, "aws_backup_vault")).toMatchObject({ name: "dotnet-api-prod-db-backup", kms_key_arn: KMS, force_destroy: false, lifecycle: { prevent_destroy: false } });
+      expect(db.backupVaultArn).toMatch(/TOKEN/);
+    });
+  });
+
+  describe("AWS Backup options", () => {
+    const aurora = { kind: "aurora-serverless-v2" as const, minAcu: 0.5, maxAcu: 2 };
+
+    it("keeps Aurora recovery points as long as asked and protects the vault with prevent_destroy", () => {
+      const { s } = build({ engine: aurora, awsBackup: { retentionDays: 90 }, preventDestroy: true });
+      expect(only(s, "aws_backup_plan").rule[0].lifecycle).toEqual({ delete_after: 90 });
+      expect(only(s, "aws_backup_vault").lifecycle).toEqual({ prevent_destroy: true });
+      expect(only(s, "aws_backup_vault").kms_key_arn).toBeUndefined();
+    });
+
+    it("turns AWS Backup off for Aurora when asked", () => {
+      const { s, db } = build({ engine: aurora, awsBackup: false });
+      expect(resources(s, "aws_backup_plan")).toEqual({});
+      expect(resources(s, "aws_backup_selection")).toEqual({});
+      expect(db.backupVaultArn).toBeUndefined();
+    });
+
+    it("backs an instance up when asked, selecting the instance", () => {
+      const { s } = build({ awsBackup: { retentionDays: 30 } });
+      expect(only(s, "aws_backup_selection").resources).toEqual([expect.stringMatching(/^\$\{aws_db_instance\.Db_Instance_\w+\.arn\}$/)]);
+      expect(only(s, "aws_backup_plan").rule[0].lifecycle).toEqual({ delete_after: 30 });
+    });
+
+    it("shortens vault, plan and selection names of a long identifier to 50 characters, deterministically", () => {
+      const name = `aurora-${"x".repeat(50)}`;
+      const names = () => {
+        const { s } = build({ name, engine: aurora });
+        return [only(s, "aws_backup_vault").name, only(s, "aws_backup_plan").name, only(s, "aws_backup_selection").name] as string[];
+      };
+      const first = names();
+      expect(first[0]).toMatch(/^aurora-x+-[0-9a-f]{6}-backup$/);
+      expect(first[0]).toHaveLength(50);
+      expect(new Set(first).size).toBe(1);
+      expect(names()).toEqual(first);
+    });
+  });
+
+  describe("enhanced monitoring options", () => {
+    it("samples every 5 s when asked", () => {
+      expect(only(build({ enhancedMonitoringSeconds: 5 }).s, "aws_db_instance").monitoring_interval).toBe(5);
+    });
+
+    it("turns enhanced monitoring off with 0: no interval, no role, no dependency", () => {
+      const { s, db } = build({ enhancedMonitoringSeconds: 0, engine: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 2 }, awsBackup: false });
+      const writer = only(s, "aws_rds_cluster_instance");
+      expect(writer.monitoring_interval).toBe(0);
+      expect(writer.monitoring_role_arn).toBeUndefined();
+      expect(writer.depends_on).toBeUndefined();
+      expect(resources(s, "aws_iam_role")).toEqual({});
+      expect(db.monitoringRoleArn).toBeUndefined();
+    });
+  });
+
   describe("refuses", () => {
     const refuse = (props: Partial<DatabaseProps>) => () => build(props);
     const instance = (e: Partial<{ instanceClass: string; allocatedStorageGiB: number; maxAllocatedStorageGiB: number; storageType: "gp2" | "gp3" | "io1"; iops: number }>) =>
@@ -336,6 +474,18 @@ describe("Database", () => {
     });
     it("a KMS key that is not a KMS ARN", () => {
       expect(refuse({ kmsKeyArn: "alias/rds" })).toThrow(/kmsKeyArn = "alias\/rds" is not allowed; expected an ARN of the kms service/);
+    });
+    it("an enhanced monitoring interval RDS does not offer", () => {
+      expect(refuse({ enhancedMonitoringSeconds: 2 as 1 })).toThrow(/test\/Db: enhancedMonitoringSeconds = 2 is not allowed; expected one of 0, 1, 5, 10, 15, 30, 60/);
+    });
+    it("AWS Backup kept 0 days", () => {
+      expect(refuse({ awsBackup: { retentionDays: 0 } })).toThrow(/awsBackup\.retentionDays = 0 is not allowed; expected a whole number from 1 to 36500/);
+    });
+    it("AWS Backup kept longer than 100 years", () => {
+      expect(refuse({ engine: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 2 }, awsBackup: { retentionDays: 36501 } })).toThrow(/awsBackup\.retentionDays = 36501 is not allowed/);
+    });
+    it("AWS Backup kept a fractional number of days", () => {
+      expect(refuse({ awsBackup: { retentionDays: 7.5 } })).toThrow(/awsBackup\.retentionDays = 7.5 is not allowed; expected a whole number/);
     });
     it("an unsupported major version", () => {
       expect(refuse({ engineVersion: "12" as "13" })).toThrow(/engineVersion = "12" is not allowed; expected one of "13", "14", "15", "16", "17"/);

@@ -60,6 +60,11 @@ describe("RedisClusterOnEc2", () => {
       expect(instances.every((i) => i.metadata_options.http_tokens === "required" && i.metadata_options.http_put_response_hop_limit === 1)).toBe(true);
     });
 
+    it("turns on detailed (1-minute) monitoring and EBS optimization on every node", () => {
+      expect(s.json).toHaveResourceWithProperties(Instance, { monitoring: true, ebs_optimized: true });
+      expect(instances.every((i) => i.monitoring === true && i.ebs_optimized === true)).toBe(true);
+    });
+
     it("G6: encrypts the gp3 root volume and a separate 20 GiB gp3 data volume in the node's AZ", () => {
       expect(instances.every((i) => i.root_block_device.encrypted === true && i.root_block_device.volume_type === "gp3")).toBe(true);
       const volumes = Object.values(resources(s, "aws_ebs_volume"));
@@ -252,6 +257,9 @@ describe("RedisClusterOnEc2", () => {
     });
     it("zones that do not match the subnets", () => {
       expect(build({ network: { ...network, availabilityZones: ["eu-west-1a"] } })).toThrow(/network\.availabilityZones = 1 .* one availability zone per private subnet/);
+    });
+    it("an instance type that cannot be EBS-optimized", () => {
+      expect(build({ instanceType: "t2.medium" })).toThrow(/test\/R: instanceType = "t2\.medium" is not allowed; expected a type that can be EBS-optimized/);
     });
     it("a malformed AMI id", () => {
       expect(build({ amiId: "ubuntu" })).toThrow(/amiId = "ubuntu" .* an AMI id/);

@@ -1,7 +1,8 @@
 import { Redis, RedisProps } from "../../modules/redis";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
-import { allowFrom, INetwork } from "../../modules/core";
+import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
+import { allowFrom, createRole, INetwork, serviceTrustPolicy } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
@@ -136,6 +137,79 @@ describe("Redis", () => {
     });
   });
 
+  describe("with IAM authentication (default)", () => {
+    let redis!: Redis;
+    const s = synthWith((scope) => {
+      redis = new Redis(scope, "Cache", base);
+      createRole(scope, "TaskRole", { name: "task", description: "task", assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), statements: redis.connectStatements() });
+    });
+    const users = () => Object.values(resources(s, "aws_elasticache_user"));
+    const user = (name: string) => users().find((u) => u.user_name === name);
+
+    it("G7: replaces the built-in default user with one that is switched off and has no password", () => {
+      expect(user("default")).toEqual({
+        user_id: "alerting-platform-dev-cache-default",
+        user_name: "default",
+        engine: "redis",
+        access_string: "off ~* -@all",
+        no_password_required: true,
+      });
+    });
+
+    it("adds an app user that logs in with IAM, its user id equal to its name", () => {
+      const app = user("alerting-platform-dev-cache-app");
+      expect(app).toEqual({
+        user_id: "alerting-platform-dev-cache-app",
+        user_name: "alerting-platform-dev-cache-app",
+        engine: "redis",
+        access_string: "on ~* +@all",
+        authentication_mode: { type: "iam" },
+      });
+      expect(users()).toHaveLength(2);
+      expect(redis.appUserName).toBe("alerting-platform-dev-cache-app");
+    });
+
+    it("puts both users in a Redis user group attached to the replication group", () => {
+      expect(s.json).toHaveResourceWithProperties(ElasticacheUserGroup, { user_group_id: "alerting-platform-dev-cache", engine: "redis" });
+      const group = only(s, "aws_elasticache_user_group");
+      expect(group.user_ids).toEqual([
+        expect.stringMatching(/^\$\{aws_elasticache_user\.Cache_Users_DefaultUser_\w+\.user_id\}$/),
+        expect.stringMatching(/^\$\{aws_elasticache_user\.Cache_Users_AppUser_\w+\.user_id\}$/),
+      ]);
+      expect(only(s, "aws_elasticache_replication_group").user_group_ids).toEqual([expect.stringMatching(/^\$\{aws_elasticache_user_group\.Cache_Users_UserGroup_\w+\.user_group_id\}$/)]);
+    });
+
+    it("grants elasticache:Connect on the replication group and the app user, nothing else", () => {
+      const statements = redis.connectStatements();
+      expect(statements).toHaveLength(1);
+      expect(statements[0].actions).toEqual(["elasticache:Connect"]);
+      const policy = only(s, "aws_iam_role_policy").policy as string;
+      expect(policy).toContain('"elasticache:Connect"');
+      expect(policy).toMatch(/aws_elasticache_replication_group\.Cache_ReplicationGroup_\w+\.arn/);
+      expect(policy).toMatch(/aws_elasticache_user\.Cache_Users_AppUser_\w+\.arn/);
+    });
+  });
+
+  describe("with IAM authentication off", () => {
+    let redis!: Redis;
+    const s = synthWith((scope) => {
+      redis = new Redis(scope, "Cache", { ...base, engineVersion: "6.2", iamAuth: false });
+    });
+
+    it("creates no users and attaches no user group (any TLS client that reaches the port gets in)", () => {
+      expect(resources(s, "aws_elasticache_user")).toEqual({});
+      expect(resources(s, "aws_elasticache_user_group")).toEqual({});
+      expect(only(s, "aws_elasticache_replication_group").user_group_ids).toBeUndefined();
+      expect(only(s, "aws_elasticache_replication_group").transit_encryption_enabled).toBe(true);
+    });
+
+    it("has nothing to grant and no app user, and allows Redis 6", () => {
+      expect(redis.connectStatements()).toEqual([]);
+      expect(redis.appUserName).toBeUndefined();
+      expect(only(s, "aws_elasticache_replication_group").engine_version).toBe("6.2");
+    });
+  });
+
   describe("with a long name", () => {
     const s = synthWith((scope) => new Redis(scope, "Cache", { ...base, name: "Alerting-Platform-Staging-Rule-Evaluation-Cache" }));
 
@@ -143,6 +217,15 @@ describe("Redis", () => {
       const id = only(s, "aws_elasticache_replication_group").replication_group_id as string;
       expect(id.length).toBeLessThanOrEqual(40);
       expect(id).toMatch(/^alerting-platform-staging-rule-e-[0-9a-f]{6}$/);
+    });
+
+    it("keeps IAM user ids within 40 lowercase characters, the app user's id equal to its name", () => {
+      const users = Object.values(resources(s, "aws_elasticache_user"));
+      for (const u of users) expect(u.user_id).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
+      const app = users.find((u) => u.authentication_mode?.type === "iam");
+      expect(app.user_name).toBe(app.user_id);
+      expect(app.user_id).toMatch(/-app$/);
+      expect(only(s, "aws_elasticache_user_group").user_group_id).toBe(only(s, "aws_elasticache_replication_group").replication_group_id);
     });
   });
 
@@ -199,6 +282,10 @@ describe("Redis", () => {
     });
     it("a log retention CloudWatch does not offer", () => {
       expect(build({ logs: { retentionDays: 10 } })).toThrow(/logs\.retentionDays = 10 is not allowed; expected a CloudWatch Logs retention value/);
+    });
+    it("IAM authentication on Redis 6", () => {
+      expect(build({ engineVersion: "6.2" })).toThrow(/test\/Cache: iamAuth = true is not allowed; IAM authentication needs Redis 7\.0 or later \(engineVersion "6\.2"\); use a 7\.x version or set iamAuth: false/);
+      expect(build({ engineVersion: "6.x", iamAuth: true })).toThrow(/iamAuth = true is not allowed; IAM authentication needs Redis 7\.0 or later \(engineVersion "6\.x"\)/);
     });
     it("a KMS key that is not a KMS ARN", () => {
       expect(build({ kmsKeyArn: "alias/cache" })).toThrow(/kmsKeyArn = "alias\/cache" is not allowed; expected an ARN of the kms service/);

@@ -1,6 +1,8 @@
 import { S3Bucket } from "../../modules/s3-bucket";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { only, resources, synthWith } from "../support/synth";
 
 describe("S3Bucket", () => {
@@ -20,6 +22,14 @@ describe("S3Bucket", () => {
       const policy = only(s, "aws_s3_bucket_policy").policy as string;
       expect(policy).toContain("aws:SecureTransport");
       expect(policy).toContain("DenyInsecureTransport");
+    });
+
+    it("sends object events to EventBridge (CKV2_AWS_62) and nowhere else", () => {
+      expect(s.json).toHaveResourceWithProperties(S3BucketNotification, { eventbridge: true });
+      const notification = only(s, "aws_s3_bucket_notification");
+      expect(notification.bucket).toMatch(/^\$\{aws_s3_bucket\.Files_Bucket_\w+\.id\}$/);
+      expect(notification.topic ?? notification.queue ?? notification.lambda_function).toBeUndefined();
+      expect(notification.provider).toBeUndefined();
     });
 
     it("aborts incomplete multipart uploads after 7 days and keeps objects on destroy", () => {
@@ -78,6 +88,23 @@ describe("S3Bucket", () => {
     it("duplicate lifecycle rule ids", () => {
       expect(build({ lifecycleRules: [{ id: "a", expirationDays: 5 }, { id: "a", expirationDays: 6 }] })).toThrow(/lifecycleRules\[1\]\.id = "a" .* unique/);
     });
+  });
+});
+
+describe("S3Bucket EventBridge notifications", () => {
+  it("are off when asked", () => {
+    const s = synthWith((scope) => new S3Bucket(scope, "Files", { bucketName: "sys-dev-files", eventBridgeNotifications: false }));
+    expect(resources(s, "aws_s3_bucket_notification")).toEqual({});
+    expect(only(s, "aws_s3_bucket").bucket).toBe("sys-dev-files");
+  });
+
+  it("go through the bucket's own provider (e.g. the disaster-recovery region)", () => {
+    const s = synthWith((scope) => {
+      const replica = new AwsProvider(scope, "replica", { region: "eu-central-1", alias: "replica" });
+      new S3Bucket(scope, "Replica", { bucketName: "sys-dev-files-dr", provider: replica });
+    });
+    expect(only(s, "aws_s3_bucket_notification").provider).toBe("aws.replica");
+    expect(only(s, "aws_s3_bucket").provider).toBe("aws.replica");
   });
 });
 

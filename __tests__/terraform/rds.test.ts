@@ -12,7 +12,7 @@ const network: INetwork = {
 const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
 
 describe("Database (terraform validate)", () => {
-  it("validates an instance and an Aurora Serverless v2 cluster with most options on", () => {
+  it("validates an instance and an Aurora Serverless v2 cluster with most options on (monitoring, AWS Backup)", () => {
     const r = validateConstructs((stack) => {
       new Database(stack, "Instance", {
         name: "tvmaze-ingestion-prod-db",
@@ -24,6 +24,8 @@ describe("Database (terraform validate)", () => {
         passwordRotationDays: 30,
         preventDestroy: true,
         performanceInsights: true,
+        enhancedMonitoringSeconds: 15,
+        awsBackup: { retentionDays: 30 },
       });
       new Database(stack, "Aurora", {
         name: "dotnet-api-prod-db",
@@ -35,6 +37,7 @@ describe("Database (terraform validate)", () => {
         backupRetentionDays: 14,
         backupWindow: "23:30-00:30",
         maintenanceWindow: "sat:04:00-sat:05:00",
+        preventDestroy: true,
       });
       new Database(stack, "Io1", {
         name: "chat-app-dev-db",
@@ -44,6 +47,7 @@ describe("Database (terraform validate)", () => {
         deletionProtection: false,
         cloudwatchLogs: false,
         iamAuthentication: false,
+        enhancedMonitoringSeconds: 0,
       });
     });
     expect(r.valid, describeDiagnostics(r)).toBe(true);

@@ -1,4 +1,5 @@
 import { Redis } from "../../modules/redis";
+import { createRole, serviceTrustPolicy } from "../../modules/core";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 const network = {
@@ -10,9 +11,9 @@ const network = {
 };
 
 describe("Redis (terraform validate)", () => {
-  it("validates with replicas, Multi-AZ, a customer key and logs", () => {
+  it("validates with replicas, Multi-AZ, a customer key, logs and IAM auth, and without IAM auth on Redis 6", () => {
     const r = validateConstructs((stack) => {
-      new Redis(stack, "Cache", {
+      const cache = new Redis(stack, "Cache", {
         name: "dotnet-api-prod-cache",
         network,
         nodeType: "cache.t3.small",
@@ -22,7 +23,8 @@ describe("Redis (terraform validate)", () => {
         preventDestroy: true,
         logs: { retentionDays: 90 },
       });
-      new Redis(stack, "SingleNode", { name: "alerting-platform-dev-cache", network, nodeType: "cache.t3.micro", logs: false });
+      createRole(stack, "TaskRole", { name: "dotnet-api-prod-api-task", description: "API task", assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), statements: cache.connectStatements() });
+      new Redis(stack, "SingleNode", { name: "alerting-platform-dev-cache", network, nodeType: "cache.t3.micro", logs: false, engineVersion: "6.2", iamAuth: false });
     });
     expect(r.valid, describeDiagnostics(r)).toBe(true);
   });

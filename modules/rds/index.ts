@@ -2,7 +2,8 @@
  * PostgreSQL on RDS, as a single instance or as Aurora PostgreSQL Serverless v2 (AP9, TV3, TV9, CA2, DA4, UP6).
  * Secure by default: private subnets, a security group with no rules until a stack calls `allowFrom`, storage
  * encryption, TLS enforced by the parameter group (rds.force_ssl), an RDS-managed master password that never
- * appears in Terraform (G7), automated backups with point-in-time recovery, and a final snapshot on destroy (G8).
+ * appears in Terraform (G7), automated backups with point-in-time recovery, and a final snapshot on destroy (G8),
+ * enhanced monitoring every 60 s, and (Aurora) a daily AWS Backup plan into an encrypted vault.
  */
 import { Construct } from "constructs";
 import { TerraformResourceLifecycle } from "cdktf";
@@ -27,6 +28,8 @@ import {
   oneOf,
 } from "../core";
 import { approximateMaxConnections, INSTANCE_CLASS, NO_PERFORMANCE_INSIGHTS } from "./instance-classes";
+import { DatabaseBackup } from "./backup";
+import { serviceRole, ServiceRole } from "./service-role";
 import { dailyWindow, overlaps, weeklyWindow } from "./windows";
 
 export { approximateMaxConnections } from "./instance-classes";
@@ -58,6 +61,9 @@ export interface AuroraServerlessEngine {
 export type DatabaseEngine = InstanceEngine | AuroraServerlessEngine;
 export type DatabaseKind = DatabaseEngine["kind"];
 export type PostgresMajorVersion = "13" | "14" | "15" | "16" | "17";
+/** Enhanced monitoring granularities RDS accepts; 0 turns enhanced monitoring off. */
+export type EnhancedMonitoringSeconds = 0 | 1 | 5 | 10 | 15 | 30 | 60;
+const MONITORING_SECONDS: readonly EnhancedMonitoringSeconds[] = [0, 1, 5, 10, 15, 30, 60];
 
 export interface DatabaseProps {
   /** Identifier chosen by the stack, e.g. "alerting-platform-dev-db": lowercase letters, digits, hyphens; at most 63 characters. */
@@ -96,6 +102,22 @@ export interface DatabaseProps {
   readonly cloudwatchLogs?: boolean;
   /** @default true */
   readonly iamAuthentication?: boolean;
+  /**
+   * Enhanced monitoring: OS metrics (per-process CPU and memory, file system, disk I/O) every N seconds, to CloudWatch
+   * Logs through a monitoring role. 0 turns it off and loses them: only the hypervisor's 1-minute CloudWatch metrics
+   * remain. Applies to the instance or to every Aurora cluster instance.
+   * @default 60
+   */
+  readonly enhancedMonitoringSeconds?: EnhancedMonitoringSeconds;
+  /**
+   * A daily AWS Backup plan (03:00 UTC) into a vault encrypted with kmsKeyArn, kept `retentionDays` (1-36500). Its
+   * recovery points live apart from the automated backups: they outlive the database and the 35-day RDS limit.
+   * On by default for Aurora (a cluster with no AWS Backup plan fails the policy tier, CKV2_AWS_8); off by default
+   * for an instance, whose automated backups and final snapshot already give point-in-time recovery and a copy on
+   * destroy, so a second daily snapshot would mostly double its snapshot storage. false turns it off.
+   * @default Aurora: { retentionDays: backupRetentionDays }; instance: false
+   */
+  readonly awsBackup?: false | { readonly retentionDays: number };
 }
 
 const PORT = 5432;
@@ -121,6 +143,9 @@ interface Common {
   readonly subnetGroupName: string;
   readonly securityGroupId: string;
   readonly lifecycle: TerraformResourceLifecycle;
+  readonly monitoringSeconds: EnhancedMonitoringSeconds;
+  /** The enhanced monitoring role; undefined when monitoring is off. */
+  readonly monitoringRole?: ServiceRole;
 }
 
 export class Database extends Construct implements IConnectable {
@@ -140,6 +165,10 @@ export class Database extends Construct implements IConnectable {
   readonly resource: DbInstance | RdsCluster;
   /** Approximate max_connections of the instance class (for an alarm at 80 %); undefined when unknown or Aurora. */
   readonly connectionsAlarmMaximum?: number;
+  /** Role RDS uses to publish enhanced monitoring metrics; undefined when enhancedMonitoringSeconds is 0. */
+  readonly monitoringRoleArn?: string;
+  /** AWS Backup vault of the daily plan; undefined when awsBackup is off. */
+  readonly backupVaultArn?: string;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -161,6 +190,9 @@ export class Database extends Construct implements IConnectable {
     const rotationDays = inRange(this, "passwordRotationDays", props.passwordRotationDays ?? 7, 1, 365);
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     const multiAz = props.multiAz ?? false;
+    const monitoringSeconds = oneOf(this, "enhancedMonitoringSeconds", props.enhancedMonitoringSeconds ?? 60, MONITORING_SECONDS);
+    const awsBackup = props.awsBackup ?? (engine.kind === "aurora-serverless-v2" ? { retentionDays: backupDays } : false);
+    if (awsBackup) inRange(this, "awsBackup.retentionDays", awsBackup.retentionDays, 1, 36500);
 
     this.identifier = identifier;
     this.databaseName = databaseName;
@@ -178,6 +210,15 @@ export class Database extends Construct implements IConnectable {
       description: `Private subnets of ${identifier}`,
       subnetIds: props.network.privateSubnetIds,
     });
+    const monitoringRole = monitoringSeconds > 0
+      ? serviceRole(this, "MonitoringRole", {
+          name: fitName(this, "name", identifier, "rds-monitoring", "iamRoleName"),
+          description: `RDS enhanced monitoring of ${identifier}`,
+          service: "monitoring.rds.amazonaws.com",
+          managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
+        })
+      : undefined;
+    this.monitoringRoleArn = monitoringRole?.arn;
 
     const common: Common = {
       identifier, major, databaseName, masterUsername, backupDays, backupWindow, maintenanceWindow, multiAz,
@@ -189,6 +230,8 @@ export class Database extends Construct implements IConnectable {
       subnetGroupName: subnetGroup.name,
       securityGroupId: sg.id,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      monitoringSeconds,
+      monitoringRole,
     };
 
     if (engine.kind === "instance") {
@@ -205,6 +248,17 @@ export class Database extends Construct implements IConnectable {
       this.address = cluster.endpoint;
       this.readerEndpoint = cluster.readerEndpoint;
       this.secretArn = cluster.masterUserSecret.get(0).secretArn;
+    }
+
+    if (awsBackup) {
+      const backup = new DatabaseBackup(this, "Backup", {
+        identifier,
+        resourceArn: this.resource.arn,
+        retentionDays: awsBackup.retentionDays,
+        kmsKeyArn: props.kmsKeyArn,
+        lifecycle: common.lifecycle,
+      });
+      this.backupVaultArn = backup.vaultArn;
     }
 
     // The provider cannot set the managed secret's schedule on the database resource; Secrets Manager can (TV9).
@@ -230,6 +284,13 @@ export class Database extends Construct implements IConnectable {
       { name: "rds.force_ssl", value: "1", applyMethod: "immediate" }, // TLS in transit (G6)
       { name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" }, // log statements slower than 1 s
     ];
+  }
+
+  /** Enhanced monitoring settings of an instance or cluster instance, and what they must wait for. */
+  private monitoring(c: Common): { monitoringInterval: number; monitoringRoleArn?: string; dependsOn?: ServiceRole["attachments"] } {
+    if (!c.monitoringRole) return { monitoringInterval: 0 };
+    // RDS checks the role's permissions when the instance is created: wait for the policy attachment.
+    return { monitoringInterval: c.monitoringSeconds, monitoringRoleArn: c.monitoringRole.arn, dependsOn: c.monitoringRole.attachments };
   }
 
   private buildInstance(engine: InstanceEngine, c: Common, performanceInsights: boolean | undefined): DbInstance {
@@ -293,7 +354,7 @@ export class Database extends Construct implements IConnectable {
       skipFinalSnapshot: c.skipFinalSnapshot,
       ...(c.skipFinalSnapshot ? {} : { finalSnapshotIdentifier: `${c.identifier}-final` }),
       iamDatabaseAuthenticationEnabled: c.iamAuthentication,
-      monitoringInterval: 0,
+      ...this.monitoring(c),
       performanceInsightsEnabled: pi,
       ...(pi ? { performanceInsightsRetentionPeriod: 7, ...(c.kmsKeyArn ? { performanceInsightsKmsKeyId: c.kmsKeyArn } : {}) } : {}),
       enabledCloudwatchLogsExports: c.cloudwatchLogs ? ["postgresql", "upgrade"] : [],
@@ -312,7 +373,9 @@ export class Database extends Construct implements IConnectable {
       name: `${c.identifier}-aurora-postgresql${c.major}`,
       family: `aurora-postgresql${c.major}`,
       description: `Aurora PostgreSQL ${c.major} settings of ${c.identifier}: TLS only, slow statement log`,
-      parameter: this.parameters(),
+      // log_statement = ddl: every schema change (CREATE, ALTER, DROP) is in the PostgreSQL log. The description is
+      // left as it was: changing it replaces the group, and the replacement would collide with the fixed name.
+      parameter: [...this.parameters(), { name: "log_statement", value: "ddl", applyMethod: "immediate" }],
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -358,7 +421,7 @@ export class Database extends Construct implements IConnectable {
         promotionTier: n === 1 ? 0 : 1,
         preferredMaintenanceWindow: c.maintenanceWindow,
         copyTagsToSnapshot: true,
-        monitoringInterval: 0,
+        ...this.monitoring(c),
         performanceInsightsEnabled: pi,
         ...(pi ? { performanceInsightsRetentionPeriod: 7, ...(c.kmsKeyArn ? { performanceInsightsKmsKeyId: c.kmsKeyArn } : {}) } : {}),
         lifecycle: c.lifecycle,

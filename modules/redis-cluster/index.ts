@@ -80,6 +80,8 @@ const NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const INSTANCE_TYPE = /^[a-z]+\d+[a-z-]*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/;
 /** Graviton families carry a "g" right after the generation (t4g, m6gd, c7gn, r8g). */
 const GRAVITON = /^[a-z]+\d+g[a-z]*\./;
+/** Families that cannot be EBS-optimized (the nodes always are). */
+const NOT_EBS_OPTIMIZABLE = /^t[12]\./;
 const AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-";
 const ROOT_VOLUME_GIB = 16;
 const MANAGED_POLICIES = [
@@ -113,6 +115,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
     const primaries = inRange(this, "primaries", props.primaries ?? 3, 3, 100);
     const replicas = inRange(this, "replicasPerPrimary", props.replicasPerPrimary ?? 1, 0, 5);
     const instanceType = matches(this, "instanceType", props.instanceType, INSTANCE_TYPE, "an EC2 instance type such as \"t3.medium\" or \"r6i.large\"");
+    if (NOT_EBS_OPTIMIZABLE.test(instanceType)) fail(this, "instanceType", instanceType, "expected a type that can be EBS-optimized (t3, t4g, m5, r6i, ...); t1 and t2 cannot");
     const dataGiB = inRange(this, "dataVolumeGiB", props.dataVolumeGiB ?? 20, 8, 16384);
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     if (props.amiId !== undefined && !isToken(props.amiId)) matches(this, "amiId", props.amiId, /^ami-[0-9a-f]{8,17}$/, "an AMI id such as \"ami-0123456789abcdef0\"");
@@ -264,7 +267,10 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       vpcSecurityGroupIds: [n.securityGroupId],
       associatePublicIpAddress: false,
       iamInstanceProfile: n.profileName,
-      monitoring: false,
+      // 1-minute CloudWatch metrics (detailed monitoring) and dedicated EBS bandwidth, so AOF fsyncs do not
+      // compete with client traffic.
+      monitoring: true,
+      ebsOptimized: true,
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
       rootBlockDevice: { volumeType: "gp3", volumeSize: ROOT_VOLUME_GIB, encrypted: true, deleteOnTermination: true, ...kms, tags: { ...tags, Name: `${n.nodeName}-root` } },
       userData: nodeScript({

@@ -1,13 +1,15 @@
 /**
  * ElastiCache for Redis as a replication group with cluster mode disabled: one primary and 0-5 read replicas in
- * the private subnets. Secure by default: encryption at rest and TLS in transit, its own security group with no
- * ingress until a stack calls `allowFrom(redis, service, 6379)`, daily snapshots, engine and slow logs in CloudWatch.
+ * the private subnets. Secure by default: encryption at rest and TLS in transit, IAM authentication (no password
+ * anywhere), its own security group with no ingress until a stack calls `allowFrom(redis, service, 6379)`, daily
+ * snapshots, engine and slow logs in CloudWatch.
  */
 import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { arn, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, refuse } from "../core";
+import { arn, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, refuse } from "../core";
+import { IamAuthUsers } from "./users";
 import { maintenanceWindow, snapshotWindow, windowsOverlap } from "./windows";
 
 export interface RedisProps {
@@ -35,6 +37,13 @@ export interface RedisProps {
   readonly preventDestroy?: boolean;
   /** Engine and slow logs to CloudWatch; false turns them off (loses the slow-query trail). @default { retentionDays: 30 } */
   readonly logs?: false | { readonly retentionDays: number };
+  /**
+   * IAM authentication (RBAC): the built-in "default" user is replaced by one that is switched off, and clients log
+   * in as `appUserName` with a short-lived IAM auth token (see `connectStatements()`); needs Redis 7.0 or later.
+   * false drops authentication: anyone who reaches the port with TLS can read and write every key.
+   * @default true
+   */
+  readonly iamAuth?: boolean;
 }
 
 const DEFAULT_ENGINE_VERSION = "7.1";
@@ -49,7 +58,10 @@ export class Redis extends Construct implements IConnectable {
   readonly port: number = PORT;
   readonly replicationGroupId: string;
   readonly securityGroupId: string;
+  /** The user clients log in as with an IAM auth token (user id = user name); undefined when iamAuth is false. */
+  readonly appUserName?: string;
   readonly resource: ElasticacheReplicationGroup;
+  private readonly users?: IamAuthUsers;
 
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
@@ -71,6 +83,8 @@ export class Redis extends Construct implements IConnectable {
     const logs = props.logs === false ? undefined : (props.logs ?? { retentionDays: 30 });
     if (logs) logRetentionDays(this, "logs.retentionDays", logs.retentionDays);
     nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
+    const iamAuth = props.iamAuth ?? true;
+    refuse(this, "iamAuth", iamAuth, iamAuth && engineVersion.startsWith("6."), `IAM authentication needs Redis 7.0 or later (engineVersion ${JSON.stringify(engineVersion)}); use a 7.x version or set iamAuth: false`);
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
       name: fitName(this, "name", props.name, "redis", "securityGroupName"),
@@ -85,6 +99,9 @@ export class Redis extends Construct implements IConnectable {
       description: `Private subnets of ${groupId}`,
       subnetIds: props.network.privateSubnetIds,
     });
+
+    this.users = iamAuth ? new IamAuthUsers(this, "Users", { replicationGroupId: groupId }) : undefined;
+    this.appUserName = this.users?.appUserName;
 
     const logDeliveryConfiguration = logs
       ? (["slow-log", "engine-log"] as const).map((logType) => {
@@ -112,8 +129,10 @@ export class Redis extends Construct implements IConnectable {
       securityGroupIds: [sg.id],
       atRestEncryptionEnabled: "true",
       ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
-      // TLS only; no AUTH token, so no secret lands in the state or the synthesized JSON (G7): the security group is the gate.
+      // TLS only, and no AUTH token, so no secret lands in the state or the synthesized JSON (G7): clients authenticate
+      // with IAM through the user group (iamAuth), and the security group decides who reaches the port.
       transitEncryptionEnabled: true,
+      ...(this.users ? { userGroupIds: [this.users.userGroupId] } : {}),
       transitEncryptionMode: "required",
       autoMinorVersionUpgrade: "true",
       applyImmediately: false,
@@ -126,6 +145,15 @@ export class Redis extends Construct implements IConnectable {
     this.primaryEndpoint = this.resource.primaryEndpointAddress;
     this.readerEndpoint = this.resource.readerEndpointAddress;
     this.replicationGroupId = this.resource.replicationGroupId;
+  }
+
+  /**
+   * What a workload's role needs to log in as `appUserName`: elasticache:Connect on the replication group and on the
+   * user. Empty when iamAuth is false (there is nothing to authenticate against).
+   */
+  connectStatements(): PolicyStatement[] {
+    if (!this.users) return [];
+    return [{ actions: ["elasticache:Connect"], resources: [this.resource.arn, this.users.appUserArn] }];
   }
 
   /** The replication group id: lowercase, starting with a letter, no "--", no trailing hyphen, at most 40 characters. */

@@ -1,6 +1,7 @@
 /**
  * A private S3 bucket, secure by default: versioning, SSE-KMS, public access blocked, bucket-owner-enforced
- * ownership, a TLS-only bucket policy, lifecycle rules, optional CORS and cross-region replication.
+ * ownership, a TLS-only bucket policy, object events to EventBridge, lifecycle rules, optional CORS and
+ * cross-region replication.
  */
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
@@ -14,6 +15,7 @@ import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } fr
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { createRole, fail, inRange, matches, nonEmpty, PolicyStatement, serviceTrustPolicy } from "../core";
 
 export type StorageClass = "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
@@ -78,6 +80,13 @@ export interface S3BucketProps {
   readonly preventDestroy?: boolean;
   /** Provider for another region or account (e.g. the replica of a disaster-recovery pair). @default the stack's */
   readonly provider?: TerraformProvider;
+  /**
+   * Send every object event (created, deleted, restored, ...) to the account's default EventBridge bus, where rules
+   * can react to or audit them. The module owns the bucket's one notification configuration: route events with
+   * EventBridge rules rather than adding SNS, SQS or Lambda notifications. false turns it off and loses those events.
+   * @default true
+   */
+  readonly eventBridgeNotifications?: boolean;
 }
 
 const STORAGE_CLASS_MIN_DAYS: Record<StorageClass, number> = {
@@ -138,6 +147,9 @@ export class S3Bucket extends Construct {
         },
       ],
     });
+    if (props.eventBridgeNotifications ?? true) {
+      new S3BucketNotification(this, "EventBridge", { provider: this.provider, bucket: this.resource.id, eventbridge: true });
+    }
     if (props.accessLogsBucket) {
       new S3BucketLoggingA(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetBucket: props.accessLogsBucket, targetPrefix: `${props.bucketName}/` });
     }
