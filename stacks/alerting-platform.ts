@@ -18,6 +18,7 @@ import { Redis } from "../modules/redis";
 import { SelfHostedKafka } from "../modules/kafka";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
+import { WebAcl } from "../modules/waf";
 import { BaseStack } from "./system-stack";
 import { pascal } from "./naming";
 
@@ -106,6 +107,8 @@ export class AlertingPlatformStack extends BaseStack {
       certificateArn: cfg.certificateArn,
       deletionProtection: safety.deletionProtection,
     });
+    // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
+    new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });
 
     // AP9: PostgreSQL 15, encrypted, 7-day backups, Multi-AZ per environment; RDS manages the password (G7).
     const database = new Database(this, "Database", {

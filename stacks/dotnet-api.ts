@@ -18,6 +18,7 @@ import { ManagedKafka } from "../modules/kafka";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { Parameter } from "../modules/secrets";
+import { WebAcl } from "../modules/waf";
 import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, mskConsumerLagAlarm } from "../modules/observability";
 import { BaseStack } from "./system-stack";
 
@@ -60,10 +61,19 @@ export class DotnetApiStack extends BaseStack {
       natGateways: cfg.natGateways,
       flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
     });
-    const cluster = new EcsCluster(this, "Cluster", { name: prefix, network, capacity: { kind: "fargate" }, kmsKeyArn: key.keyArn, logRetentionDays: cfg.logRetentionDays });
+    const cluster = new EcsCluster(this, "Cluster", {
+      name: prefix,
+      network,
+      containerInsights: cfg.containerInsights,
+      capacity: { kind: "fargate" },
+      kmsKeyArn: key.keyArn,
+      logRetentionDays: cfg.logRetentionDays,
+    });
     // DA1: the ALB in public subnets, the API in private ones.
     const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
     const target = alb.addTarget("ApiTarget", { name: "api", port: API_PORT, healthCheckPath: "/health" });
+    // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
+    new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });
 
     // DA4: instance or Aurora Serverless v2, chosen in environments/.
     const db = cfg.database;
@@ -108,15 +118,20 @@ export class DotnetApiStack extends BaseStack {
     });
 
     // DA5: connection settings live in Parameter Store / Secrets Manager, never as literals in the task definition.
+    // SecureStrings under the stack's key (G6): the execution role decrypts them through secretsKmsKeyArn below.
     const paramPath = `/${SYSTEM}/${env.name}`;
+    const kmsKeyArn = key.keyArn;
     const parameters = {
-      KAFKA_BOOTSTRAP_SERVERS: new Parameter(this, "KafkaBootstrapParameter", { name: `${paramPath}/kafka/bootstrap-servers`, value: kafka.bootstrapBrokersSaslIam, description: "MSK bootstrap brokers (SASL/IAM over TLS)" }),
-      REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: `${redis.primaryEndpoint}:${redis.port}`, description: "Redis primary endpoint (TLS)" }),
-      DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint" }),
-      DATABASE_NAME: new Parameter(this, "DatabaseNameParameter", { name: `${paramPath}/database/name`, value: database.databaseName, description: "PostgreSQL database name" }),
+      KAFKA_BOOTSTRAP_SERVERS: new Parameter(this, "KafkaBootstrapParameter", { name: `${paramPath}/kafka/bootstrap-servers`, value: kafka.bootstrapBrokersSaslIam, description: "MSK bootstrap brokers (SASL/IAM over TLS)", kmsKeyArn }),
+      REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: `${redis.primaryEndpoint}:${redis.port}`, description: "Redis primary endpoint (TLS)", kmsKeyArn }),
+      DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint", kmsKeyArn }),
+      DATABASE_NAME: new Parameter(this, "DatabaseNameParameter", { name: `${paramPath}/database/name`, value: database.databaseName, description: "PostgreSQL database name", kmsKeyArn }),
     };
-    // One statement for all of them: IAM refuses a policy whose statement ids repeat.
-    const parameterRead = { sid: "ReadConnectionParameters", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: Object.values(parameters).map((p) => p.parameterArn) };
+    // One read statement for all of them (IAM refuses a policy whose statement ids repeat), plus decryption with the key.
+    const parameterRead = [
+      { sid: "ReadConnectionParameters", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: Object.values(parameters).map((p) => p.parameterArn) },
+      { sid: "DecryptConnectionParameters", actions: ["kms:Decrypt"], resources: [key.keyArn] },
+    ];
 
     // DA6: the API image's repository.
     const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
@@ -144,7 +159,7 @@ export class DotnetApiStack extends BaseStack {
       healthCheckPath: "/health",
       loadBalancer: target,
       // The task role reads its configuration (for reloads) and talks to MSK through IAM.
-      taskPolicyStatements: [parameterRead, ...kafka.clientPolicyStatements()],
+      taskPolicyStatements: [...parameterRead, ...kafka.clientPolicyStatements()],
     });
 
     allowFrom(this.api, alb, API_PORT);

@@ -66,7 +66,14 @@ export class TvmazeIngestionStack extends BaseStack {
       natGateways: cfg.natGateways,
       flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
     });
-    const cluster = new EcsCluster(this, "Cluster", { name: prefix, network, capacity: { kind: "fargate" }, kmsKeyArn: key.keyArn, logRetentionDays: cfg.logRetentionDays });
+    const cluster = new EcsCluster(this, "Cluster", {
+      name: prefix,
+      network,
+      containerInsights: cfg.containerInsights,
+      capacity: { kind: "fargate" },
+      kmsKeyArn: key.keyArn,
+      logRetentionDays: cfg.logRetentionDays,
+    });
 
     // TV2: health check /up, idle timeout 60 s, HTTPS + redirect when a certificate is set.
     const alb = new Alb(this, "LoadBalancer", {
@@ -143,7 +150,7 @@ export class TvmazeIngestionStack extends BaseStack {
 
     const repository = new EcrRepository(this, "ServiceRepository", { name: `${prefix}/service`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
 
-    // The task role: only its buckets (and the file system when there is one).
+    // The task role: only its buckets (the module adds the file system mount when there is one).
     const bucketStatements: PolicyStatement[] = [
       { actions: ["s3:ListBucket"], resources: buckets.map((b) => b.bucketArn) },
       { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: buckets.map((b) => `${b.bucketArn}/*`) },
@@ -179,8 +186,12 @@ export class TvmazeIngestionStack extends BaseStack {
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/up",
       loadBalancer: target,
-      taskPolicyStatements: [...bucketStatements, ...(fileSystem ? fileSystem.clientStatements("app") : [])],
+      taskPolicyStatements: bucketStatements,
       xrayTracing: true,
+      // TV6: the shared file system through its "app" access point, TLS and IAM (the task role may mount it).
+      efsVolumes: fileSystem
+        ? [{ name: "shared", fileSystemId: fileSystem.fileSystemId, accessPointId: fileSystem.accessPointIds.app, containerPath: "/mnt/shared" }]
+        : undefined,
     });
 
     // TV11: ALB from the internet (the module), service only from the ALB, data stores only from the service.

@@ -3,6 +3,7 @@ import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { ShieldProtection } from "@cdktf/provider-aws/lib/shield-protection";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { only, resources, synthWith } from "../support/synth";
 
 const ALB = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/tvmaze-prod/50dc6c495c0c9188";
@@ -34,12 +35,14 @@ describe("WebAcl", () => {
       expect(r.statement.rate_based_statement).toEqual({ limit: 2000, aggregate_key_type: "IP", evaluation_window_sec: 300 });
     });
 
-    it("TV10: applies the SQL injection and common (XSS) AWS managed rule groups, plus known bad inputs", () => {
+    it("TV10: applies the SQL injection and common (XSS) AWS managed rule groups, plus known bad inputs and anonymous IPs", () => {
       const managed = rules(s).filter((r) => r.statement.managed_rule_group_statement).map((r) => r.statement.managed_rule_group_statement);
+      // Known bad inputs (Log4j) and anonymous IPs together are what CKV2_AWS_76 asks of an ALB's ACL.
       expect(managed).toEqual([
         { name: "AWSManagedRulesCommonRuleSet", vendor_name: "AWS" },
         { name: "AWSManagedRulesKnownBadInputsRuleSet", vendor_name: "AWS" },
         { name: "AWSManagedRulesSQLiRuleSet", vendor_name: "AWS" },
+        { name: "AWSManagedRulesAnonymousIpList", vendor_name: "AWS" },
       ]);
       expect(rule(s, "AWSManagedRulesSQLiRuleSet").override_action).toEqual({ none: {} });
     });
@@ -110,6 +113,33 @@ describe("WebAcl", () => {
       expect(Object.keys(resources(s, "aws_cloudwatch_log_group"))).toHaveLength(0);
       expect(Object.keys(resources(s, "aws_wafv2_web_acl_logging_configuration"))).toHaveLength(0);
     });
+  });
+
+  describe("with a provider in us-east-1 (a CloudFront ACL from a stack in another region)", () => {
+    const s = synthWith((scope) => {
+      const usEast1 = new AwsProvider(scope, "aws-us-east-1", { alias: "us_east_1", region: "us-east-1" });
+      new WebAcl(scope, "Waf", { name: "chat-app-prod-cdn", scope: "CLOUDFRONT", logging: { retentionDays: 365 }, provider: usEast1 });
+    });
+
+    it("creates the ACL, its log group and its logging configuration with that provider", () => {
+      const created = ["aws_wafv2_web_acl", "aws_cloudwatch_log_group", "aws_wafv2_web_acl_logging_configuration"].map((type) => only(s, type).provider);
+      expect(created).toEqual(["aws.us_east_1", "aws.us_east_1", "aws.us_east_1"]);
+    });
+
+    it("uses the same provider for associations and Shield protections", () => {
+      const r = synthWith((scope) => {
+        const other = new AwsProvider(scope, "aws-other", { alias: "other", region: "eu-central-1" });
+        new WebAcl(scope, "Waf", { name: "sys-prod", associateWith: [ALB], shieldAdvanced: true, logging: false, provider: other });
+      });
+      expect([only(r, "aws_wafv2_web_acl_association").provider, only(r, "aws_shield_protection").provider]).toEqual(["aws.other", "aws.other"]);
+    });
+  });
+
+  it("uses the stack's default provider when none is given", () => {
+    const s = synthWith((scope) => new WebAcl(scope, "Waf", { name: "sys-dev", associateWith: [ALB] }));
+    for (const type of ["aws_wafv2_web_acl", "aws_wafv2_web_acl_association", "aws_cloudwatch_log_group", "aws_wafv2_web_acl_logging_configuration"]) {
+      expect(only(s, type).provider, type).toBeUndefined();
+    }
   });
 
   it("shortens a name longer than 128 characters deterministically", () => {

@@ -195,6 +195,23 @@ describe.each(ENVS)("alerting-platform-%s", (env) => {
     for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBeTruthy();
   });
 
+  it("G6: the ALB is protected by WAF (rate limit per IP; common, known bad inputs, SQL injection and anonymous IP rules), logged under the stack's key", () => {
+    const id = (type: string, prefix: string) => Object.keys(resources(s, type)).find((k) => k.startsWith(prefix));
+    const acls = all(s, "aws_wafv2_web_acl");
+    expect(acls).toHaveLength(1);
+    expect(acls[0]).toMatchObject({ name: `alerting-platform-${env}`, scope: "REGIONAL", default_action: { allow: {} } });
+    expect(all(s, "aws_wafv2_web_acl_association")).toEqual([
+      { resource_arn: `\${aws_lb.${id("aws_lb", "LoadBalancer")}.arn}`, web_acl_arn: `\${aws_wafv2_web_acl.${id("aws_wafv2_web_acl", "Firewall_WebAcl")}.arn}` },
+    ]);
+    const rate = acls[0].rule.find((r: any) => r.statement.rate_based_statement);
+    expect([rate.action, rate.statement.rate_based_statement.limit]).toEqual([{ block: {} }, 2000]);
+    const groups = acls[0].rule.map((r: any) => r.statement.managed_rule_group_statement?.name).filter(Boolean);
+    expect(groups).toEqual(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesAnonymousIpList"]);
+    const logGroup = all(s, "aws_cloudwatch_log_group").find((g) => g.name === `aws-waf-logs-alerting-platform-${env}`);
+    expect([logGroup.retention_in_days, logGroup.kms_key_id]).toEqual([cfg.logRetentionDays, `\${aws_kms_key.${id("aws_kms_key", "Key")}.arn}`]);
+    expect(all(s, "aws_wafv2_web_acl_logging_configuration")[0].log_destination_configs).toEqual([`\${aws_cloudwatch_log_group.${id("aws_cloudwatch_log_group", "Firewall_LogGroup")}.arn}`]);
+  });
+
   it("G7: no secret value in the synthesized JSON; the database password is managed by RDS", () => {
     expect(all(s, "aws_db_instance")[0].manage_master_user_password).toBe(true);
     expect(s.json).not.toMatch(/"(password|master_password|auth_token)"\s*:/);

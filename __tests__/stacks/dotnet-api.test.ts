@@ -111,6 +111,19 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     expect(one(s, "aws_sns_topic").kms_master_key_id).toBe(key);
   });
 
+  it("G6: the ALB is protected by WAF (rate limit per IP; common, known bad inputs, SQL injection and anonymous IP rules), logged under the stack's key", () => {
+    const acl = one(s, "aws_wafv2_web_acl");
+    expect(acl).toMatchObject({ name: `dotnet-api-${env}`, scope: "REGIONAL", default_action: { allow: {} } });
+    expect(one(s, "aws_wafv2_web_acl_association")).toEqual({ resource_arn: `\${${address(s, "aws_lb", "LoadBalancer")}.arn}`, web_acl_arn: `\${${address(s, "aws_wafv2_web_acl", "Firewall_WebAcl")}.arn}` });
+    const rate = acl.rule.find((r: any) => r.statement.rate_based_statement);
+    expect([rate.action, rate.statement.rate_based_statement.limit]).toEqual([{ block: {} }, 2000]);
+    const groups = acl.rule.map((r: any) => r.statement.managed_rule_group_statement?.name).filter(Boolean);
+    expect(groups).toEqual(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesAnonymousIpList"]);
+    const logGroup = all(s, "aws_cloudwatch_log_group").find((g) => g.name === `aws-waf-logs-dotnet-api-${env}`);
+    expect([logGroup.retention_in_days, logGroup.kms_key_id]).toEqual([cfg.logRetentionDays, `\${${address(s, "aws_kms_key", "Key")}.arn}`]);
+    expect(one(s, "aws_wafv2_web_acl_logging_configuration").log_destination_configs).toEqual([`\${${address(s, "aws_cloudwatch_log_group", "Firewall_LogGroup")}.arn}`]);
+  });
+
   it("G7: no secret value in the synthesized JSON; the database password is managed by RDS and read by reference", () => {
     const db = [...all(s, "aws_db_instance"), ...all(s, "aws_rds_cluster")][0];
     expect(db.manage_master_user_password).toBe(true);
@@ -144,7 +157,7 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     expect(update.Resource).toEqual([`<ref:${address(s, "aws_ecs_service", "Api_Service")}.id>`]);
   });
 
-  it("DA1: the API runs on Fargate in private subnets, registered with an ALB in public subnets on port 8080", () => {
+  it("DA1: the API runs on Fargate in private subnets, registered with an ALB in public subnets on port 8080 (HTTPS with a redirect when a certificate is set)", () => {
     const svc = one(s, "aws_ecs_service");
     expect(svc.launch_type).toBe("FARGATE");
     expect([...svc.network_configuration.subnets].sort()).toEqual(privateSubnets());
@@ -154,7 +167,18 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     expect(svc.load_balancer).toEqual([{ container_name: "app", container_port: 8080, target_group_arn: `\${${address(s, "aws_lb_target_group", "LoadBalancer_ApiTarget")}.arn}` }]);
     const scaling = one(s, "aws_appautoscaling_target");
     expect([svc.desired_count, scaling.min_capacity, scaling.max_capacity]).toEqual([cfg.api.desiredCount, cfg.api.minCount, cfg.api.maxCount]);
-    expect(one(s, "aws_lb_listener")).toMatchObject({ port: 80, protocol: "HTTP" });
+    const listeners = all(s, "aws_lb_listener");
+    if (cfg.certificateArn) {
+      expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type]).sort()).toEqual([[443, "HTTPS", "forward"], [80, "HTTP", "redirect"]]);
+      expect(listeners.find((l) => l.protocol === "HTTPS").certificate_arn).toBe(cfg.certificateArn);
+    } else {
+      expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[80, "HTTP", "forward"]]);
+    }
+  });
+
+  it("runs Container Insights as the environment says", () => {
+    expect(one(s, "aws_ecs_cluster").setting).toContainEqual({ name: "containerInsights", value: cfg.containerInsights ? "enabled" : "disabled" });
+    if (env === "prod") expect(cfg.containerInsights).toBe(true);
   });
 
   it("DA2: a Redis replication group in private subnets, with Multi-AZ automatic failover where the environment asks", () => {
@@ -206,6 +230,11 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     expect(parameterOf("REDIS_ENDPOINT").value).toBe(`\${${address(s, "aws_elasticache_replication_group", "Cache")}.primary_endpoint_address}:6379`);
     expect(parameterOf("DATABASE_ENDPOINT").value).toMatch(/^\$\{aws_(db_instance|rds_cluster)\.Database_\w+\.endpoint\}$/);
     expect(parameterOf("DATABASE_NAME").value).toBe("app");
+    // SecureStrings under the stack's key (G6); the execution role that resolves them may decrypt with it.
+    const key = `\${${address(s, "aws_kms_key", "Key")}.arn}`;
+    for (const p of Object.values(parameters)) expect([p.type, p.key_id], p.name).toEqual(["SecureString", key]);
+    const execution = policy(s, "Api_ExecutionRolePolicy").Statement;
+    expect(execution.find((x: any) => x.Action.includes("kms:Decrypt")).Resource).toEqual([`<ref:${address(s, "aws_kms_key", "Key")}.arn>`]);
     // The task role may read exactly these parameters (one statement: IAM refuses repeated statement ids).
     const task = policy(s, "Api_TaskRolePolicy").Statement;
     const sids = task.map((x: any) => x.Sid);
@@ -213,6 +242,7 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     const read = task.filter((x: any) => x.Action.some((a: string) => a.startsWith("ssm:")));
     expect(read).toHaveLength(1);
     expect([...read[0].Resource].sort()).toEqual(Object.keys(parameters).map((id) => `<ref:aws_ssm_parameter.${id}.arn>`).sort());
+    expect(task.find((x: any) => x.Sid === "DecryptConnectionParameters")).toMatchObject({ Action: ["kms:Decrypt"], Resource: [`<ref:${address(s, "aws_kms_key", "Key")}.arn>`] });
     expect(task.some((x: any) => x.Action.includes("kafka-cluster:Connect"))).toBe(true);
   });
 
@@ -275,9 +305,9 @@ describe("dotnet-api across environments", () => {
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
         "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
       ],
-      // A third AZ: subnets (the private ones renumbered), and everything placed in them.
+      // A third AZ: its subnets only added (every AZ has a fixed subnet slot), and everything placed in them.
       "azCount (2 -> 3)": [
-        "aws_subnet (+)", "aws_subnet.cidr_block", "aws_route_table_association (+)", "aws_db_subnet_group.subnet_ids",
+        "aws_subnet (+)", "aws_route_table_association (+)", "aws_db_subnet_group.subnet_ids",
         "aws_elasticache_subnet_group.subnet_ids", "aws_lb.subnets", "aws_ecs_service.network_configuration.subnets",
         "aws_msk_cluster.broker_node_group_info.client_subnets",
       ],
@@ -285,10 +315,12 @@ describe("dotnet-api across environments", () => {
       "api.minCount, api.maxCount": ["aws_appautoscaling_target.min_capacity", "aws_appautoscaling_target.max_capacity"],
       // instance -> Aurora Serverless v2: new resources, and every reference to the database and its secret follows.
       // safety.skipFinalSnapshot / deletionProtection / preventDestroy of the database ride on the new cluster.
+      // Aurora also gets its AWS Backup plan (vault, plan, selection and the role that runs it).
       "database (instance -> aurora-serverless-v2)": [
         "aws_db_instance (-)", "aws_db_parameter_group (-)", "aws_rds_cluster (+)", "aws_rds_cluster_instance (+)",
         "aws_rds_cluster_parameter_group (+)", "aws_ssm_parameter.value", "aws_secretsmanager_secret_rotation.secret_id",
         "aws_ecs_task_definition.container_definitions", "aws_iam_role_policy.policy", "output.database_endpoint.value",
+        "aws_backup_plan (+)", "aws_backup_selection (+)", "aws_backup_vault (+)", "aws_iam_role (+)", "aws_iam_role_policy_attachment (+)",
       ],
       "redis.replicas, redis.multiAz": [
         "aws_elasticache_replication_group.num_cache_clusters", "aws_elasticache_replication_group.multi_az_enabled",
@@ -299,6 +331,18 @@ describe("dotnet-api across environments", () => {
       "msk.instanceType": ["aws_msk_cluster.broker_node_group_info.instance_type"],
       "msk.volumeGiB": ["aws_msk_cluster.broker_node_group_info.storage_info.ebs_storage_info.volume_size"],
       logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
+      containerInsights: ["aws_ecs_cluster.setting.value"],
+      // HTTPS listener added (443 open on the ALB); the HTTP one turns into a redirect; the service waits for the listener that now routes it.
+      certificateArn: [
+        "aws_ecs_service.depends_on",
+        "aws_lb_listener (+)",
+        "aws_lb_listener.default_action.redirect.port",
+        "aws_lb_listener.default_action.redirect.protocol",
+        "aws_lb_listener.default_action.redirect.status_code",
+        "aws_lb_listener.default_action.target_group_arn",
+        "aws_lb_listener.default_action.type",
+        "aws_vpc_security_group_ingress_rule (+)",
+      ],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
   });

@@ -147,12 +147,24 @@ describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
     expect(policy.target_value).toBe(70);
   });
 
-  it("TV2: the ALB health-checks /up, idles out after 60 s, and serves HTTP only while no certificate is set", () => {
-    expect(cfg.certificateArn).toBeUndefined();
+  it(`TV2: the ALB health-checks /up, idles out after 60 s, and serves ${cfg.certificateArn ? "HTTPS with its certificate, redirecting HTTP" : "HTTP only (no certificate set)"}`, () => {
     expect(one(s, "aws_lb").idle_timeout).toBe(60);
     const tg = one(s, "aws_lb_target_group");
     expect([tg.port, tg.health_check.path]).toEqual([3000, "/up"]);
-    expect(all(s, "aws_lb_listener").map((l) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[80, "HTTP", "forward"]]);
+    const listeners = all(s, "aws_lb_listener");
+    if (cfg.certificateArn) {
+      expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type]).sort()).toEqual([[443, "HTTPS", "forward"], [80, "HTTP", "redirect"]]);
+      expect(listeners.find((l) => l.protocol === "HTTPS").certificate_arn).toBe(cfg.certificateArn);
+      expect(listeners.find((l) => l.protocol === "HTTP").default_action[0].redirect).toMatchObject({ protocol: "HTTPS", port: "443", status_code: "HTTP_301" });
+    } else {
+      expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[80, "HTTP", "forward"]]);
+    }
+    if (env === "prod") expect(cfg.certificateArn).toBeDefined();
+  });
+
+  it("runs Container Insights as the environment says", () => {
+    expect(one(s, "aws_ecs_cluster").setting).toContainEqual({ name: "containerInsights", value: cfg.containerInsights ? "enabled" : "disabled" });
+    if (env === "prod") expect(cfg.containerInsights).toBe(true);
   });
 
   it(`TV3: PostgreSQL on ${cfg.database.instanceClass}, 20 GB autoscaling to 100 GB, Multi-AZ ${cfg.database.multiAz ? "on" : "off"}, 7-day backups, Sunday 03:00-04:00 maintenance`, () => {
@@ -200,8 +212,11 @@ describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
     ]);
   });
 
-  it("TV7: logs kept 30 days; alarms on CPU > 80 %, memory > 85 %, DB connections > 80 % of max, 5xx > 5 %, response time > 2 s, to SNS", () => {
-    expect(all(s, "aws_cloudwatch_log_group").find((g) => g.name === `/ecs/tvmaze-ingestion/${env}/service`).retention_in_days).toBe(30);
+  it(`TV7: logs kept at least 30 days (here ${cfg.logRetentionDays}, as the environment says; prod keeps a year); alarms on CPU > 80 %, memory > 85 %, DB connections > 80 % of max, 5xx > 5 %, response time > 2 s, to SNS`, () => {
+    expect(cfg.logRetentionDays).toBeGreaterThanOrEqual(30);
+    if (env === "prod") expect(cfg.logRetentionDays).toBe(365);
+    expect(all(s, "aws_cloudwatch_log_group").find((g) => g.name === `/ecs/tvmaze-ingestion/${env}/service`).retention_in_days).toBe(cfg.logRetentionDays);
+    for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.retention_in_days, g.name).toBe(cfg.logRetentionDays);
     const alarms = all(s, "aws_cloudwatch_metric_alarm");
     const topic = ref(s, "aws_sns_topic", "Alarms_Topic", "arn");
     for (const a of alarms) expect(a.alarm_actions, a.alarm_name).toEqual([topic]);
@@ -242,11 +257,13 @@ describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
 
   it("TV11: security groups exactly as the plan: ALB from the internet, service from the ALB, RDS and Redis from the service", () => {
     const sg = (prefix: string) => ref(s, "aws_security_group", prefix, "id");
-    expect(ingressInto(s, "LoadBalancer_SecurityGroup").map((r) => [r.from_port, r.cidr_ipv4])).toEqual([[80, "0.0.0.0/0"]]);
+    // 443 too when the environment sets a certificate (TV2); 80 stays open for the redirect.
+    const albPorts = cfg.certificateArn ? [[443, "0.0.0.0/0"], [80, "0.0.0.0/0"]] : [[80, "0.0.0.0/0"]];
+    expect(ingressInto(s, "LoadBalancer_SecurityGroup").map((r) => [r.from_port, r.cidr_ipv4]).sort()).toEqual(albPorts);
     expect(ingressInto(s, "Service_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[3000, sg("LoadBalancer_SecurityGroup")]]);
     expect(ingressInto(s, "Database_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[5432, sg("Service_SecurityGroup")]]);
     expect(ingressInto(s, "Cache_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[6379, sg("Service_SecurityGroup")]]);
-    const expected = cfg.efs ? 5 : 4; // + NFS from the service when EFS is on
+    const expected = (cfg.efs ? 5 : 4) + (cfg.certificateArn ? 1 : 0); // + NFS from the service when EFS is on, + 443 with HTTPS
     expect(all(s, "aws_vpc_security_group_ingress_rule")).toHaveLength(expected);
   });
 
@@ -300,10 +317,26 @@ describe("tvmaze-ingestion across environments", () => {
       ],
       "database.multiAz": ["aws_db_instance.multi_az"],
       "redis.nodeType": ["aws_elasticache_replication_group.node_type"],
-      // The file system, its mount targets and NFS rule, and the task role's mount permission.
+      logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
+      containerInsights: ["aws_ecs_cluster.setting.value"],
+      // HTTPS listener added (443 open on the ALB); the HTTP one turns into a redirect; the service waits for the listener that now routes it.
+      certificateArn: [
+        "aws_ecs_service.depends_on",
+        "aws_lb_listener (+)",
+        "aws_lb_listener.default_action.redirect.port",
+        "aws_lb_listener.default_action.redirect.protocol",
+        "aws_lb_listener.default_action.redirect.status_code",
+        "aws_lb_listener.default_action.target_group_arn",
+        "aws_lb_listener.default_action.type",
+        "aws_vpc_security_group_ingress_rule (+)",
+      ],
+      // The file system, its mount targets and NFS rule, the task's volume and mount point, and the task role's mount permission.
       efs: [
         "aws_efs_access_point (+)", "aws_efs_backup_policy (+)", "aws_efs_file_system (+)", "aws_efs_file_system_policy (+)",
         "aws_efs_mount_target (+)", "aws_security_group (+)", "aws_vpc_security_group_ingress_rule (+)", "aws_iam_role_policy.policy",
+        "aws_ecs_task_definition.container_definitions", "aws_ecs_task_definition.volume.name",
+        ...["access_point_id", "iam"].map((k) => `aws_ecs_task_definition.volume.efs_volume_configuration.authorization_config.${k}`),
+        ...["file_system_id", "root_directory", "transit_encryption"].map((k) => `aws_ecs_task_definition.volume.efs_volume_configuration.${k}`),
       ],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
@@ -326,8 +359,28 @@ describe("tvmaze-ingestion settings", () => {
     const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { efs: true } } }));
     expect(all(s, "aws_efs_file_system")).toHaveLength(1);
     expect(all(s, "aws_efs_mount_target")).toHaveLength(2);
-    const mount = policy(s, "Service_TaskRolePolicy").Statement.find((x: any) => x.Sid === "MountFileSystem");
+    const mount = policy(s, "Service_TaskRolePolicy").Statement.find((x: any) => x.Sid === "EfsMountShared");
     expect(mount.Action).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
+  });
+
+  it("TV6: mounts the shared file system in the task", () => {
+    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { efs: true } } }));
+    const td = one(s, "aws_ecs_task_definition");
+    const shared = td.volume.find((v: any) => v.name === "shared");
+    // TLS in transit and IAM authorization through the "app" access point (G6).
+    expect(shared.efs_volume_configuration).toEqual({
+      file_system_id: ref(s, "aws_efs_file_system", "SharedFiles_FileSystem", "id"),
+      root_directory: "/",
+      transit_encryption: "ENABLED",
+      authorization_config: { iam: "ENABLED", access_point_id: ref(s, "aws_efs_access_point", "SharedFiles_AccessPointApp", "id") },
+    });
+    expect(container(s).mountPoints).toContainEqual({ sourceVolume: "shared", containerPath: "/mnt/shared", readOnly: false });
+    // The task role may mount exactly that file system, and only through that access point.
+    const mount = policy(s, "Service_TaskRolePolicy").Statement.find((x: any) => x.Sid === "EfsMountShared");
+    expect(mount.Resource).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:elasticfilesystem:.*:file-system\/\$\{aws_efs_file_system\.SharedFiles_FileSystem_\w+\.id\}$/)]);
+    expect(mount.Condition.StringEquals["elasticfilesystem:AccessPointArn"]).toMatch(/:access-point\/\$\{aws_efs_access_point\.SharedFiles_AccessPointApp_\w+\.id\}$/);
+    // Fargate mounts EFS from platform version 1.4 on; the service runs LATEST.
+    expect(one(s, "aws_ecs_service").platform_version).toBe("LATEST");
   });
 
   it("TV6: EFS off in prod when asked: no file system, no NFS rule, no mount permission", () => {

@@ -310,8 +310,9 @@ describe("upload-pipeline across environments", () => {
         "aws_s3_bucket.lifecycle.prevent_destroy", "aws_secretsmanager_secret.lifecycle.prevent_destroy",
       ],
       "safety.forceDestroy": ["aws_ecr_repository.force_delete", "aws_s3_bucket.force_destroy"],
+      // A third AZ: its subnets only added (every AZ has a fixed subnet slot), and everything placed in them.
       "azCount (2 -> 3)": [
-        "aws_subnet (+)", "aws_subnet.cidr_block", "aws_route_table_association (+)",
+        "aws_subnet (+)", "aws_route_table_association (+)",
         "aws_db_subnet_group.subnet_ids", "aws_eks_cluster.vpc_config.subnet_ids", "aws_eks_node_group.subnet_ids",
       ],
       "natGateways (single -> perAz)": [
@@ -323,6 +324,7 @@ describe("upload-pipeline across environments", () => {
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],
       "database.multiAz": ["aws_db_instance.multi_az"],
       uploadCorsOrigins: ["aws_s3_bucket_cors_configuration.cors_rule.allowed_origins"],
+      logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
   });

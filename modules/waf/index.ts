@@ -1,10 +1,11 @@
 /**
  * A WAF (v2) web ACL (TV10, CA7): allow by default, block countries when asked, rate-limit each client IP,
- * then AWS managed rule groups (common rule set with XSS, known bad inputs, SQL injection). Metrics and sampled
+ * then AWS managed rule groups (common rule set with XSS, known bad inputs, SQL injection, anonymous IPs). Metrics and sampled
  * requests on every rule, logs to a CloudWatch log group, optional association with load balancers and
  * optional AWS Shield Advanced protection of those resources.
  */
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { Wafv2WebAcl, Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
@@ -28,7 +29,7 @@ export interface WebAclProps {
   readonly scope?: WebAclScope;
   /** Requests per 5 minutes from one client IP before its requests are blocked, 10 to 2,000,000,000. @default 2000 */
   readonly rateLimitPer5Minutes?: number;
-  /** AWS managed rule groups, in evaluation order (see AWS_MANAGED_RULE_GROUP_NAMES). @default common (XSS), known bad inputs, SQL injection */
+  /** AWS managed rule groups, in evaluation order (see AWS_MANAGED_RULE_GROUP_NAMES). @default common (XSS), known bad inputs, SQL injection, anonymous IPs */
   readonly managedRuleGroups?: readonly string[];
   /** Block requests from these ISO 3166-1 alpha-2 country codes, e.g. ["KP", "IR"]. @default none */
   readonly blockedCountries?: readonly string[];
@@ -38,6 +39,8 @@ export interface WebAclProps {
   readonly logging?: false | { readonly retentionDays: number; readonly kmsKeyArn?: string };
   /** AWS Shield Advanced protection of every associateWith resource; the account must already subscribe (paid). @default false */
   readonly shieldAdvanced?: boolean;
+  /** Provider every resource is created with, e.g. one in us-east-1 for a CLOUDFRONT ACL. @default the stack's */
+  readonly provider?: TerraformProvider;
 }
 
 /** The rule statement shapes this module writes (the binding types `statement` loosely; these keep it checked). */
@@ -97,7 +100,9 @@ export class WebAcl extends Construct {
       });
     });
 
+    const provider = props.provider;
     this.resource = new Wafv2WebAcl(this, "WebAcl", {
+      provider,
       name,
       description: `Web ACL ${name}: rate limit, managed rule groups${countries.length ? ", geo block" : ""}`,
       scope: aclScope,
@@ -110,20 +115,22 @@ export class WebAcl extends Construct {
 
     associateWith.forEach((resourceArn, i) => {
       // Ids follow list order: re-ordering associateWith re-creates the associations (a few seconds unprotected).
-      new Wafv2WebAclAssociation(this, `Association${i}`, { webAclArn: this.resource.arn, resourceArn });
+      new Wafv2WebAclAssociation(this, `Association${i}`, { provider, webAclArn: this.resource.arn, resourceArn });
       // Shield protection names share the 128-character limit of WAF names.
-      if (shield) new ShieldProtection(this, `ShieldProtection${i}`, { name: fitName(this, "name", props.name, `shield-${i}`, "wafName"), resourceArn });
+      if (shield) new ShieldProtection(this, `ShieldProtection${i}`, { provider, name: fitName(this, "name", props.name, `shield-${i}`, "wafName"), resourceArn });
     });
 
     if (logging) {
       // WAF only delivers to log groups whose name starts with "aws-waf-logs-".
       const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+        provider,
         name: `aws-waf-logs-${name}`,
         retentionInDays: logging.retentionDays,
         ...(logging.kmsKeyArn ? { kmsKeyId: logging.kmsKeyArn } : {}),
       });
       this.logGroupName = logGroup.name;
       new Wafv2WebAclLoggingConfiguration(this, "Logging", {
+        provider,
         resourceArn: this.resource.arn,
         logDestinationConfigs: [logGroup.arn],
         // Credentials and session cookies stay out of the logs.
