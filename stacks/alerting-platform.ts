@@ -208,6 +208,9 @@ export class AlertingPlatformStack extends BaseStack {
           REDIS_HOST: redis.primaryEndpoint,
           REDIS_PORT: String(redis.port),
           REDIS_TLS: "true",
+          // Redis authenticates with IAM: the task signs a token for this user with its role (no password anywhere).
+          REDIS_USER: redis.appUserName ?? "",
+          REDIS_REPLICATION_GROUP_ID: redis.replicationGroupId,
           DB_HOST: database.address,
           DB_PORT: String(database.port),
           DB_NAME: database.databaseName,
@@ -221,6 +224,7 @@ export class AlertingPlatformStack extends BaseStack {
         secretsKmsKeyArn: key.keyArn,
         healthCheckPath: "/health",
         healthCheck: route.port ? undefined : WORKER_HEALTH_CHECK,
+        taskPolicyStatements: redis.connectStatements(),
         loadBalancer: target,
         serviceDiscoveryName: name,
       });

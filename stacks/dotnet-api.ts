@@ -124,6 +124,9 @@ export class DotnetApiStack extends BaseStack {
     const parameters = {
       KAFKA_BOOTSTRAP_SERVERS: new Parameter(this, "KafkaBootstrapParameter", { name: `${paramPath}/kafka/bootstrap-servers`, value: kafka.bootstrapBrokersSaslIam, description: "MSK bootstrap brokers (SASL/IAM over TLS)", kmsKeyArn }),
       REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: `${redis.primaryEndpoint}:${redis.port}`, description: "Redis primary endpoint (TLS)", kmsKeyArn }),
+      ...(redis.appUserName
+        ? { REDIS_USER: new Parameter(this, "RedisUserParameter", { name: `${paramPath}/redis/user`, value: redis.appUserName, description: "Redis user the task signs IAM auth tokens for", kmsKeyArn }) }
+        : {}),
       DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint", kmsKeyArn }),
       DATABASE_NAME: new Parameter(this, "DatabaseNameParameter", { name: `${paramPath}/database/name`, value: database.databaseName, description: "PostgreSQL database name", kmsKeyArn }),
     };
@@ -159,7 +162,8 @@ export class DotnetApiStack extends BaseStack {
       healthCheckPath: "/health",
       loadBalancer: target,
       // The task role reads its configuration (for reloads) and talks to MSK through IAM.
-      taskPolicyStatements: [...parameterRead, ...kafka.clientPolicyStatements()],
+      // Redis and MSK both authenticate with IAM: the task role is the credential.
+      taskPolicyStatements: [...parameterRead, ...kafka.clientPolicyStatements(), ...redis.connectStatements()],
     });
 
     allowFrom(this.api, alb, API_PORT);

@@ -178,6 +178,9 @@ export class TvmazeIngestionStack extends BaseStack {
         DB_NAME: database.databaseName,
         REDIS_URL: `rediss://${redis.primaryEndpoint}:${redis.port}`,
         REDIS_TTL_SECONDS: "86400",
+        // Redis authenticates with IAM: the task signs a token for this user with its role.
+        REDIS_USER: redis.appUserName ?? "",
+        REDIS_REPLICATION_GROUP_ID: redis.replicationGroupId,
         ASSETS_BUCKET: buckets[0].bucketName,
         BACKUPS_BUCKET: buckets[1].bucketName,
         TEMP_BUCKET: buckets[2].bucketName,
@@ -186,7 +189,7 @@ export class TvmazeIngestionStack extends BaseStack {
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/up",
       loadBalancer: target,
-      taskPolicyStatements: bucketStatements,
+      taskPolicyStatements: [...bucketStatements, ...redis.connectStatements()],
       xrayTracing: true,
       // TV6: the shared file system through its "app" access point, TLS and IAM (the task role may mount it).
       efsVolumes: fileSystem

@@ -219,6 +219,20 @@ describe.each(ENVS)("alerting-platform-%s", (env) => {
     expect(secrets).toEqual(expect.arrayContaining(["DB_USERNAME", "DB_PASSWORD"]));
   });
 
+  it("G7: Redis authenticates every service with IAM through a user group (no password), the default user switched off", () => {
+    const rg = all(s, "aws_elasticache_replication_group")[0];
+    expect(rg.user_group_ids).toHaveLength(1);
+    const users = all(s, "aws_elasticache_user");
+    expect(users.find((u) => u.user_name === "default").access_string).toMatch(/^off /);
+    expect(users.find((u) => u.authentication_mode?.type === "iam")).toBeDefined();
+    for (const name of ALERTING_SERVICES) {
+      const env = Object.fromEntries(containers(s, name)[0].environment.map((e: any) => [e.name, e.value]));
+      expect(env.REDIS_USER, name).toBeTruthy();
+    }
+    const connect = Object.values(resources(s, "aws_iam_role_policy")).filter((p: any) => String(p.policy).includes("elasticache:Connect"));
+    expect(connect).toHaveLength(ALERTING_SERVICES.length);
+  });
+
   it("G9: every service has its own log group, execution and task roles, a health check and an ECR image", () => {
     for (const name of ALERTING_SERVICES) {
       const c = containers(s, name)[0];

@@ -223,7 +223,7 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     const c = container(s);
     expect(c.environment.map((e: any) => e.name)).toEqual(["ASPNETCORE_ENVIRONMENT", "ASPNETCORE_URLS"]);
     const secrets = Object.fromEntries(c.secrets.map((x: any) => [x.name, x.valueFrom]));
-    expect(Object.keys(secrets).sort()).toEqual(["DATABASE_ENDPOINT", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_USERNAME", "KAFKA_BOOTSTRAP_SERVERS", "REDIS_ENDPOINT"]);
+    expect(Object.keys(secrets).sort()).toEqual(["DATABASE_ENDPOINT", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_USERNAME", "KAFKA_BOOTSTRAP_SERVERS", "REDIS_ENDPOINT", "REDIS_USER"]);
     const parameters = resources(s, "aws_ssm_parameter");
     const parameterOf = (variable: string) => parameters[/^<ref:aws_ssm_parameter\.(\w+)\.arn>$/.exec(secrets[variable])![1]];
     expect(parameterOf("KAFKA_BOOTSTRAP_SERVERS")).toMatchObject({ name: `/dotnet-api/${env}/kafka/bootstrap-servers`, value: `\${${address(s, "aws_msk_cluster", "Kafka_Cluster")}.bootstrap_brokers_sasl_iam}` });
