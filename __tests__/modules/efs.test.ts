@@ -52,9 +52,21 @@ describe("FileSystem", () => {
       expect(policy).toContain("\"aws:SecureTransport\" = \"false\"");
     });
 
-    it("is backed up and moves files unread for 30 days to Infrequent Access", () => {
-      expect(s.json).toHaveResourceWithProperties(EfsBackupPolicy, { backup_policy: { status: "ENABLED" } });
+    it("moves files unread for 30 days to Infrequent Access", () => {
       expect(only(s, "aws_efs_file_system").lifecycle_policy).toEqual([{ transition_to_ia: "AFTER_30_DAYS" }]);
+    });
+
+    it("TV6: is backed up daily by an AWS Backup plan of its own, kept 35 days", () => {
+      const rule = only(s, "aws_backup_plan").rule[0];
+      expect(rule).toMatchObject({ schedule: "cron(0 3 * * ? *)", lifecycle: { delete_after: 35 } });
+      expect(only(s, "aws_backup_selection").resources).toEqual([expect.stringMatching(/^\$\{aws_efs_file_system\.Shared_FileSystem_\w+\.arn\}$/)]);
+      expect(only(s, "aws_backup_vault")).toMatchObject({ name: "tvmaze-ingestion-dev-shared-backup", force_destroy: false, lifecycle: { prevent_destroy: false } });
+      expect(only(s, "aws_backup_vault").kms_key_arn).toBeUndefined();
+      expect(fs!.backupVaultArn).toMatch(/TOKEN/);
+    });
+
+    it("turns EFS automatic backups (the default plan) off, so the file system is not backed up twice a day", () => {
+      expect(s.json).toHaveResourceWithProperties(EfsBackupPolicy, { backup_policy: { status: "DISABLED" } });
     });
 
     it("does not carry prevent_destroy unless asked", () => {
@@ -107,8 +119,53 @@ describe("FileSystem", () => {
       expect(only(s, "aws_efs_backup_policy").backup_policy.status).toBe("DISABLED");
     });
 
+    it("backs up into a vault encrypted with the file system's key and protected by prevent_destroy", () => {
+      expect(only(s, "aws_backup_vault")).toMatchObject({ kms_key_arn: "arn:aws:kms:eu-west-1:123456789012:key/abc", lifecycle: { prevent_destroy: true } });
+    });
+
     it("refuses client statements for an unknown access point", () => {
       expect(() => fs!.clientStatements("videos")).toThrow(/test\/Media: accessPointName = "videos" is not allowed; expected one of the access points: "images", "thumbs"/);
+    });
+  });
+
+  describe("AWS Backup options", () => {
+    const build = (props: Partial<ConstructorParameters<typeof FileSystem>[2]>) => {
+      let fs!: FileSystem;
+      const s = synthWith((scope) => {
+        fs = new FileSystem(scope, "Fs", { name: "tvmaze-ingestion-prod-shared", network, ...props });
+      });
+      return { s, fs };
+    };
+
+    it("keeps recovery points as long as asked", () => {
+      expect(only(build({ awsBackup: { retentionDays: 365 } }).s, "aws_backup_plan").rule[0].lifecycle).toEqual({ delete_after: 365 });
+    });
+
+    it("without awsBackup, falls back to EFS automatic backups so that backups stay on", () => {
+      const { s, fs } = build({ awsBackup: false });
+      expect(resources(s, "aws_backup_plan")).toEqual({});
+      expect(resources(s, "aws_backup_vault")).toEqual({});
+      expect(only(s, "aws_efs_backup_policy").backup_policy.status).toBe("ENABLED");
+      expect(fs.backupVaultArn).toBeUndefined();
+    });
+
+    it("takes no backup at all only when both are turned off", () => {
+      const { s } = build({ awsBackup: false, automaticBackups: false });
+      expect(resources(s, "aws_backup_selection")).toEqual({});
+      expect(only(s, "aws_efs_backup_policy").backup_policy.status).toBe("DISABLED");
+    });
+
+    it("takes both when automaticBackups is asked for beside awsBackup", () => {
+      const { s } = build({ automaticBackups: true });
+      expect(only(s, "aws_efs_backup_policy").backup_policy.status).toBe("ENABLED");
+      expect(Object.keys(resources(s, "aws_backup_selection"))).toHaveLength(1);
+    });
+
+    it("shortens the vault name of a long file system name to 50 characters", () => {
+      const name = `tvmaze-ingestion-prod-${"x".repeat(40)}`;
+      const vault = only(build({ name }).s, "aws_backup_vault").name as string;
+      expect(vault).toHaveLength(50);
+      expect(vault).toMatch(/^tvmaze-ingestion-prod-x+-[0-9a-f]{6}-backup$/);
     });
   });
 
@@ -137,6 +194,12 @@ describe("FileSystem", () => {
     });
     it("a network without private subnets", () => {
       expect(build({ network: { ...network, privateSubnetIds: [] } })).toThrow(/network\.privateSubnetIds = \[\] is not allowed; expected at least one entry/);
+    });
+    it("AWS Backup kept 0 days", () => {
+      expect(build({ awsBackup: { retentionDays: 0 } })).toThrow(/test\/Fs: awsBackup\.retentionDays = 0 is not allowed; expected a whole number from 1 to 36500/);
+    });
+    it("AWS Backup kept longer than 100 years", () => {
+      expect(build({ awsBackup: { retentionDays: 36501 } })).toThrow(/awsBackup\.retentionDays = 36501 is not allowed; expected a whole number from 1 to 36500/);
     });
     it("a KMS key that is not a KMS ARN", () => {
       expect(build({ kmsKeyArn: "alias/aws/elasticfilesystem" })).toThrow(/kmsKeyArn = "alias\/aws\/elasticfilesystem" is not allowed; expected an ARN of the kms service/);

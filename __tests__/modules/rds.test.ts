@@ -1,4 +1,5 @@
 import { Database, DatabaseProps, approximateMaxConnections } from "../../modules/rds";
+import { BackupPlan } from "../../modules/backup-plan";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
@@ -327,6 +328,12 @@ describe("Database", () => {
         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
         "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
       ]);
+    });
+
+    it("builds the plan with the backup-plan module under the same construct id as before (no replacement)", () => {
+      expect(db.node.findChild("Backup")).toBeInstanceOf(BackupPlan);
+      expect(Object.keys(resources(s, "aws_backup_vault"))).toEqual([expect.stringMatching(/^Db_Backup_Vault_[0-9A-F]{8}$/)]);
+      expect(Object.keys(resources(s, "aws_backup_selection"))).toEqual([expect.stringMatching(/^Db_Backup_Selection_[0-9A-F]{8}$/)]);
     });
 
     it("G6: keeps the recovery points in a vault encrypted with the customer key that destroy never empties", () => {

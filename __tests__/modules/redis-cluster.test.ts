@@ -143,7 +143,8 @@ describe("RedisClusterOnEc2", () => {
       expect(policy).toContain("s3:ListBucket");
       expect(policy).toContain("aws_s3_bucket.Redis_Backups_Bucket");
       expect(policy).not.toMatch(/"Resource":\s*\["\*"\]/);
-      expect(only(s, "aws_iam_role").assume_role_policy).toContain("ec2.amazonaws.com");
+      const nodeRole = Object.entries(resources(s, "aws_iam_role")).find(([id]) => id.startsWith("Redis_InstanceRole_"))![1];
+      expect(nodeRole.assume_role_policy).toContain("ec2.amazonaws.com");
       expect(instances.every((i) => String(i.iam_instance_profile).includes("aws_iam_instance_profile."))).toBe(true);
     });
 
@@ -162,6 +163,24 @@ describe("RedisClusterOnEc2", () => {
 
     it("ships logs to a log group kept as long as asked", () => {
       expect(only(s, "aws_cloudwatch_log_group")).toMatchObject({ name: "/redis-cluster/chat-platform-prod-redis", retention_in_days: 30 });
+    });
+
+    it("CA6: snapshots every data volume daily with AWS Backup, kept 7 days, and nothing else", () => {
+      const selected = only(s, "aws_backup_selection").resources as string[];
+      const volumeIds = Object.keys(resources(s, "aws_ebs_volume"));
+      expect(volumeIds).toHaveLength(6);
+      expect([...selected].sort()).toEqual(volumeIds.map((id) => `\${aws_ebs_volume.${id}.arn}`).sort());
+      expect(only(s, "aws_backup_plan").rule[0]).toMatchObject({ schedule: "cron(0 3 * * ? *)", lifecycle: { delete_after: 7 } });
+      expect(only(s, "aws_backup_vault")).toMatchObject({ name: "chat-platform-prod-redis-data-backup", force_destroy: false, lifecycle: { prevent_destroy: false } });
+      expect(only(s, "aws_backup_vault").kms_key_arn).toBeUndefined();
+      expect(redis.ebsBackupVaultArn).toMatch(/TOKEN/);
+    });
+
+    it("runs the snapshots as a role trusting AWS Backup, apart from the nodes' role", () => {
+      const backupRole = Object.entries(resources(s, "aws_iam_role")).find(([id]) => id.startsWith("Redis_DataVolumeBackup_Role_"))![1];
+      expect(backupRole.name).toBe("chat-platform-prod-redis-data-backup");
+      expect(backupRole.assume_role_policy).toContain("backup.amazonaws.com");
+      expect(s.json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup" });
     });
 
     it("writes the one-time cluster creation: primaries first, then each replica on its chosen primary", () => {
@@ -207,9 +226,40 @@ describe("RedisClusterOnEc2", () => {
       expect(only(s, "aws_s3_bucket").force_destroy).toBe(true);
     });
 
+    it("snapshots all 9 data volumes into a vault encrypted with the customer key and protected by prevent_destroy", () => {
+      expect(only(s, "aws_backup_selection").resources).toHaveLength(9);
+      expect(only(s, "aws_backup_vault")).toMatchObject({ kms_key_arn: "arn:aws:kms:eu-west-1:123456789012:key/abc", lifecycle: { prevent_destroy: true } });
+    });
+
     it("creates no AUTH secret and configures no password", () => {
       expect(resources(s, "aws_secretsmanager_secret")).toEqual({});
       expect(userData(instances[0])).toContain('AUTH_SECRET_ARN=""');
+    });
+  });
+
+  describe("EBS backup options", () => {
+    it("keeps the snapshots as long as asked", () => {
+      const s = synthWith((scope) => new RedisClusterOnEc2(scope, "Redis", { ...base, ebsBackup: { retentionDays: 35 } }));
+      expect(only(s, "aws_backup_plan").rule[0].lifecycle).toEqual({ delete_after: 35 });
+    });
+
+    it("takes no snapshots with ebsBackup false (the bucket's RDB copies remain)", () => {
+      let redis!: RedisClusterOnEc2;
+      const s = synthWith((scope) => {
+        redis = new RedisClusterOnEc2(scope, "Redis", { ...base, ebsBackup: false });
+      });
+      expect(resources(s, "aws_backup_plan")).toEqual({});
+      expect(resources(s, "aws_backup_vault")).toEqual({});
+      expect(resources(s, "aws_backup_selection")).toEqual({});
+      expect(redis.ebsBackupVaultArn).toBeUndefined();
+      expect(only(s, "aws_s3_bucket").bucket).toBe("chat-platform-prod-redis-backups");
+    });
+
+    it("shortens the vault name of a long cluster name to 50 characters", () => {
+      const s = synthWith((scope) => new RedisClusterOnEc2(scope, "Redis", { ...base, name: `chat-platform-prod-${"r".repeat(30)}` }));
+      const vault = only(s, "aws_backup_vault").name as string;
+      expect(vault).toHaveLength(50);
+      expect(vault).toMatch(/^chat-platform-prod-r+-[0-9a-f]{6}-backup$/);
     });
   });
 
@@ -263,6 +313,12 @@ describe("RedisClusterOnEc2", () => {
     });
     it("a malformed AMI id", () => {
       expect(build({ amiId: "ubuntu" })).toThrow(/amiId = "ubuntu" .* an AMI id/);
+    });
+    it("EBS backups kept 0 days", () => {
+      expect(build({ ebsBackup: { retentionDays: 0 } })).toThrow(/test\/R: ebsBackup\.retentionDays = 0 is not allowed; expected a whole number from 1 to 36500/);
+    });
+    it("EBS backups kept longer than 100 years", () => {
+      expect(build({ ebsBackup: { retentionDays: 36501 } })).toThrow(/ebsBackup\.retentionDays = 36501 is not allowed; expected a whole number from 1 to 36500/);
     });
     it("a name with upper case", () => {
       expect(build({ name: "Redis" })).toThrow(/name = "Redis" .* lowercase letters/);

@@ -30,6 +30,12 @@ beforeAll(() => {
   writeFileSync(join(process.cwd(), ".cache", "checkov-report.json"), JSON.stringify({ checkov, exceptions: exceptions.map((e) => e.id), results }, null, 2));
   console.log(`checkov ${checkov}, skipping ${exceptions.map((e) => e.id).join(", ")}`);
   for (const name of Object.keys(results).sort()) console.log(`${name.padEnd(28)} ${String(results[name].passed).padStart(4)} passed ${String(results[name].failed).padStart(4)} failed`);
+  // Which check fails on which resource, per stack (dev and staging trade some guards for cost in environments/).
+  for (const name of Object.keys(results).sort()) {
+    const byCheck = new Map<string, string[]>();
+    for (const f of results[name].failures) byCheck.set(`${f.id} ${f.name}`, [...(byCheck.get(`${f.id} ${f.name}`) ?? []), f.resource]);
+    if (byCheck.size) console.log(`${name}:\n${[...byCheck].sort().map(([check, rs]) => `  ${check}\n    ${rs.join(", ")}`).join("\n")}`);
+  }
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));

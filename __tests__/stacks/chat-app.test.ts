@@ -595,7 +595,7 @@ describe("chat-app across environments", () => {
         "aws_docdb_cluster.final_snapshot_identifier", "aws_docdb_cluster.skip_final_snapshot",
       ],
       "safety.preventDestroy": [
-        "aws_db_instance.lifecycle.prevent_destroy", "aws_docdb_cluster.lifecycle.prevent_destroy", "aws_docdb_cluster_instance.lifecycle.prevent_destroy",
+        "aws_backup_vault.lifecycle.prevent_destroy", "aws_db_instance.lifecycle.prevent_destroy", "aws_docdb_cluster.lifecycle.prevent_destroy", "aws_docdb_cluster_instance.lifecycle.prevent_destroy",
         "aws_ebs_volume.lifecycle.prevent_destroy", "aws_instance.lifecycle.prevent_destroy", "aws_kms_key.lifecycle.prevent_destroy",
         "aws_msk_cluster.lifecycle.prevent_destroy", "aws_s3_bucket.lifecycle.prevent_destroy", "aws_secretsmanager_secret.lifecycle.prevent_destroy",
       ],

@@ -330,8 +330,10 @@ describe("tvmaze-ingestion across environments", () => {
         "aws_lb_listener.default_action.type",
         "aws_vpc_security_group_ingress_rule (+)",
       ],
-      // The file system, its mount targets and NFS rule, the task's volume and mount point, and the task role's mount permission.
+      // The file system, its mount targets and NFS rule, the task's volume and mount point, the task role's mount
+      // permission, and its AWS Backup plan (vault, selection, and the role AWS Backup assumes).
       efs: [
+        "aws_backup_plan (+)", "aws_backup_selection (+)", "aws_backup_vault (+)", "aws_iam_role (+)", "aws_iam_role_policy_attachment (+)",
         "aws_efs_access_point (+)", "aws_efs_backup_policy (+)", "aws_efs_file_system (+)", "aws_efs_file_system_policy (+)",
         "aws_efs_mount_target (+)", "aws_security_group (+)", "aws_vpc_security_group_ingress_rule (+)", "aws_iam_role_policy.policy",
         "aws_ecs_task_definition.container_definitions", "aws_ecs_task_definition.volume.name",

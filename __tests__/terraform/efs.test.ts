@@ -12,7 +12,7 @@ const network: INetwork = {
 };
 
 describe("FileSystem (terraform validate)", () => {
-  it("validates a file system with access points, a client role and an NFS flow", () => {
+  it("validates a file system with access points, an AWS Backup plan, a client role and an NFS flow", () => {
     const r = validateConstructs((stack) => {
       const fs = new FileSystem(stack, "Shared", {
         name: "tvmaze-ingestion-prod-shared",
@@ -20,10 +20,11 @@ describe("FileSystem (terraform validate)", () => {
         throughputMode: "elastic",
         kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666",
         transitionToIaDays: 90,
+        awsBackup: { retentionDays: 90 },
         preventDestroy: true,
         accessPoints: [{ name: "media", path: "/media", uid: 1000, gid: 1000 }],
       });
-      new FileSystem(stack, "Scratch", { name: "tvmaze-ingestion-dev-scratch", network, performanceMode: "maxIO", automaticBackups: false });
+      new FileSystem(stack, "Scratch", { name: "tvmaze-ingestion-dev-scratch", network, performanceMode: "maxIO", awsBackup: false, automaticBackups: false });
       createRole(stack, "TaskRole", {
         name: "tvmaze-ingestion-prod-api-task",
         description: "task role",

@@ -11,7 +11,7 @@ const network = {
 };
 
 describe("RedisClusterOnEc2 under terraform validate", () => {
-  it("is valid with AUTH, a customer key and prevent_destroy, and without AUTH on Graviton", () => {
+  it("is valid with AUTH, a customer key, prevent_destroy and EBS backups, and without AUTH or EBS backups on Graviton", () => {
     const r = validateConstructs((stack) => {
       const prod = new RedisClusterOnEc2(stack, "Prod", {
         name: "chat-platform-prod-redis",
@@ -21,6 +21,7 @@ describe("RedisClusterOnEc2 under terraform validate", () => {
         logRetentionDays: 30,
         kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc",
         preventDestroy: true,
+        ebsBackup: { retentionDays: 14 },
       });
       new TerraformOutput(stack, "create", { value: prod.clusterCreateScript });
       new RedisClusterOnEc2(stack, "Dev", {
@@ -31,6 +32,7 @@ describe("RedisClusterOnEc2 under terraform validate", () => {
         logRetentionDays: 7,
         forceDestroyBackups: true,
         passwordAuth: false,
+        ebsBackup: false,
       });
     });
     expect(r.valid, describeDiagnostics(r)).toBe(true);

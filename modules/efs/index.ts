@@ -1,7 +1,8 @@
 /**
  * An EFS file system (TV6): encrypted at rest, TLS required by its file system policy, a mount target in every
  * private subnet behind a security group that accepts nothing until a stack calls allowFrom(fs, service, 2049),
- * AWS Backup on, files moved to Infrequent Access after 30 days unread, and optional access points.
+ * a daily AWS Backup plan of its own (35 days, into a vault encrypted with the file system's key), files moved to
+ * Infrequent Access after 30 days unread, and optional access points.
  * Clients authorize through IAM (clientStatements()) and mount with TLS and IAM (ECS: transitEncryption and
  * authorizationConfig.iam "ENABLED").
  */
@@ -12,6 +13,7 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
+import { BackupPlan } from "../backup-plan";
 import {
   arn, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork, inRange, matches, nonEmpty, oneOf, PolicyStatement, refuse,
 } from "../core";
@@ -44,7 +46,18 @@ export interface FileSystemProps {
   readonly kmsKeyArn?: string;
   /** Move files not read for this many days to the Infrequent Access class (cheaper storage, per-access fee). @default 30 */
   readonly transitionToIaDays?: TransitionToIaDays;
-  /** Daily AWS Backup of the file system (default backup plan, 35 days); false loses the backups. @default true */
+  /**
+   * A daily AWS Backup plan of the file system (03:00 UTC) declared in the stack, into a vault encrypted with
+   * kmsKeyArn, kept `retentionDays` (1-36500). false leaves only automaticBackups.
+   * @default { retentionDays: 35 }
+   */
+  readonly awsBackup?: false | { readonly retentionDays: number };
+  /**
+   * EFS automatic backups (the file system's backup policy): AWS Backup's default plan, daily, kept 35 days, in the
+   * default vault. Off by default while awsBackup is on, which already backs the file system up daily (both would
+   * take two backups a day); on by default when awsBackup is false, so that false there does not lose backups.
+   * @default !awsBackup
+   */
   readonly automaticBackups?: boolean;
   /** Terraform `prevent_destroy`. @default false */
   readonly preventDestroy?: boolean;
@@ -73,6 +86,8 @@ export class FileSystem extends Construct implements IConnectable {
   readonly securityGroupId: string;
   readonly accessPointIds: Record<string, string> = {};
   readonly accessPointArns: Record<string, string> = {};
+  /** AWS Backup vault of the file system's plan; undefined when awsBackup is false. */
+  readonly backupVaultArn?: string;
   readonly resource: EfsFileSystem;
 
   constructor(scope: Construct, id: string, props: FileSystemProps) {
@@ -87,6 +102,9 @@ export class FileSystem extends Construct implements IConnectable {
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     const subnets = nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
     if (subnets.length > AZ_LETTERS.length) fail(this, "network.privateSubnetIds", subnets, `expected at most ${AZ_LETTERS.length} subnets (one per AZ)`);
+    const awsBackup = props.awsBackup ?? { retentionDays: 35 };
+    if (awsBackup) inRange(this, "awsBackup.retentionDays", awsBackup.retentionDays, 1, 36500);
+    const automaticBackups = props.automaticBackups ?? !awsBackup;
     const accessPoints = props.accessPoints ?? [];
     this.checkAccessPoints(accessPoints);
 
@@ -116,10 +134,21 @@ export class FileSystem extends Construct implements IConnectable {
       new EfsMountTarget(this, `MountTarget${AZ_LETTERS[i]}`, { fileSystemId: this.resource.id, subnetId, securityGroups: [sg.id] });
     });
 
+    // Explicit either way, so that the plan states it whatever EFS defaults to for a new file system.
     new EfsBackupPolicy(this, "BackupPolicy", {
       fileSystemId: this.resource.id,
-      backupPolicy: { status: (props.automaticBackups ?? true) ? "ENABLED" : "DISABLED" },
+      backupPolicy: { status: automaticBackups ? "ENABLED" : "DISABLED" },
     });
+    if (awsBackup) {
+      const backup = new BackupPlan(this, "Backup", {
+        name: BackupPlan.nameFor(props.name),
+        resourceArns: [this.resource.arn],
+        retentionDays: awsBackup.retentionDays,
+        kmsKeyArn: props.kmsKeyArn,
+        preventDestroy: props.preventDestroy,
+      });
+      this.backupVaultArn = backup.vaultArn;
+    }
 
     // TLS in transit (G6): refuse every request not made over TLS, whoever makes it.
     new EfsFileSystemPolicy(this, "Policy", {

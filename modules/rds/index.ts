@@ -27,8 +27,8 @@ import {
   NAME_LIMITS,
   oneOf,
 } from "../core";
+import { BackupPlan } from "../backup-plan";
 import { approximateMaxConnections, INSTANCE_CLASS, NO_PERFORMANCE_INSIGHTS } from "./instance-classes";
-import { DatabaseBackup } from "./backup";
 import { serviceRole, ServiceRole } from "./service-role";
 import { dailyWindow, overlaps, weeklyWindow } from "./windows";
 
@@ -251,12 +251,12 @@ export class Database extends Construct implements IConnectable {
     }
 
     if (awsBackup) {
-      const backup = new DatabaseBackup(this, "Backup", {
-        identifier,
-        resourceArn: this.resource.arn,
+      const backup = new BackupPlan(this, "Backup", {
+        name: BackupPlan.nameFor(identifier),
+        resourceArns: [this.resource.arn],
         retentionDays: awsBackup.retentionDays,
         kmsKeyArn: props.kmsKeyArn,
-        lifecycle: common.lifecycle,
+        preventDestroy: props.preventDestroy,
       });
       this.backupVaultArn = backup.vaultArn;
     }

@@ -1,7 +1,7 @@
 /**
  * A role an AWS service assumes, with AWS-managed policies attached here (not through createRole) so that the
- * resource using the role can depend on the attachments: RDS and AWS Backup check the role's permissions when the
- * instance or selection is created, and would otherwise race the attachment.
+ * resource using the role can depend on the attachments: RDS checks the role's permissions when the instance is
+ * created, and would otherwise race the attachment.
  */
 import { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";

@@ -3,7 +3,8 @@
  * the private subnets so that every replica sits in another AZ than its primary. Secure by default: no public IPs,
  * IMDSv2, encrypted root and data volumes, a security group open only inside the VPC on 6379 and the cluster bus
  * 16379, an AUTH password kept in Secrets Manager, AOF + RDB persistence, daily RDB backups to a versioned,
- * encrypted bucket whose lifecycle rules keep 7 daily, 4 weekly and 3 monthly copies, and the CloudWatch agent.
+ * encrypted bucket whose lifecycle rules keep 7 daily, 4 weekly and 3 monthly copies, daily AWS Backup snapshots of
+ * the data volumes, and the CloudWatch agent.
  * Creating the cluster (`redis-cli --cluster create`) is a one-time step once every node is up: see the README.
  */
 import { Construct } from "constructs";
@@ -31,6 +32,7 @@ import {
   PolicyStatement,
   serviceTrustPolicy,
 } from "../core";
+import { BackupPlan } from "../backup-plan";
 import { S3Bucket } from "../s3-bucket";
 import { clusterCreateScript, nodeScript, REDIS_BUS_PORT, REDIS_PORT } from "./user-data";
 
@@ -63,6 +65,13 @@ export interface RedisClusterOnEc2Props {
   readonly logRetentionDays: number;
   /** Clients must AUTH with the password in `authSecretArn`; false lets anything in the VPC read and write the data. @default true */
   readonly passwordAuth?: boolean;
+  /**
+   * Daily AWS Backup snapshots (03:00 UTC) of every node's data volume into a vault encrypted with kmsKeyArn, kept
+   * `retentionDays` (1-36500). They restore a whole volume (AOF and RDB) next to the RDB copies in the bucket; false
+   * loses them, leaving only the bucket's RDB files (and fails the policy tier, CKV2_AWS_9).
+   * @default { retentionDays: 7 }
+   */
+  readonly ebsBackup?: false | { readonly retentionDays: number };
 }
 
 export type RedisNodeRole = "primary" | "replica";
@@ -106,8 +115,12 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
   readonly authSecretArn?: string;
   /** The one-time `redis-cli --cluster create` (and replica placement) to run on a node once all are up. */
   readonly clusterCreateScript: string;
+  /** AWS Backup vault of the data volume snapshots; undefined when ebsBackup is false. */
+  readonly ebsBackupVaultArn?: string;
   /** The first primary. */
   readonly resource: Instance;
+  /** Every node's data volume, in the order of `nodes`. */
+  private readonly dataVolumes: EbsVolume[] = [];
 
   constructor(scope: Construct, id: string, props: RedisClusterOnEc2Props) {
     super(scope, id);
@@ -124,6 +137,8 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
     const zones = props.network.availabilityZones;
     this.checkSpread(primaries, subnets.length, zones.length);
     const passwordAuth = props.passwordAuth ?? true;
+    const ebsBackup = props.ebsBackup ?? { retentionDays: 7 };
+    if (ebsBackup) inRange(this, "ebsBackup.retentionDays", ebsBackup.retentionDays, 1, 36500);
     const lifecycle: TerraformResourceLifecycle = { preventDestroy: props.preventDestroy ?? false };
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
@@ -225,6 +240,17 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
     this.privateIps = this.instances.map((i) => i.privateIp);
     this.resource = this.instances[0];
 
+    if (ebsBackup) {
+      const backup = new BackupPlan(this, "DataVolumeBackup", {
+        name: BackupPlan.nameFor(`${name}-data`),
+        resourceArns: this.dataVolumes.map((v) => v.arn),
+        retentionDays: ebsBackup.retentionDays,
+        kmsKeyArn: props.kmsKeyArn,
+        preventDestroy: props.preventDestroy,
+      });
+      this.ebsBackupVaultArn = backup.vaultArn;
+    }
+
     const primaryIps = this.nodes.filter((n) => n.role === "primary").map((n) => n.instance.privateIp);
     this.clusterCreateScript = clusterCreateScript({
       primaryIps,
@@ -260,6 +286,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       tags: { ...tags, Name: `${n.nodeName}-data` },
       lifecycle: n.lifecycle,
     });
+    this.dataVolumes.push(volume);
     const instance = new Instance(this, label, {
       ami: n.ami,
       instanceType: n.instanceType,
