@@ -153,6 +153,7 @@ export class AlertingPlatformStack extends BaseStack {
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
       preventDestroy: safety.preventDestroy,
+      backupRetentionDays: safety.backupRetentionDays,
     });
 
     const repositories: EcrRepository[] = [];

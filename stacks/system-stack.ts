@@ -13,7 +13,7 @@ export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
 
 /** Services the emulator serves; only used when main.ts is given an emulator endpoint. */
 const EMULATED_SERVICES = [
-  "acm", "apigateway", "applicationautoscaling", "autoscaling", "cloudfront", "cloudwatch", "codedeploy", "cognitoidp",
+  "acm", "apigateway", "applicationautoscaling", "autoscaling", "backup", "cloudfront", "cloudwatch", "codedeploy", "cognitoidp",
   "docdb", "dynamodb", "ec2", "ecr", "ecs", "efs", "eks", "elasticache", "elbv2", "events", "iam", "kafka", "kms",
   "lambda", "logs", "rds", "s3", "secretsmanager", "servicediscovery", "shield", "sns", "sqs", "ssm", "sts", "wafv2", "xray",
 ] as const;
@@ -62,6 +62,9 @@ export class BaseStack extends TerraformStack {
         : {}),
     });
     this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
-    configureBackend(this, settings.backend, settings.system, settings.environment);
+    // With an emulator, the S3 backend follows the provider there even when a stack passed its backend settings alone.
+    const backend: BackendMode =
+      emulator && settings.backend.kind === "s3" && !settings.backend.emulator ? { ...settings.backend, emulator } : settings.backend;
+    configureBackend(this, backend, settings.system, settings.environment);
   }
 }

@@ -176,6 +176,9 @@ describe("DocumentDb", () => {
     it("a log retention CloudWatch does not accept", () => {
       expect(build({ logRetentionDays: 10 })).toThrow(/logRetentionDays = 10 .* CloudWatch Logs retention/);
     });
+    it("a backup window that touches the maintenance window", () => {
+      expect(build({ backupWindow: "02:00-03:00" })).toThrow(/backupWindow = "02:00-03:00" .* does not overlap maintenanceWindow/);
+    });
     it("a backup window that overlaps the maintenance window", () => {
       expect(build({ backupWindow: "03:30-04:30" })).toThrow(/backupWindow = "03:30-04:30" .* does not overlap maintenanceWindow/);
     });

@@ -153,6 +153,13 @@ describe("SelfHostedKafka", () => {
       expect(only(s, "aws_efs_file_system_policy").policy).toContain("aws:SecureTransport");
     });
 
+    it("G8: backs the log directory up daily with AWS Backup, 35 days by default, and waits for the mount targets", () => {
+      expect(only(s, "aws_backup_selection").resources).toEqual([expect.stringMatching(/aws_efs_file_system\.\w+\.arn/)]);
+      expect(only(s, "aws_backup_plan").rule[0].lifecycle.delete_after).toBe(35);
+      expect(only(s, "aws_efs_file_system").creation_token).toBe("alerting-platform-dev-kafka-data");
+      expect(only(s, "aws_ecs_service").depends_on).toHaveLength(2);
+    });
+
     it("G9: gives the task role only ClientMount/ClientWrite through its access point", () => {
       const policies = Object.values(resources(s, "aws_iam_role_policy")).map((p) => p.policy as string);
       const task = policies.find((p) => p.includes("elasticfilesystem"))!;
@@ -239,6 +246,31 @@ describe("SelfHostedKafka", () => {
     it("passes retention hours and the heap size to the broker", () => {
       expect(env(named(s, "kafka")).KAFKA_LOG_RETENTION_HOURS).toBe("24");
       expect(env(named(s, "kafka")).KAFKA_HEAP_OPTS).toBe("-Xmx2048m -Xms2048m");
+    });
+  });
+
+  describe("backupRetentionDays", () => {
+    it("G8: sets the recovery points' retention", () => {
+      const s = synthWith((scope) => new SelfHostedKafka(scope, "Kafka", { ...selfHosted, backupRetentionDays: 7 }));
+      expect(only(s, "aws_backup_plan").rule[0].lifecycle.delete_after).toBe(7);
+    });
+
+    it("false declares no plan and keeps EFS automatic backups on", () => {
+      const s = synthWith((scope) => new SelfHostedKafka(scope, "Kafka", { ...selfHosted, backupRetentionDays: false }));
+      expect(resources(s, "aws_backup_plan")).toEqual({});
+      expect(only(s, "aws_efs_backup_policy").backup_policy.status).toBe("ENABLED");
+    });
+
+    it("refuses a retention AWS Backup does not accept", () => {
+      expect(() => synthWith((scope) => new SelfHostedKafka(scope, "Kafka", { ...selfHosted, backupRetentionDays: 0 }))).toThrow(
+        /test\/Kafka: backupRetentionDays = 0 is not allowed; expected a whole number from 1 to 36500/,
+      );
+    });
+
+    it("refuses a retention without durable storage", () => {
+      expect(() => synthWith((scope) => new SelfHostedKafka(scope, "Kafka", { ...selfHosted, durableStorage: false, backupRetentionDays: 7 }))).toThrow(
+        /test\/Kafka: backupRetentionDays = 7 is not allowed; expected no value when durableStorage is false/,
+      );
     });
   });
 

@@ -57,7 +57,7 @@ describe("Database", () => {
     it("G8/UP6: keeps 7 days of backups (point-in-time recovery), deletion protection and a final snapshot", () => {
       expect(instance).toMatchObject({
         backup_retention_period: 7,
-        backup_window: "02:00-03:00",
+        backup_window: "01:00-02:00",
         maintenance_window: "sun:03:00-sun:04:00",
         deletion_protection: true,
         skip_final_snapshot: false,
@@ -435,6 +435,10 @@ describe("Database", () => {
     });
     it("a maintenance window with capitalised days", () => {
       expect(refuse({ maintenanceWindow: "Sun:03:00-Sun:04:00" })).toThrow(/maintenanceWindow = "Sun:03:00-Sun:04:00" is not allowed; expected "ddd:hh24:mi-ddd:hh24:mi"/);
+    });
+    it("a backup window that ends where the maintenance window starts (the API counts touching windows as overlapping)", () => {
+      expect(refuse({ backupWindow: "02:00-03:00" })).toThrow(/backupWindow = "02:00-03:00" is not allowed; expected a window that does not overlap maintenanceWindow "sun:03:00-sun:04:00"/);
+      expect(refuse({ backupWindow: "04:00-04:30" })).toThrow(/backupWindow = "04:00-04:30" is not allowed/);
     });
     it("a backup window overlapping the maintenance window", () => {
       expect(refuse({ backupWindow: "03:30-04:30" })).toThrow(/backupWindow = "03:30-04:30" is not allowed; expected a window that does not overlap maintenanceWindow "sun:03:00-sun:04:00"/);

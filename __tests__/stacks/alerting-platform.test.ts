@@ -271,6 +271,7 @@ describe("alerting-platform across environments", () => {
       "safety.deletionProtection": ["aws_db_instance.deletion_protection", "aws_lb.enable_deletion_protection"],
       "safety.skipFinalSnapshot": ["aws_db_instance.final_snapshot_identifier", "aws_db_instance.skip_final_snapshot"],
       "safety.preventDestroy": [
+        "aws_backup_vault.lifecycle.prevent_destroy",
         "aws_db_instance.lifecycle.prevent_destroy",
         "aws_efs_file_system.lifecycle.prevent_destroy",
         "aws_elasticache_replication_group.lifecycle.prevent_destroy",

@@ -30,7 +30,7 @@ export interface BackupPlanProps {
   readonly preventDestroy?: boolean;
 }
 
-/** 03:00 UTC every day: after the default RDS backup window (02:00-03:00) and before business hours in Europe. */
+/** 03:00 UTC every day: after the default RDS and DocumentDB backup window (01:00-02:00) and before business hours in Europe. */
 const DEFAULT_SCHEDULE = "cron(0 3 * * ? *)";
 /** Vault, plan and selection names: 2-50 characters (not in core's NAME_LIMITS). */
 const NAME_LIMIT = 50;

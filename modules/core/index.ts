@@ -5,3 +5,4 @@ export * from "./tags";
 export * from "./network";
 export * from "./security-group";
 export * from "./iam";
+export * from "./windows";

@@ -23,8 +23,11 @@ import {
   matches,
   NAME_LIMITS,
   oneOf,
+  dailyWindow,
+  overlaps,
+  weeklyWindow,
 } from "../core";
-import { dailyWindow, overlaps, weeklyWindow } from "./windows";
+
 
 export type DocumentDbEngineVersion = "4.0.0" | "5.0.0" | "8.0.0";
 
@@ -41,7 +44,7 @@ export interface DocumentDbProps {
   readonly engineVersion?: DocumentDbEngineVersion;
   /** Days of automated backups, 1-35. @default 7 */
   readonly backupRetentionDays?: number;
-  /** Daily backup window, UTC. @default "02:00-03:00" */
+  /** Daily backup window, UTC. @default "01:00-02:00" */
   readonly backupWindow?: string;
   /** Weekly maintenance window, UTC. @default "sun:03:00-sun:04:00" */
   readonly maintenanceWindow?: string;
@@ -92,7 +95,7 @@ export class DocumentDb extends Construct implements IConnectable {
     const instanceCount = inRange(this, "instances", props.instances ?? 1, 1, 16);
     const engineVersion = oneOf<DocumentDbEngineVersion>(this, "engineVersion", props.engineVersion ?? "5.0.0", ["4.0.0", "5.0.0", "8.0.0"]);
     const backupDays = inRange(this, "backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
-    const backupWindow = props.backupWindow ?? "02:00-03:00";
+    const backupWindow = props.backupWindow ?? "01:00-02:00";
     const maintenanceWindow = props.maintenanceWindow ?? "sun:03:00-sun:04:00";
     if (overlaps(dailyWindow(this, "backupWindow", backupWindow), weeklyWindow(this, "maintenanceWindow", maintenanceWindow))) {
       fail(this, "backupWindow", backupWindow, `expected a window that does not overlap maintenanceWindow ${JSON.stringify(maintenanceWindow)}`);

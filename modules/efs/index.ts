@@ -89,6 +89,8 @@ export class FileSystem extends Construct implements IConnectable {
   /** AWS Backup vault of the file system's plan; undefined when awsBackup is false. */
   readonly backupVaultArn?: string;
   readonly resource: EfsFileSystem;
+  /** One per private subnet: a client that mounts at start depends on them (dependsOn). */
+  readonly mountTargets: EfsMountTarget[];
 
   constructor(scope: Construct, id: string, props: FileSystemProps) {
     super(scope, id);
@@ -130,9 +132,9 @@ export class FileSystem extends Construct implements IConnectable {
     });
     this.securityGroupId = sg.id;
 
-    subnets.forEach((subnetId, i) => {
-      new EfsMountTarget(this, `MountTarget${AZ_LETTERS[i]}`, { fileSystemId: this.resource.id, subnetId, securityGroups: [sg.id] });
-    });
+    this.mountTargets = subnets.map(
+      (subnetId, i) => new EfsMountTarget(this, `MountTarget${AZ_LETTERS[i]}`, { fileSystemId: this.resource.id, subnetId, securityGroups: [sg.id] }),
+    );
 
     // Explicit either way, so that the plan states it whatever EFS defaults to for a new file system.
     new EfsBackupPolicy(this, "BackupPolicy", {

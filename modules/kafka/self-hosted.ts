@@ -11,14 +11,14 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import {
-  arn, createRole, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty,
+  allowFrom, arn, createRole, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty,
   PolicyStatement, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
 import { KafkaTopic } from "./types";
 import { checkTopics, createTopicsScript } from "./topics";
 import { checkTaskSize } from "./task-size";
-import { BrokerStorage } from "./storage";
+import { FileSystem } from "../efs";
 
 export interface SelfHostedKafkaProps {
   /** Base name of the ECS service, task family, roles and log group, e.g. "alerting-platform-dev-kafka". */
@@ -45,8 +45,13 @@ export interface SelfHostedKafkaProps {
   readonly logGroupName?: string;
   /** Customer-managed KMS key for the EFS file system and the log group. @default AWS-managed keys */
   readonly kmsKeyArn?: string;
-  /** Terraform `prevent_destroy` on the EFS file system. @default false */
+  /** Terraform `prevent_destroy` on the EFS file system (and its backup vault). @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * Days AWS Backup keeps the daily recovery points of the EFS log directory, 1-36500 (G8); false: no backup plan
+   * (EFS automatic backups then stay on). Only with durableStorage. @default 35
+   */
+  readonly backupRetentionDays?: number | false;
   /** Hours a message is kept (log.retention.hours). @default 168 */
   readonly retentionHours?: number;
 }
@@ -59,6 +64,9 @@ const LOCAL_PORT = 9094;
 const BROKERS = 1;
 const DATA_DIR = "/var/lib/kafka/data";
 const DATA_VOLUME = "kafka-data";
+const KAFKA_ACCESS_POINT = "kafka";
+/** uid/gid of the apache/kafka image's user, owner of the log directory. */
+const KAFKA_UID = 1000;
 const TOOL_HEAP = "-Xmx128m -Xms64m";
 
 /** A stable KRaft cluster id: 16 bytes of a hash of the name, base64url (22 characters), never starting with "-". */
@@ -101,6 +109,10 @@ export class SelfHostedKafka extends Construct implements IConnectable {
     const image = matches(this, "image", props.image ?? DEFAULT_IMAGE, /^\S+$/, "an image reference such as \"apache/kafka:4.1.0\"");
     nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
     const durable = props.durableStorage ?? true;
+    if (!durable && props.backupRetentionDays !== undefined) {
+      fail(this, "backupRetentionDays", props.backupRetentionDays, "expected no value when durableStorage is false (there is no file system to back up)");
+    }
+    if (typeof props.backupRetentionDays === "number") inRange(this, "backupRetentionDays", props.backupRetentionDays, 1, 36500);
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
       name: fitName(this, "name", name, "broker", "securityGroupName"),
@@ -110,10 +122,20 @@ export class SelfHostedKafka extends Construct implements IConnectable {
     });
     this.securityGroupId = sg.id;
 
+    // The log directory: the efs module's file system (TLS-only, encrypted, AWS Backup), one access point owned by
+    // the apache/kafka image's user, NFS from this broker only.
     const storage = durable
-      ? new BrokerStorage(this, "Storage", { name, network: props.network, client: this, kmsKeyArn: props.kmsKeyArn, preventDestroy: props.preventDestroy ?? false })
+      ? new FileSystem(this, "Storage", {
+          name: `${name}-data`,
+          network: props.network,
+          kmsKeyArn: props.kmsKeyArn,
+          preventDestroy: props.preventDestroy ?? false,
+          awsBackup: props.backupRetentionDays === false ? false : { retentionDays: props.backupRetentionDays ?? 35 },
+          accessPoints: [{ name: KAFKA_ACCESS_POINT, path: "/kafka", uid: KAFKA_UID, gid: KAFKA_UID }],
+        })
       : undefined;
-    this.fileSystemId = storage?.fileSystem.id;
+    if (storage) allowFrom(storage, this, FileSystem.PORT, "NFS from the Kafka broker");
+    this.fileSystemId = storage?.fileSystemId;
 
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: logGroupName,
@@ -141,7 +163,7 @@ export class SelfHostedKafka extends Construct implements IConnectable {
       name: fitName(this, "name", name, "task", "iamRoleName"),
       description: `The ${name} Kafka broker: mounts its EFS log directory, nothing else`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      statements: storage?.clientStatements() ?? [],
+      statements: storage?.clientStatements(KAFKA_ACCESS_POINT) ?? [],
     });
     this.taskRoleArn = taskRole.arn;
 
@@ -209,9 +231,9 @@ export class SelfHostedKafka extends Construct implements IConnectable {
       ? [{
           name: DATA_VOLUME,
           efsVolumeConfiguration: {
-            fileSystemId: storage.fileSystem.id,
+            fileSystemId: storage.fileSystemId,
             transitEncryption: "ENABLED",
-            authorizationConfig: { accessPointId: storage.accessPoint.id, iam: "ENABLED" },
+            authorizationConfig: { accessPointId: storage.accessPointIds[KAFKA_ACCESS_POINT], iam: "ENABLED" },
           },
         }]
       : [];

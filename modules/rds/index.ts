@@ -26,11 +26,14 @@ import {
   matches,
   NAME_LIMITS,
   oneOf,
+  dailyWindow,
+  overlaps,
+  weeklyWindow,
 } from "../core";
 import { BackupPlan } from "../backup-plan";
 import { approximateMaxConnections, INSTANCE_CLASS, NO_PERFORMANCE_INSIGHTS } from "./instance-classes";
 import { serviceRole, ServiceRole } from "./service-role";
-import { dailyWindow, overlaps, weeklyWindow } from "./windows";
+
 
 export { approximateMaxConnections } from "./instance-classes";
 
@@ -82,7 +85,7 @@ export interface DatabaseProps {
   readonly multiAz?: boolean;
   /** Days of automated backups (point-in-time recovery), 1-35. @default 7 */
   readonly backupRetentionDays?: number;
-  /** Daily backup window, UTC. @default "02:00-03:00" */
+  /** Daily backup window, UTC. @default "01:00-02:00" */
   readonly backupWindow?: string;
   /** Weekly maintenance window, UTC. @default "sun:03:00-sun:04:00" */
   readonly maintenanceWindow?: string;
@@ -182,7 +185,7 @@ export class Database extends Construct implements IConnectable {
       fail(this, "masterUsername", masterUsername, `expected a name that is not reserved by PostgreSQL or RDS (${RESERVED_USERNAMES.join(", ")}, rds*)`);
     }
     const backupDays = inRange(this, "backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
-    const backupWindow = props.backupWindow ?? "02:00-03:00";
+    const backupWindow = props.backupWindow ?? "01:00-02:00";
     const maintenanceWindow = props.maintenanceWindow ?? "sun:03:00-sun:04:00";
     const backup = dailyWindow(this, "backupWindow", backupWindow);
     const maintenance = weeklyWindow(this, "maintenanceWindow", maintenanceWindow);

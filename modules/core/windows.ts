@@ -1,9 +1,10 @@
 /**
- * RDS backup and maintenance windows (UTC). A backup window is daily ("hh24:mi-hh24:mi"), a maintenance window
- * weekly ("ddd:hh24:mi-ddd:hh24:mi", lower-case days as AWS stores them, so plans stay stable). Both must last at
- * least 30 minutes, and AWS refuses a backup window that overlaps the maintenance window.
+ * Backup and maintenance windows (UTC) of RDS, Aurora and DocumentDB. A backup window is daily ("hh24:mi-hh24:mi"),
+ * a maintenance window weekly ("ddd:hh24:mi-ddd:hh24:mi", lower-case days as AWS stores them, so plans stay
+ * stable). Both must last at least 30 minutes, and the API refuses a backup window that overlaps the maintenance
+ * window, where windows that only touch ("02:00-03:00" and "sun:03:00-sun:04:00") count as overlapping.
  */
-import { fail, Subject } from "../core";
+import { fail, Subject } from "./errors";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 const DAY_MINUTES = 24 * 60;
@@ -28,10 +29,10 @@ function checkLength(subject: Subject, setting: string, value: string, minutes: 
   }
 }
 
-/** "02:00-03:00" (UTC, may cross midnight). */
+/** "01:00-02:00" (UTC, may cross midnight). */
 export function dailyWindow(subject: Subject, setting: string, value: string): Window {
   const m = typeof value === "string" ? new RegExp(`^${TIME}-${TIME}$`).exec(value) : null;
-  if (!m) fail(subject, setting, value, "expected \"hh24:mi-hh24:mi\" in UTC, e.g. \"02:00-03:00\"");
+  if (!m) fail(subject, setting, value, "expected \"hh24:mi-hh24:mi\" in UTC, e.g. \"01:00-02:00\"");
   const start = Number(m[1]) * 60 + Number(m[2]);
   const minutes = lengthOf(start, Number(m[3]) * 60 + Number(m[4]), DAY_MINUTES);
   checkLength(subject, setting, value, minutes, DAY_MINUTES - 1);
@@ -51,12 +52,12 @@ export function weeklyWindow(subject: Subject, setting: string, value: string): 
 }
 
 function intersects(aStart: number, aMinutes: number, bStart: number, bMinutes: number, period: number): boolean {
-  // On a circle, two arcs intersect when either one starts inside the other.
-  const inside = (point: number, start: number, minutes: number) => (point - start + period) % period < minutes;
+  // On a circle, two closed arcs intersect when either one starts inside (or at the end of) the other.
+  const inside = (point: number, start: number, minutes: number) => (point - start + period) % period <= minutes;
   return inside(aStart, bStart, bMinutes) || inside(bStart, aStart, aMinutes);
 }
 
-/** True when the daily backup window meets the weekly maintenance window on any day of the week. */
+/** True when the daily backup window meets (or touches) the weekly maintenance window on any day of the week. */
 export function overlaps(backup: Window, maintenance: Window): boolean {
   for (let d = 0; d < 7; d++) {
     if (intersects(d * DAY_MINUTES + backup.start, backup.minutes, maintenance.start, maintenance.minutes, WEEK_MINUTES)) return true;
