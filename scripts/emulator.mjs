@@ -100,7 +100,7 @@ function isMoto(pid) {
 
 async function answers(endpoint) {
   try {
-    const r = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(2_000) });
+    const r = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(5_000) });
     return r.ok;
   } catch {
     return false;

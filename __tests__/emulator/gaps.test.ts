@@ -1,0 +1,81 @@
+/**
+ * The gap table lives in two places that must agree: docs/emulator.md (for people) and
+ * __tests__/support/emulator-gaps.ts (for the tier). This test reads the docs' two tables and compares them row by row.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EMULATOR_GAPS, GapEffect } from "../support/emulator-gaps";
+import { planTargets, root } from "../support/emulator";
+
+interface DocRow {
+  readonly type: string;
+  readonly missing: string;
+  readonly effect: GapEffect;
+}
+
+/** Rows of the first markdown table after the heading that starts with `heading`. */
+function tableAfter(markdown: string, heading: string): string[][] {
+  const lines = markdown.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("## ") && l.slice(3).startsWith(heading));
+  if (start < 0) throw new Error(`docs/emulator.md has no "## ${heading}" section`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith("## ")) break;
+    if (!line.startsWith("|")) {
+      if (rows.length) break;
+      continue;
+    }
+    rows.push(line.slice(1, line.lastIndexOf("|")).split(" | ").map((c) => c.trim()));
+  }
+  return rows.slice(2); // header and separator
+}
+
+function docRows(): DocRow[] {
+  const md = readFileSync(join(root, "docs", "emulator.md"), "utf8");
+  const unquote = (c: string) => c.replace(/^`|`$/g, "");
+  const gaps = tableAfter(md, "Gap table").map(([type, missing, effect]) => ({
+    type: unquote(type),
+    missing,
+    effect: (effect.startsWith("one at a time") ? "one at a time" : effect.startsWith("not created") ? "not created" : effect) as GapEffect,
+  }));
+  const perpetual = tableAfter(md, "Perpetual diffs").map(([type, missing]) => ({ type: unquote(type), missing, effect: "perpetual diff" as GapEffect }));
+  return [...gaps, ...perpetual];
+}
+
+describe("the emulator gap table", () => {
+  it("docs/emulator.md and support/emulator-gaps.ts list the same types, API calls and effects", () => {
+    const fromDocs = docRows().map((r) => `${r.type} | ${r.missing} | ${r.effect}`).sort();
+    const fromCode = EMULATOR_GAPS.map((g) => `${g.type} | ${g.missing} | ${g.effect}`).sort();
+    expect(fromDocs).toEqual(fromCode);
+  });
+
+  it("lists each type once per table", () => {
+    const keys = EMULATOR_GAPS.map((g) => `${g.type} ${g.effect === "perpetual diff" ? "perpetual" : "gap"}`);
+    expect(keys.length).toBe(new Set(keys).size);
+  });
+
+  it("leaves a gap type and everything that references it out of apply, and keeps the rest", () => {
+    const t = planTargets({
+      resource: {
+        aws_vpc: { Main: { cidr_block: "10.0.0.0/16" } },
+        aws_msk_cluster: { Kafka: { vpc: "${aws_vpc.Main.id}" } },
+        aws_ssm_parameter: { Brokers: { value: "${aws_msk_cluster.Kafka.bootstrap_brokers_tls}" }, Plain: { value: "x" } },
+        aws_iam_role_policy: { Read: { policy: "${jsonencode({\"Resource\" = aws_ssm_parameter.Brokers.arn})}" } },
+        aws_ecs_service: { Api: { depends_on: ["aws_iam_role_policy.Read"] } },
+      },
+    });
+    expect(t.untargeted.map((u) => u.address).sort()).toEqual(["aws_ecs_service.Api", "aws_iam_role_policy.Read", "aws_msk_cluster.Kafka", "aws_ssm_parameter.Brokers"]);
+    expect(t.untargeted.find((u) => u.address === "aws_ssm_parameter.Brokers")?.reason).toBe("depends on aws_msk_cluster.Kafka");
+    expect([...t.targets].sort()).toEqual(["aws_ssm_parameter.Plain", "aws_vpc.Main"]);
+  });
+
+  it("applies one DB instance per stack, and none beside an Aurora instance", () => {
+    const one = planTargets({ resource: { aws_db_instance: { A: {}, B: {} } } });
+    expect(one.untargeted.map((u) => u.address)).toEqual(["aws_db_instance.B"]);
+    const mixed = planTargets({ resource: { aws_db_instance: { A: {} }, aws_rds_cluster_instance: { W: {} } } });
+    expect(mixed.untargeted.map((u) => u.address)).toEqual(["aws_db_instance.A"]);
+    const single = planTargets({ resource: { aws_db_instance: { A: {} } } });
+    expect(single.untargeted).toEqual([]);
+    expect(single.targets).toEqual([]);
+  });
+});
