@@ -5,9 +5,10 @@
  *
  *   node scripts/checkov.mjs [outdir]     scan every stack in outdir (default cdktf.out) and print a table
  *
- * Importable: ensureCheckov() -> path of the checkov executable; scan(stacksDir, { skip, only }) -> per-stack results.
+ * Importable: ensureCheckov() -> path of the checkov executable; scan(stacksDir, { skip, only }) -> a promise of
+ * per-stack results (asynchronous so that a vitest worker stays responsive while checkov runs).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,12 +55,20 @@ export function ensureCheckov({ log = (m) => console.error(m) } = {}) {
  * Runs checkov once over every stack directory below stacksDir and splits the findings per stack.
  * `skip`: check ids to skip; `only`: check ids to run (nothing else).
  */
-export function scan(stacksDir, { skip = [], only = [] } = {}) {
+export async function scan(stacksDir, { skip = [], only = [] } = {}) {
   const bin = ensureCheckov();
   const args = ["-d", stacksDir, "--framework", "terraform_json", "-o", "json", "--compact", "--skip-download", "--soft-fail"];
   if (skip.length) args.push("--skip-check", skip.join(","));
   if (only.length) args.push("--check", only.join(","));
-  const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, LOG_LEVEL: "ERROR" } });
+  const r = await new Promise((done, fail) => {
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "ERROR" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
+    child.on("error", fail);
+    child.on("close", (status) => done({ status, stdout, stderr }));
+  });
   if (r.status !== 0) throw new Error(`checkov exited ${r.status}: ${r.stderr.slice(-2000)}`);
   let report = JSON.parse(r.stdout || "[]");
   if (!Array.isArray(report)) report = [report];
@@ -82,7 +91,7 @@ export function scan(stacksDir, { skip = [], only = [] } = {}) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outdir = resolve(process.argv[2] ?? join(root, "cdktf.out"));
   const { exceptions } = readExceptions();
-  const result = scan(join(outdir, "stacks"), { skip: exceptions.map((e) => e.id) });
+  const result = await scan(join(outdir, "stacks"), { skip: exceptions.map((e) => e.id) });
   for (const [name, r] of Object.entries(result).sort()) {
     console.log(`${name.padEnd(28)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed`);
     for (const f of r.failures) console.log(`    ${f.id} ${f.resource}: ${f.name}`);

@@ -14,6 +14,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureCheckov } from "./checkov.mjs";
+import { findMotoServer } from "./emulator.mjs";
 import { ensureTerraformToolchain } from "./terraform-toolchain.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,17 +28,31 @@ function commandExists(cmd) {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).status === 0;
 }
 
-/** Why a tier cannot run here, or null when it can. */
+/** Runs an install step; returns null when it worked, else why not. */
+function installed(what, step) {
+  try {
+    step();
+    return null;
+  } catch (e) {
+    return `${what} could not be installed: ${e instanceof Error ? e.message.split("\n")[0] : e}`;
+  }
+}
+
+/**
+ * Why a tier cannot run here, or null when it can. Tools are installed here, in this process, before vitest
+ * starts (with pip's progress on the terminal), not inside a test worker: a worker blocked for a minute in an
+ * install cannot answer vitest's RPC and the run fails with "Timeout calling onTaskUpdate".
+ */
 const prerequisites = {
   unit: () => null,
   terraform: () => ensureTerraformToolchain().reason,
   emulator: () => {
     const tf = ensureTerraformToolchain().reason;
     if (tf) return tf;
-    if (commandExists("moto_server")) return null;
-    return commandExists("python3") ? null : "neither moto_server nor python3 (to install moto in a venv) is available";
+    if (!commandExists("moto_server") && !commandExists("python3")) return "neither moto_server nor python3 (to install moto in a venv) is available";
+    return installed("moto", () => findMotoServer());
   },
-  policy: () => (commandExists("python3") ? null : "python3 is not available to install checkov"),
+  policy: () => (commandExists("python3") ? installed("checkov", () => ensureCheckov()) : "python3 is not available to install checkov"),
 };
 
 const summary = [];

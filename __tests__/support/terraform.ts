@@ -4,7 +4,7 @@
  * each stack is then validated in its own directory that links to that workspace's providers, so 16 stacks cost
  * one provider install, not 16.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 // @ts-expect-error: plain ESM script without types
@@ -28,25 +28,51 @@ export function tfEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return terraformEnv(toolchain(), extra);
 }
 
-/** Runs terraform; returns status and combined output (never throws). */
-export function terraform(args: readonly string[], cwd: string, extraEnv: Record<string, string> = {}, timeoutMs = 600_000) {
+export interface TerraformRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly output: string;
+}
+
+/**
+ * Runs terraform; resolves with status and output (never rejects on a non-zero exit).
+ * Asynchronous on purpose: a test worker blocked in a synchronous child process for long cannot answer vitest's
+ * RPC, and vitest then fails the run with "Timeout calling onTaskUpdate".
+ */
+export function terraform(args: readonly string[], cwd: string, extraEnv: Record<string, string> = {}, timeoutMs = 600_000): Promise<TerraformRun> {
   const t = toolchain();
   if (!t.terraform) throw new Error(`terraform unavailable: ${t.reason}`);
-  const r = spawnSync(t.terraform, args, { cwd, env: tfEnv(extraEnv), encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
-  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+  const bin = t.terraform;
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(bin, args, { cwd, env: tfEnv(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolveRun({ status: code ?? -1, stdout, stderr, output: `${stdout}${stderr}` });
+    });
+  });
 }
 
 const workspace = join(cacheDir as string, "validate-workspace");
 
 /** Initializes the shared provider workspace once per process. */
-function initWorkspace(): void {
+async function initWorkspace(): Promise<void> {
   if (existsSync(join(workspace, ".terraform.lock.hcl")) && existsSync(join(workspace, ".terraform", "providers"))) return;
   mkdirSync(workspace, { recursive: true });
   writeFileSync(
     join(workspace, "main.tf.json"),
     JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "~> 5.100" } } } }, null, 2),
   );
-  const r = terraform(["init", "-backend=false", "-input=false", "-no-color"], workspace);
+  const r = await terraform(["init", "-backend=false", "-input=false", "-no-color"], workspace);
   if (r.status !== 0) throw new Error(`terraform init failed in ${workspace}:\n${r.output}`);
 }
 
@@ -58,15 +84,15 @@ export interface ValidateResult {
 }
 
 /** `terraform validate -json` on one synthesized stack directory (holding cdk.tf.json). */
-export function validateStackDir(stackDir: string): ValidateResult {
-  initWorkspace();
+export async function validateStackDir(stackDir: string): Promise<ValidateResult> {
+  await initWorkspace();
   const dir = mkdtempSync(join(cacheDir as string, "validate-"));
   try {
     copyFileSync(join(stackDir, "cdk.tf.json"), join(dir, "cdk.tf.json"));
     copyFileSync(join(workspace, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
     mkdirSync(join(dir, ".terraform"));
     symlinkSync(resolve(workspace, ".terraform", "providers"), join(dir, ".terraform", "providers"));
-    const r = terraform(["validate", "-json", "-no-color"], dir);
+    const r = await terraform(["validate", "-json", "-no-color"], dir);
     const parsed = JSON.parse(r.stdout || "{}");
     return {
       valid: parsed.valid === true,
@@ -96,7 +122,7 @@ export function terraformVersion(): string {
 }
 
 /** Builds constructs in a fresh stack (with an AWS provider), synthesizes it to disk and validates it. */
-export function validateConstructs(build: (stack: import("cdktf").TerraformStack) => void): ValidateResult {
+export async function validateConstructs(build: (stack: import("cdktf").TerraformStack) => void): Promise<ValidateResult> {
   // Loaded lazily so that the toolchain helpers above stay usable without cdktf.
   const { App, TerraformStack } = require("cdktf") as typeof import("cdktf");
   const { AwsProvider } = require("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider");
@@ -107,7 +133,7 @@ export function validateConstructs(build: (stack: import("cdktf").TerraformStack
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
     build(stack);
     app.synth();
-    return validateStackDir(stackDirs(outdir).test);
+    return await validateStackDir(stackDirs(outdir).test);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

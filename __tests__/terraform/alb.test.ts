@@ -11,8 +11,8 @@ const network: INetwork = {
 };
 
 describe("Alb (terraform validate)", () => {
-  it("validates with HTTPS, access logs, a default target, a routed target and a blue/green pair", () => {
-    const r = validateConstructs((stack) => {
+  it("validates with HTTPS, access logs, a default target, a routed target and a blue/green pair", async () => {
+    const r = await validateConstructs((stack) => {
       const alb = new Alb(stack, "Alb", {
         name: "chat-app-staging",
         network,
@@ -29,8 +29,8 @@ describe("Alb (terraform validate)", () => {
     expect(r.valid, describeDiagnostics(r)).toBe(true);
   });
 
-  it("validates plain HTTP with a blue/green default pair", () => {
-    const r = validateConstructs((stack) => {
+  it("validates plain HTTP with a blue/green default pair", async () => {
+    const r = await validateConstructs((stack) => {
       new Alb(stack, "Alb", { name: "alerting-platform-dev", network }).addTargetGroupPair("RuleService", { name: "rule-service", port: 8080 });
     });
     expect(r.valid, describeDiagnostics(r)).toBe(true);

@@ -2,8 +2,8 @@ import { ApiWithUsagePlans } from "../../modules/api-gateway";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("ApiWithUsagePlans under terraform validate", () => {
-  it("is valid with Cognito, tiers, quotas and caching, and without Cognito", () => {
-    const r = validateConstructs((stack) => {
+  it("is valid with Cognito, tiers, quotas and caching, and without Cognito", async () => {
+    const r = await validateConstructs((stack) => {
       new ApiWithUsagePlans(stack, "Full", {
         name: "trading-platform-prod-public-api",
         backendUrl: "https://internal-alb.example.com",

@@ -3,8 +3,8 @@ import { BackupPlan } from "../../modules/backup-plan";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("BackupPlan (terraform validate)", () => {
-  it("validates a plan of referenced volumes with a customer key, a schedule and prevent_destroy, and a minimal plan", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a plan of referenced volumes with a customer key, a schedule and prevent_destroy, and a minimal plan", async () => {
+    const r = await validateConstructs((stack) => {
       const volumes = ["a", "b"].map((zone) => new EbsVolume(stack, `Volume${zone}`, { availabilityZone: `eu-west-1${zone}`, size: 8, type: "gp3", encrypted: true }));
       new BackupPlan(stack, "Volumes", {
         name: BackupPlan.nameFor("chat-app-prod-redis-data"),

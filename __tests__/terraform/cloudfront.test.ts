@@ -5,8 +5,8 @@ import { WebAcl } from "../../modules/waf";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("cloudfront: S3Distribution (terraform validate)", () => {
-  it("validates a distribution with origin failover whose bucket policies let only it read (bucket -> distribution -> bucket policy)", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a distribution with origin failover whose bucket policies let only it read (bucket -> distribution -> bucket policy)", async () => {
+    const r = await validateConstructs((stack) => {
       let cdn: S3Distribution | undefined;
       const bucketName = "chat-app-prod-attachments";
       // The bucket is built first; its policy reads the distribution's ARN lazily, at synth time.

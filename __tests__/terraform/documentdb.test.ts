@@ -10,8 +10,8 @@ const network = {
 };
 
 describe("DocumentDb under terraform validate", () => {
-  it("is valid with replicas, a customer key, prevent_destroy and the dev relaxations side by side", () => {
-    const r = validateConstructs((stack) => {
+  it("is valid with replicas, a customer key, prevent_destroy and the dev relaxations side by side", async () => {
+    const r = await validateConstructs((stack) => {
       new DocumentDb(stack, "Prod", {
         name: "chat-platform-prod-docdb",
         network,

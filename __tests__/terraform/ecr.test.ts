@@ -2,8 +2,8 @@ import { EcrRepository } from "../../modules/ecr";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("EcrRepository under terraform validate", () => {
-  it("validates with defaults and with every option set", () => {
-    const r = validateConstructs((stack) => {
+  it("validates with defaults and with every option set", async () => {
+    const r = await validateConstructs((stack) => {
       new EcrRepository(stack, "RuleService", { name: "alerting-platform/rule-service" });
       new EcrRepository(stack, "Api", {
         name: "dotnet-api-prod-api",

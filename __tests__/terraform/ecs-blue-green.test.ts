@@ -2,8 +2,8 @@ import { EcsBlueGreen } from "../../modules/ecs-blue-green";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("EcsBlueGreen under terraform validate", () => {
-  it("is valid with a test listener, canary traffic and several rollback alarms", () => {
-    const r = validateConstructs((stack) => {
+  it("is valid with a test listener, canary traffic and several rollback alarms", async () => {
+    const r = await validateConstructs((stack) => {
       new EcsBlueGreen(stack, "BlueGreen", {
         name: "chat-platform-prod-chat-service",
         clusterName: "chat-platform-prod",

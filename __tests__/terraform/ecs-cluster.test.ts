@@ -10,8 +10,8 @@ const network = {
 };
 
 describe("EcsCluster (terraform validate)", () => {
-  it("validates an EC2 cluster with namespace, Container Insights and KMS beside a Fargate Spot cluster", () => {
-    const r = validateConstructs((stack) => {
+  it("validates an EC2 cluster with namespace, Container Insights and KMS beside a Fargate Spot cluster", async () => {
+    const r = await validateConstructs((stack) => {
       new EcsCluster(stack, "Ec2Cluster", {
         name: "alerting-platform-dev",
         network,

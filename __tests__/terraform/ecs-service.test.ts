@@ -16,8 +16,8 @@ const network = {
 const targetGroupArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/rule-service/0123456789abcdef";
 
 describe("EcsService (terraform validate)", () => {
-  it("validates scaled, singleton and blue/green services on EC2 and Fargate clusters, with EFS volumes and X-Ray sidecars", () => {
-    const r = validateConstructs((stack) => {
+  it("validates scaled, singleton and blue/green services on EC2 and Fargate clusters, with EFS volumes and X-Ray sidecars", async () => {
+    const r = await validateConstructs((stack) => {
       const ec2 = new EcsCluster(stack, "Ec2Cluster", {
         name: "alerting-platform-dev",
         network,

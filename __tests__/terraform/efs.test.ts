@@ -12,8 +12,8 @@ const network: INetwork = {
 };
 
 describe("FileSystem (terraform validate)", () => {
-  it("validates a file system with access points, an AWS Backup plan, a client role and an NFS flow", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a file system with access points, an AWS Backup plan, a client role and an NFS flow", async () => {
+    const r = await validateConstructs((stack) => {
       const fs = new FileSystem(stack, "Shared", {
         name: "tvmaze-ingestion-prod-shared",
         network,

@@ -11,8 +11,8 @@ const network = {
 };
 
 describe("EksCluster under terraform validate", () => {
-  it("validates with a public endpoint, two node groups, access entries and an IRSA role", () => {
-    const r = validateConstructs((stack) => {
+  it("validates with a public endpoint, two node groups, access entries and an IRSA role", async () => {
+    const r = await validateConstructs((stack) => {
       const ci = new IamRole(stack, "CiRole", { name: "ci", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
       const cluster = new EksCluster(stack, "Cluster", {
         name: "upload-pipeline-prod",

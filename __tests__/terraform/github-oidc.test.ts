@@ -4,8 +4,8 @@ import { describeDiagnostics, validateConstructs } from "../support/terraform";
 const account = "123456789012";
 
 describe("GithubDeployRole under terraform validate", () => {
-  it("G10: validates with ECS, EKS and CodeDeploy permissions and the looked-up provider", () => {
-    const r = validateConstructs((stack) => {
+  it("G10: validates with ECS, EKS and CodeDeploy permissions and the looked-up provider", async () => {
+    const r = await validateConstructs((stack) => {
       new GithubDeployRole(stack, "Deploy", {
         name: "chat-app-prod-github-deploy",
         repositories: ["acme/chat-app", "acme/chat-web"],

@@ -13,8 +13,8 @@ const network = {
 const namespace = { id: "ns-123", name: "alerting-platform.dev.internal", arn: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-123" };
 
 describe("Kafka (terraform validate)", () => {
-  it("validates a self-hosted broker on EC2 and on Fargate, and an MSK cluster with a client role", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a self-hosted broker on EC2 and on Fargate, and an MSK cluster with a client role", async () => {
+    const r = await validateConstructs((stack) => {
       new SelfHostedKafka(stack, "Kafka", {
         name: "alerting-platform-dev-kafka",
         network,

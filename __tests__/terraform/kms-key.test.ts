@@ -2,8 +2,8 @@ import { KmsKey } from "../../modules/kms-key";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("KmsKey under terraform validate", () => {
-  it("validates with CloudWatch Logs, service integrations and prevent_destroy", () => {
-    const r = validateConstructs((stack) => {
+  it("validates with CloudWatch Logs, service integrations and prevent_destroy", async () => {
+    const r = await validateConstructs((stack) => {
       new KmsKey(stack, "Key", {
         name: "tvmaze-ingestion-prod",
         description: "Logs, secrets and topics of tvmaze-ingestion-prod",

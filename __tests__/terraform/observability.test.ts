@@ -2,8 +2,8 @@ import { Alarms, AlarmTopic, albAlarms, ecsServiceAlarms, mskConsumerLagAlarm, r
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("observability (terraform validate)", () => {
-  it("validates a topic, every ready-made alarm (metric math included) and a sampling rule", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a topic, every ready-made alarm (metric math included) and a sampling rule", async () => {
+    const r = await validateConstructs((stack) => {
       const topic = new AlarmTopic(stack, "AlarmTopic", { name: "tvmaze-ingestion-prod-alarms", emailSubscriptions: ["ops@example.com"] });
       new AlarmTopic(stack, "OwnKeyTopic", { name: "dotnet-api-prod-alarms", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666" });
       new Alarms(stack, "Alarms", {

@@ -12,8 +12,8 @@ const network: INetwork = {
 const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
 
 describe("Database (terraform validate)", () => {
-  it("validates an instance and an Aurora Serverless v2 cluster with most options on (monitoring, AWS Backup)", () => {
-    const r = validateConstructs((stack) => {
+  it("validates an instance and an Aurora Serverless v2 cluster with most options on (monitoring, AWS Backup)", async () => {
+    const r = await validateConstructs((stack) => {
       new Database(stack, "Instance", {
         name: "tvmaze-ingestion-prod-db",
         network,

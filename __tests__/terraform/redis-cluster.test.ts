@@ -11,8 +11,8 @@ const network = {
 };
 
 describe("RedisClusterOnEc2 under terraform validate", () => {
-  it("is valid with AUTH, a customer key, prevent_destroy and EBS backups, and without AUTH or EBS backups on Graviton", () => {
-    const r = validateConstructs((stack) => {
+  it("is valid with AUTH, a customer key, prevent_destroy and EBS backups, and without AUTH or EBS backups on Graviton", async () => {
+    const r = await validateConstructs((stack) => {
       const prod = new RedisClusterOnEc2(stack, "Prod", {
         name: "chat-platform-prod-redis",
         network,

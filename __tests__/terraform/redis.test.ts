@@ -11,8 +11,8 @@ const network = {
 };
 
 describe("Redis (terraform validate)", () => {
-  it("validates with replicas, Multi-AZ, a customer key, logs and IAM auth, and without IAM auth on Redis 6", () => {
-    const r = validateConstructs((stack) => {
+  it("validates with replicas, Multi-AZ, a customer key, logs and IAM auth, and without IAM auth on Redis 6", async () => {
+    const r = await validateConstructs((stack) => {
       const cache = new Redis(stack, "Cache", {
         name: "dotnet-api-prod-cache",
         network,

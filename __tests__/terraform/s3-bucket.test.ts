@@ -5,8 +5,8 @@ import { describeDiagnostics, validateConstructs } from "../support/terraform";
 const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
 
 describe("S3Bucket (terraform validate)", () => {
-  it("validates a bucket with every option on, its replica in another region, and one with EventBridge off", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a bucket with every option on, its replica in another region, and one with EventBridge off", async () => {
+    const r = await validateConstructs((stack) => {
       const dr = new AwsProvider(stack, "DisasterRecovery", { region: "eu-central-1", alias: "dr" });
       const replica = new S3Bucket(stack, "Replica", { bucketName: "upload-pipeline-prod-uploads-dr", provider: dr, preventDestroy: true });
       const uploads = new S3Bucket(stack, "Uploads", {

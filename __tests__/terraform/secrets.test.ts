@@ -4,8 +4,8 @@ import { describeDiagnostics, validateConstructs } from "../support/terraform";
 const key = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 
 describe("Secret and Parameter under terraform validate", () => {
-  it("validates a KMS secret with prevent_destroy, a plain parameter and a SecureString parameter", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a KMS secret with prevent_destroy, a plain parameter and a SecureString parameter", async () => {
+    const r = await validateConstructs((stack) => {
       const kafka = new Secret(stack, "Kafka", {
         name: "upload-pipeline/prod/confluent-kafka",
         description: "Confluent Cloud bootstrap servers and API key; set by the platform team",

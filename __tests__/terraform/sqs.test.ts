@@ -2,8 +2,8 @@ import { Queue } from "../../modules/sqs";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("Queue under terraform validate", () => {
-  it("validates a KMS-encrypted FIFO queue and an SSE-SQS standard queue, both with DLQs", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a KMS-encrypted FIFO queue and an SSE-SQS standard queue, both with DLQs", async () => {
+    const r = await validateConstructs((stack) => {
       new Queue(stack, "Orders", {
         name: "upload-pipeline-prod-orders",
         fifo: true,

@@ -27,8 +27,8 @@ describe("terraform validate with the real aws provider", () => {
     expect(Object.keys(dirs).sort()).toEqual([...stacks].sort());
   });
 
-  it.each(stacks)("%s is valid Terraform", (name) => {
-    const r = validateStackDir(dirs[name]);
+  it.each(stacks)("%s is valid Terraform", async (name) => {
+    const r = await validateStackDir(dirs[name]);
     expect(r.valid, describeDiagnostics(r)).toBe(true);
     expect(r.errorCount).toBe(0);
   });

@@ -2,8 +2,8 @@ import { Vpc } from "../../modules/vpc";
 import { describeDiagnostics, validateConstructs } from "../support/terraform";
 
 describe("Vpc under terraform validate", () => {
-  it("validates with 3 AZs, a NAT gateway per AZ, interface endpoints and encrypted flow logs", () => {
-    const r = validateConstructs((stack) => {
+  it("validates with 3 AZs, a NAT gateway per AZ, interface endpoints and encrypted flow logs", async () => {
+    const r = await validateConstructs((stack) => {
       new Vpc(stack, "Network", {
         name: "chat-app-prod",
         cidr: "10.0.0.0/16",

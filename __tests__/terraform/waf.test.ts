@@ -7,8 +7,8 @@ const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-4444
 const KMS_US_EAST_1 = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
 
 describe("WebAcl (terraform validate)", () => {
-  it("validates a regional ACL with geo block, logging, association and Shield, and a logged CloudFront ACL through a us-east-1 provider", () => {
-    const r = validateConstructs((stack) => {
+  it("validates a regional ACL with geo block, logging, association and Shield, and a logged CloudFront ACL through a us-east-1 provider", async () => {
+    const r = await validateConstructs((stack) => {
       new WebAcl(stack, "Regional", {
         name: "tvmaze-ingestion-prod",
         rateLimitPer5Minutes: 2000,
