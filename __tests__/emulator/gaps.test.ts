@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMULATOR_GAPS, GapEffect } from "../support/emulator-gaps";
-import { planTargets, root } from "../support/emulator";
+import { JsonObject, knockOnChanges, planTargets, root } from "../support/emulator";
 
 interface DocRow {
   readonly type: string;
@@ -77,5 +77,39 @@ describe("the emulator gap table", () => {
     const single = planTargets({ resource: { aws_db_instance: { A: {} } } });
     expect(single.untargeted).toEqual([]);
     expect(single.targets).toEqual([]);
+  });
+
+  it("re-plan: tolerates only changes that follow a tolerated replacement, never a known change beside it", () => {
+    const config = {
+      resource: {
+        aws_eks_cluster: { Cluster: { name: "c" } },
+        aws_iam_openid_connect_provider: { Oidc: { url: "${aws_eks_cluster.Cluster.identity[0].oidc[0].issuer}" } },
+        aws_iam_role: { Irsa: { assume_role_policy: "${aws_iam_openid_connect_provider.Oidc.arn}" }, Drift: { name: "${aws_eks_cluster.Cluster.name}-x", assume_role_policy: "{}" } },
+        aws_s3_bucket: { Unrelated: { bucket: "b" } },
+      },
+      output: { endpoint: { value: "${aws_eks_cluster.Cluster.endpoint}" }, bucket: { value: "${aws_s3_bucket.Unrelated.bucket}" } },
+    };
+    const change = (actions: string[], before: JsonObject, after: JsonObject, afterUnknown: JsonObject): JsonObject => ({ actions, before, after, after_unknown: afterUnknown });
+    const plan: JsonObject = {
+      resource_changes: [
+        { address: "aws_eks_cluster.Cluster", type: "aws_eks_cluster", change: change(["delete", "create"], { name: "c" }, { name: "c" }, { arn: true }) },
+        { address: "aws_iam_openid_connect_provider.Oidc", type: "aws_iam_openid_connect_provider", change: change(["delete", "create"], { url: "u", tags: {} }, { url: null, tags: null }, { url: true }) },
+        { address: "aws_iam_role.Irsa", type: "aws_iam_role", change: change(["update"], { assume_role_policy: "p" }, { assume_role_policy: null }, { assume_role_policy: true }) },
+        { address: "aws_iam_role.Drift", type: "aws_iam_role", change: change(["update"], { assume_role_policy: "{}", max_session_duration: 3600 }, { assume_role_policy: "{}", max_session_duration: 7200 }, {}) },
+        { address: "aws_s3_bucket.Unrelated", type: "aws_s3_bucket", change: change(["update"], { acl: "a" }, { acl: null }, { acl: true }) },
+      ],
+      output_changes: {
+        endpoint: { actions: ["update"], after_unknown: true },
+        bucket: { actions: ["update"], after_unknown: true },
+      },
+    };
+    const k = knockOnChanges(plan, config, ["aws_eks_cluster.Cluster"]);
+    expect(k.resources.map((r) => `${r.address} <- ${r.because}`).sort()).toEqual([
+      "aws_iam_openid_connect_provider.Oidc <- aws_eks_cluster.Cluster",
+      "aws_iam_role.Irsa <- aws_iam_openid_connect_provider.Oidc",
+    ]);
+    expect(k.outputs.map((o) => o.address)).toEqual(["output.endpoint"]);
+    // Nothing follows when the tolerated change is an in-place update rather than a replacement.
+    expect(knockOnChanges(plan, config, []).resources).toEqual([]);
   });
 });

@@ -24,6 +24,7 @@ import {
   loadStacks,
   lockItem,
   planTargets,
+  knockOnChanges,
   plannedChanges,
   removeLeftoverDbInstances,
   plannedOutputChanges,
@@ -158,20 +159,32 @@ async function replan(stack: StackInfo, t: TargetPlan): Promise<Replan> {
   const plan = JSON.parse(show.output) as JsonObject;
   const changes = plannedChanges(plan);
   const excluded = changes.filter((c) => perpetualDiff(c.type) !== undefined);
-  const unexpected = changes.filter((c) => !excluded.includes(c));
-  const outputs = plannedOutputChanges(plan);
-  stackReport(stack).perpetualDiffsExcluded = excluded.map((c) => `${c.address} (${c.actions.join("/")})`);
+  // A tolerated replacement (e.g. aws_eks_cluster) makes what references it "known after apply": those follow.
+  const knockOn = knockOnChanges(plan, stack.config, excluded.map((c) => c.address));
+  const following = new Set([...knockOn.resources, ...knockOn.outputs].map((k) => k.address));
+  const unexpected = changes.filter((c) => !excluded.includes(c) && !following.has(c.address));
+  const outputs = plannedOutputChanges(plan).filter((o) => !following.has(`output.${o.name}`));
+  stackReport(stack).perpetualDiffsExcluded = [
+    ...excluded.map((c) => `${c.address} (${c.actions.join("/")})`),
+    ...[...knockOn.resources, ...knockOn.outputs].map((k) => `${k.address} (${k.actions.join("/")}, follows ${k.because})`),
+  ];
   if (excluded.length) {
     console.log(
       `[emulator] ${stack.name}: re-plan changes excluded as the emulator's perpetual diffs (docs/emulator.md):\n` +
         table(excluded.map((c) => ({ resource: c.address, actions: c.actions.join("/"), why: perpetualDiff(c.type)?.missing ?? "" })), ["resource", "actions", "why"]),
     );
   }
+  if (following.size) {
+    console.log(
+      `[emulator] ${stack.name}: re-plan changes that only follow a tolerated replacement (every altered attribute is "known after apply"):\n` +
+        table([...knockOn.resources, ...knockOn.outputs].map((k) => ({ resource: k.address, actions: k.actions.join("/"), because: `references ${k.because}` })), ["resource", "actions", "because"]),
+    );
+  }
   const ok = unexpected.length === 0 && outputs.length === 0;
   const message = ok
     ? `only perpetual diffs: ${excluded.map((c) => c.address).join(", ")}`
     : `re-plan shows changes:\n${[...unexpected.map((c) => `${c.address}: ${c.actions.join("/")}`), ...outputs.map((o) => `output.${o.name}: ${o.actions.join("/")}`)].join("\n")}\n\n${tail(r.output, 80)}`;
-  record(stack, "replan", r, ok, ok ? `no changes besides ${excluded.length} perpetual diff(s)` : `${unexpected.length + outputs.length} unexpected change(s)`);
+  record(stack, "replan", r, ok, ok ? `no changes besides ${excluded.length} perpetual diff(s)${following.size ? ` and ${following.size} change(s) following them` : ""}` : `${unexpected.length + outputs.length} unexpected change(s)`);
   return { ok, message, excluded: excluded.map((c) => c.address) };
 }
 

@@ -413,6 +413,78 @@ export function plannedChanges(planJson: JsonObject): PlannedChange[] {
     .filter((c) => !(c.actions.length === 1 && (c.actions[0] === "no-op" || c.actions[0] === "read")));
 }
 
+/** True when a planned value holds an unknown anywhere (after_unknown marks are `true` at any depth). */
+function holdsUnknown(mark: Json | undefined): boolean {
+  if (mark === true) return true;
+  if (Array.isArray(mark)) return mark.some(holdsUnknown);
+  if (mark && typeof mark === "object") return Object.values(mark).some(holdsUnknown);
+  return false;
+}
+
+/**
+ * Top-level attributes a planned change alters with a known value. Attributes that only become "known after
+ * apply" are not counted: those follow from a replaced resource they reference, not from this resource's config.
+ */
+export function knownChanges(change: JsonObject): string[] {
+  const before = (change.before ?? {}) as JsonObject;
+  const after = (change.after ?? {}) as JsonObject;
+  const unknown = (change.after_unknown ?? {}) as JsonObject;
+  // An empty map or list and null are the same setting (`tags = {} -> null` inside a replacement is not a change).
+  const norm = (v: Json | undefined) => {
+    if (v === undefined || v === null) return "null";
+    if ((Array.isArray(v) && v.length === 0) || (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0)) return "null";
+    return JSON.stringify(v);
+  };
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => !holdsUnknown(unknown[k]) && norm(before[k]) !== norm(after[k])).sort();
+}
+
+export interface KnockOn {
+  readonly address: string;
+  readonly actions: readonly string[];
+  /** The replaced resource it references. */
+  readonly because: string;
+}
+
+/**
+ * Changes that are only the consequence of a tolerated replacement: a resource (or output) that references a
+ * resource being replaced, and whose every altered attribute is "known after apply". Replacements found this way
+ * count as replaced in turn (e.g. an EKS cluster replaced -> its OIDC provider's url unknown -> replaced -> the IRSA
+ * roles' trust policies unknown).
+ */
+export function knockOnChanges(planJson: JsonObject, config: JsonObject, tolerated: readonly string[]): { resources: KnockOn[]; outputs: KnockOn[] } {
+  const graph = dependencyGraph(config);
+  const changes = new Map(((planJson.resource_changes ?? []) as JsonObject[]).map((c) => [String(c.address), c.change as JsonObject]));
+  const isReplace = (c: JsonObject | undefined) => ((c?.actions ?? []) as string[]).includes("delete") && ((c?.actions ?? []) as string[]).includes("create");
+  const replaced = new Set(tolerated.filter((a) => isReplace(changes.get(a))));
+  const found = new Map<string, KnockOn>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [address, change] of changes) {
+      if (found.has(address) || tolerated.includes(address)) continue;
+      const actions = (change.actions ?? []) as string[];
+      if (actions.length === 1 && (actions[0] === "no-op" || actions[0] === "read")) continue;
+      const because = [...(graph.get(address) ?? [])].find((r) => replaced.has(r));
+      if (!because || knownChanges(change).length > 0) continue;
+      found.set(address, { address, actions, because });
+      if (isReplace(change)) replaced.add(address);
+      grew = true;
+    }
+  }
+  const known = new Set(graph.keys());
+  const outputs: KnockOn[] = [];
+  for (const [name, c] of Object.entries((planJson.output_changes ?? {}) as JsonObject)) {
+    const change = c as JsonObject;
+    const actions = (change.actions ?? []) as string[];
+    if (actions.length === 1 && actions[0] === "no-op") continue;
+    const refs = new Set<string>();
+    collectRefs(((config.output ?? {}) as JsonObject)[name] ?? null, known, refs);
+    const because = [...refs].find((r) => replaced.has(r));
+    if (because && change.after_unknown === true) outputs.push({ address: `output.${name}`, actions, because });
+  }
+  return { resources: [...found.values()], outputs };
+}
+
 /** Output changes of a plan (address and actions), not counting no-ops. */
 export function plannedOutputChanges(planJson: JsonObject): { name: string; actions: readonly string[] }[] {
   return Object.entries((planJson.output_changes ?? {}) as JsonObject)
