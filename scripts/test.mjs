@@ -65,7 +65,10 @@ for (const tier of ["unit", "terraform", "emulator", "policy"]) {
     summary.push({ tier, status: "not selected", detail: "TIERS excludes it" });
     continue;
   }
+  const preparing = Date.now();
   const reason = prerequisites[tier]();
+  const prepared = (Date.now() - preparing) / 1000;
+  if (prepared >= 1) console.log(`[${tier}] tools ready in ${prepared.toFixed(1)}s`);
   if (reason) {
     summary.push({ tier, status: "NOT RUN", detail: reason });
     continue;

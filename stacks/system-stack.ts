@@ -7,6 +7,7 @@ import { TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
 import { SystemContext, standardTags } from "../modules/core";
+import { fail } from "../modules/core/errors";
 
 /** The provider constraint written to every stack: takes 5.x fixes without waiting for new bindings. */
 export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
@@ -67,4 +68,49 @@ export class BaseStack extends TerraformStack {
       emulator && settings.backend.kind === "s3" && !settings.backend.emulator ? { ...settings.backend, emulator } : settings.backend;
     configureBackend(this, backend, settings.system, settings.environment);
   }
+
+  /**
+   * cdktf's prepare step resolves every element of the stack once only to discover references to other stacks (and
+   * to add the remote-state plumbing they need); synthesis then resolves everything again. Stacks here never reference
+   * each other (each system owns its state; what they share travels through settings), so the pass is skipped: about
+   * a third of synth time (profile in the README's Performance section). `toTerraform` below refuses the one thing
+   * the pass would have handled, a reference to another stack's resource, instead of writing a broken reference.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    const tf = super.toTerraform() as Record<string, Record<string, Record<string, unknown>> | undefined>;
+    const foreign = undeclaredReferences(tf);
+    if (foreign.length) {
+      fail(this, "reference", foreign[0], "stacks here are independent: a resource may only reference resources of its own stack (pass values between systems through settings or SSM parameters)");
+    }
+    return tf;
+  }
+}
+
+const TERRAFORM_PREFIXES = new Set(["var", "local", "each", "count", "path", "self", "module", "terraform"]);
+
+/**
+ * Resource and data-source addresses referenced in `${...}` expressions that the synthesized stack does not declare,
+ * for the providers the stack uses (a reference into another stack would be one).
+ */
+export function undeclaredReferences(tf: Record<string, Record<string, Record<string, unknown>> | undefined>): string[] {
+  const declared = new Set<string>();
+  for (const [type, byName] of Object.entries(tf.resource ?? {})) for (const name of Object.keys(byName as object)) declared.add(`${type}.${name}`);
+  for (const [type, byName] of Object.entries(tf.data ?? {})) for (const name of Object.keys(byName as object)) declared.add(`data.${type}.${name}`);
+  const providers = Object.keys(tf.provider ?? {});
+  const ours = (type: string) => providers.some((p) => type.startsWith(`${p}_`));
+  const text = JSON.stringify([tf.resource, tf.data, tf.output, tf.locals]);
+  const found = new Set<string>();
+  for (const expr of text.matchAll(/\$\{[^"\\]*(?:\\.[^"\\]*)*/g)) {
+    for (const m of expr[0].matchAll(/(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)/g)) {
+      const [, data, type, name] = m;
+      if (TERRAFORM_PREFIXES.has(type) || !ours(type)) continue;
+      const address = `${data ?? ""}${type}.${name}`;
+      if (!declared.has(address)) found.add(address);
+    }
+  }
+  return [...found].sort();
 }
