@@ -5,9 +5,11 @@
  * (~0.1 s); otherwise the cached bundle starts directly, without a TypeScript loader in the process.
  * node_modules stay external, so provider classes load from their own files as imported.
  *
- * With more than one core it synthesizes in parallel: SYNTH_WORKERS processes (default: cores, at most 4) each build
+ * It runs in this one process by default: measured on 2 cores with the 16 stacks, one process (about 2.3 s, 150 MiB)
+ * beats two workers (about 2.5 s, 330 MiB), because each worker loads cdktf and the provider classes again.
+ * For a much larger app on more cores, SYNTH_WORKERS=N synthesizes in parallel: N processes each build
  * an interleaved part of the stacks into their own directory, and this process merges their stacks and manifests
- * into CDKTF_OUTDIR. SYNTH_WORKERS=1 runs everything in this process.
+ * into CDKTF_OUTDIR.
  */
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
@@ -51,7 +53,7 @@ if (!existsSync(bundle)) {
   });
 }
 
-const workers = Math.max(1, Math.min(Number(process.env.SYNTH_WORKERS ?? Math.min(availableParallelism(), 4)), 16));
+const workers = Math.max(1, Math.min(Number(process.env.SYNTH_WORKERS ?? 1), availableParallelism() * 2, 16));
 if (process.env.SYNTH_PART || workers === 1) {
   createRequire(import.meta.url)(bundle);
 } else {

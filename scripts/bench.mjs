@@ -55,7 +55,9 @@ function runOnce(cmd) {
   return new Promise((resolvePromise, reject) => {
     const outdir = mkdtempSync(join(root, ".cache", "bench-"));
     const started = process.hrtime.bigint();
-    const child = spawn(cmd[0], cmd.slice(1), {
+    // cdktf synth writes to its --output directory, not to CDKTF_OUTDIR.
+    const args = cmd.includes("synth") ? [...cmd.slice(1), "--output", outdir] : cmd.slice(1);
+    const child = spawn(cmd[0], args, {
       cwd: root,
       env: { ...process.env, CDKTF_OUTDIR: outdir, ...(cmd.includes("synth") ? { CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" } : {}) },
       stdio: ["ignore", "ignore", "pipe"],
