@@ -8,10 +8,11 @@
  * Importable: ensureCheckov() -> path of the checkov executable; scan(stacksDir, { skip, only }) -> a promise of
  * per-stack results (asynchronous so that a vitest worker stays responsive while checkov runs).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCommand } from "./run.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const exceptionsFile = join(root, "policy", "checkov-exceptions.json");
@@ -60,15 +61,7 @@ export async function scan(stacksDir, { skip = [], only = [] } = {}) {
   const args = ["-d", stacksDir, "--framework", "terraform_json", "-o", "json", "--compact", "--skip-download", "--soft-fail"];
   if (skip.length) args.push("--skip-check", skip.join(","));
   if (only.length) args.push("--check", only.join(","));
-  const r = await new Promise((done, fail) => {
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "ERROR" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
-    child.on("error", fail);
-    child.on("close", (status) => done({ status, stdout, stderr }));
-  });
+  const r = await runCommand(bin, args, { env: { ...process.env, LOG_LEVEL: "ERROR" } });
   if (r.status !== 0) throw new Error(`checkov exited ${r.status}: ${r.stderr.slice(-2000)}`);
   let report = JSON.parse(r.stdout || "[]");
   if (!Array.isArray(report)) report = [report];

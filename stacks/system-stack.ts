@@ -8,6 +8,7 @@ import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provi
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
 import { SystemContext, standardTags } from "../modules/core";
 import { fail } from "../modules/core/errors";
+import { undeclaredReferences } from "./references";
 
 /** The provider constraint written to every stack: takes 5.x fixes without waiting for new bindings. */
 export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
@@ -88,29 +89,4 @@ export class BaseStack extends TerraformStack {
     }
     return tf;
   }
-}
-
-const TERRAFORM_PREFIXES = new Set(["var", "local", "each", "count", "path", "self", "module", "terraform"]);
-
-/**
- * Resource and data-source addresses referenced in `${...}` expressions that the synthesized stack does not declare,
- * for the providers the stack uses (a reference into another stack would be one).
- */
-export function undeclaredReferences(tf: Record<string, Record<string, Record<string, unknown>> | undefined>): string[] {
-  const declared = new Set<string>();
-  for (const [type, byName] of Object.entries(tf.resource ?? {})) for (const name of Object.keys(byName as object)) declared.add(`${type}.${name}`);
-  for (const [type, byName] of Object.entries(tf.data ?? {})) for (const name of Object.keys(byName as object)) declared.add(`data.${type}.${name}`);
-  const providers = Object.keys(tf.provider ?? {});
-  const ours = (type: string) => providers.some((p) => type.startsWith(`${p}_`));
-  const text = JSON.stringify([tf.resource, tf.data, tf.output, tf.locals]);
-  const found = new Set<string>();
-  for (const expr of text.matchAll(/\$\{[^"\\]*(?:\\.[^"\\]*)*/g)) {
-    for (const m of expr[0].matchAll(/(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)/g)) {
-      const [, data, type, name] = m;
-      if (TERRAFORM_PREFIXES.has(type) || !ours(type)) continue;
-      const address = `${data ?? ""}${type}.${name}`;
-      if (!declared.has(address)) found.add(address);
-    }
-  }
-  return [...found].sort();
 }

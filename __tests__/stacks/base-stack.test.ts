@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { buildApp } from "../../stacks";
-import { BaseStack, undeclaredReferences } from "../../stacks/system-stack";
+import { BaseStack } from "../../stacks/system-stack";
+import { undeclaredReferences } from "../../stacks/references";
 import { ConfigError } from "../../modules/core/errors";
 
 const settings = (system: string) => ({ project: "platform", system, environment: "dev", region: "eu-west-1", backend: { kind: "local" as const } });
@@ -46,10 +47,10 @@ describe("BaseStack: synth without cdktf's preparing pass", () => {
     }
   });
 
-  it("finds undeclared resource and data references, and ignores variables, locals, iterators and other providers", () => {
+  it("finds undeclared resource, data and depends_on references, and ignores variables, locals, iterators, metadata and other providers", () => {
     const found = undeclaredReferences({
       provider: { aws: {} },
-      resource: { aws_s3_bucket: { Logs: { bucket: "b" } }, aws_iam_role: { R: { name: "${aws_s3_bucket.Logs.id}-${aws_s3_bucket.Gone.id}" } } },
+      resource: { aws_s3_bucket: { Logs: { bucket: "b" } }, aws_iam_role: { R: { name: "${aws_s3_bucket.Logs.id}-${aws_s3_bucket.Gone.id}", depends_on: ["aws_sqs_queue.Elsewhere", "aws_s3_bucket.Logs"], "//": { metadata: { path: "${aws_kms_key.NotARef}" } } } } },
       data: { aws_caller_identity: { Me: {} } },
       output: {
         a: { value: "${data.aws_caller_identity.Me.account_id}" },
@@ -57,6 +58,6 @@ describe("BaseStack: synth without cdktf's preparing pass", () => {
         c: { value: "${var.x} ${local.y} ${each.value} ${random_id.Other.hex} ${jsonencode({\"k\" = aws_iam_role.R.arn})}" },
       },
     });
-    expect(found).toEqual(["aws_s3_bucket.Gone", "data.aws_region.Missing"]);
+    expect(found).toEqual(["aws_s3_bucket.Gone", "aws_sqs_queue.Elsewhere", "data.aws_region.Missing"]);
   });
 });

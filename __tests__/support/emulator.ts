@@ -8,6 +8,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import { dirname, join, resolve } from "node:path";
 import { DB_INSTANCE_TYPES, gapsFor, notCreated, perpetualDiff, SECRET_ATTRIBUTES } from "./emulator-gaps";
 import { toolchain, tfEnv } from "./terraform";
+import { referencedAddresses } from "../../stacks/references";
 
 /** The repository root: the nearest directory up from here holding cdktf.json (robust to how this file is loaded). */
 function findRoot(start: string): string {
@@ -165,14 +166,9 @@ export interface TargetPlan {
   readonly perpetual: readonly string[];
 }
 
+/** The addresses among `known` that a synthesized value refers to (stacks/references.ts reads the expressions). */
 function collectRefs(value: Json, known: Set<string>, into: Set<string>): void {
-  if (typeof value === "string") {
-    for (const m of value.matchAll(/\b(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*/g)) if (known.has(m[0])) into.add(m[0]);
-  } else if (Array.isArray(value)) {
-    for (const v of value) collectRefs(v, known, into);
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) if (k !== "//") collectRefs(v, known, into);
-  }
+  for (const address of referencedAddresses(value)) if (known.has(address)) into.add(address);
 }
 
 /** address -> addresses it references (resources and data sources, including depends_on). */

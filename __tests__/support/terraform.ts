@@ -4,11 +4,13 @@
  * each stack is then validated in its own directory that links to that workspace's providers, so 16 stacks cost
  * one provider install, not 16.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 // @ts-expect-error: plain ESM script without types
 import { ensureTerraformToolchain, terraformEnv, cacheDir } from "../../scripts/terraform-toolchain.mjs";
+// @ts-expect-error: plain ESM script without types
+import { runCommand } from "../../scripts/run.mjs";
 
 export interface Toolchain {
   readonly terraform: string | null;
@@ -40,26 +42,11 @@ export interface TerraformRun {
  * Asynchronous on purpose: a test worker blocked in a synchronous child process for long cannot answer vitest's
  * RPC, and vitest then fails the run with "Timeout calling onTaskUpdate".
  */
-export function terraform(args: readonly string[], cwd: string, extraEnv: Record<string, string> = {}, timeoutMs = 600_000): Promise<TerraformRun> {
+export async function terraform(args: readonly string[], cwd: string, extraEnv: Record<string, string> = {}, timeoutMs = 600_000): Promise<TerraformRun> {
   const t = toolchain();
   if (!t.terraform) throw new Error(`terraform unavailable: ${t.reason}`);
-  const bin = t.terraform;
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(bin, args, { cwd, env: tfEnv(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolveRun({ status: code ?? -1, stdout, stderr, output: `${stdout}${stderr}` });
-    });
-  });
+  const r = (await runCommand(t.terraform, [...args], { cwd, env: tfEnv(extraEnv), timeoutMs })) as { status: number; stdout: string; stderr: string };
+  return { ...r, output: `${r.stdout}${r.stderr}` };
 }
 
 const workspace = join(cacheDir as string, "validate-workspace");
