@@ -55,6 +55,8 @@ export function ensureCheckov({ log = (m) => console.error(m) } = {}) {
 /**
  * Runs checkov once over every stack directory below stacksDir and splits the findings per stack.
  * `skip`: check ids to skip; `only`: check ids to run (nothing else).
+ * @param {string} stacksDir
+ * @param {{ skip?: string[], only?: string[] }} [options]
  */
 export async function scan(stacksDir, { skip = [], only = [] } = {}) {
   const bin = ensureCheckov();

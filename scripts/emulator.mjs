@@ -119,6 +119,7 @@ export function readRecord(file = defaultRecordFile) {
  * Starts moto on 127.0.0.1 and resolves once it answers. Returns { pid, port, endpoint, logFile }.
  * port: a fixed port, else a free one. recordFile: where the pid/port are written (null: nowhere).
  * A live emulator already recorded in recordFile is reused when reuse is true, else stopped first.
+ * @param {{ port?: number, recordFile?: string | null, reuse?: boolean, log?: (m: string) => void }} [options]
  */
 export async function startEmulator({ port, recordFile = defaultRecordFile, reuse = false, log = (m) => console.error(m) } = {}) {
   const previous = recordFile ? readRecord(recordFile) : null;

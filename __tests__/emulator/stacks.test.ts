@@ -41,7 +41,6 @@ import {
   TfResult,
 } from "../support/emulator";
 import { perpetualDiff } from "../support/emulator-gaps";
-// @ts-expect-error: plain ESM script without types
 import { startEmulator, stopEmulator } from "../../scripts/emulator.mjs";
 
 // ---- Synthesis happens while tests are collected: one test per stack needs the manifest first. ----------------

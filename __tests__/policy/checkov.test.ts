@@ -6,7 +6,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../stacks";
-// @ts-expect-error: plain ESM script without types
 import { ensureCheckov, readExceptions, scan } from "../../scripts/checkov.mjs";
 
 interface StackResult {

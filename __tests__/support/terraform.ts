@@ -7,9 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-// @ts-expect-error: plain ESM script without types
 import { ensureTerraformToolchain, terraformEnv, cacheDir } from "../../scripts/terraform-toolchain.mjs";
-// @ts-expect-error: plain ESM script without types
 import { runCommand } from "../../scripts/run.mjs";
 
 export interface Toolchain {
