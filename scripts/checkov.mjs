@@ -1,95 +1,128 @@
 #!/usr/bin/env node
+// @ts-check
 /**
- * The policy scanner: checkov (pinned) in a virtual environment the script creates once in .cache/checkov-venv,
- * run over synthesized stacks with the exceptions of policy/checkov-exceptions.json.
+ * The first policy scanner: checkov (pinned) in a venv the script creates once in .cache/checkov-venv, run with no
+ * skipped checks over synthesized stacks; its JSON result is compared per (check, stack, resource address) with
+ * policy/checkov-exceptions.json (scripts/policy.mjs: bootstrap and prod are gated, dev and staging reported).
  *
- *   node scripts/checkov.mjs [outdir]     scan every stack in outdir (default cdktf.out) and print a table
+ *   node scripts/checkov.mjs [outdir]     scan every stack in outdir (default cdktf.out), print the findings,
+ *                                         exit 1 on an unlisted finding or a stale exception in a gated stack
  *
- * Importable: ensureCheckov() -> path of the checkov executable; scan(stacksDir, { skip, only }) -> a promise of
- * per-stack results (asynchronous so that a vitest worker stays responsive while checkov runs).
+ * Importable: ensureCheckov() -> path of the checkov executable; scan(stacksDir) -> a promise of per-stack counts
+ * and the failed (check, stack, resource) findings (asynchronous so that a vitest worker stays responsive).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compareFindings, ensureVenvPackage, formatFindings, isGated, readJson, root } from "./policy.mjs";
 import { runCommand } from "./run.mjs";
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const exceptionsFile = join(root, "policy", "checkov-exceptions.json");
-const venv = join(root, ".cache", "checkov-venv");
+export const CHECK_ID = /^CKV2?_AWS_\d+$/;
 
+/**
+ * @typedef {import("./policy.mjs").Finding} Finding
+ * @typedef {import("./policy.mjs").Exception} Exception
+ * @typedef {{ checkov: string, note: string, exceptions: Exception[] }} CheckovExceptions
+ * @typedef {{ passed: number, failed: number }} StackCounts
+ */
+
+/** @returns {CheckovExceptions} */
 export function readExceptions() {
-  return JSON.parse(readFileSync(exceptionsFile, "utf8"));
-}
-
-function python() {
-  for (const cmd of ["python3", "python"]) {
-    const r = spawnSync(cmd, ["-c", "import sys; print(sys.version_info[:2] >= (3, 9))"], { encoding: "utf8" });
-    if (r.status === 0 && r.stdout.trim() === "True") return cmd;
-  }
-  return null;
+  return readJson(exceptionsFile);
 }
 
 /** The checkov executable, installing the pinned version into the project's venv the first time. */
-export function ensureCheckov({ log = (m) => console.error(m) } = {}) {
-  const version = readExceptions().checkov;
-  const bin = join(venv, "bin", "checkov");
-  const marker = join(venv, ".installed");
-  if (existsSync(bin) && existsSync(marker) && readFileSync(marker, "utf8").trim() === version) return bin;
-  const py = python();
-  if (!py) throw new Error("checkov needs python3 >= 3.9 to install into .cache/checkov-venv");
-  log(`installing checkov==${version} into .cache/checkov-venv (once, ~1 minute; later runs reuse it)`);
-  mkdirSync(dirname(venv), { recursive: true });
-  const steps = [
-    [py, ["-m", "venv", venv]],
-    [join(venv, "bin", "python"), ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", `checkov==${version}`]],
-  ];
-  for (const [cmd, args] of steps) {
-    const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status})`);
-  }
-  writeFileSync(marker, `${version}\n`);
-  return bin;
+export function ensureCheckov({ log = (/** @type {string} */ m) => console.error(m) } = {}) {
+  const venv = ensureVenvPackage({ name: "checkov-venv", pkg: "checkov", version: readExceptions().checkov, minutes: "~1 minute", log });
+  return join(venv, "bin", "checkov");
 }
 
 /**
- * Runs checkov once over every stack directory below stacksDir and splits the findings per stack.
- * `skip`: check ids to skip; `only`: check ids to run (nothing else).
- * @param {string} stacksDir
- * @param {{ skip?: string[], only?: string[] }} [options]
+ * The Terraform address of a resource checkov names. On Terraform JSON checkov sometimes writes
+ * `resource.<name>` instead of `<type>.<name>`; the type is then looked up among the stack's resources.
+ * @param {string} resource what checkov reports
+ * @param {Record<string, Record<string, unknown>>} resources the stack's `resource` section
  */
-export async function scan(stacksDir, { skip = [], only = [] } = {}) {
-  const bin = ensureCheckov();
-  const args = ["-d", stacksDir, "--framework", "terraform_json", "-o", "json", "--compact", "--skip-download", "--soft-fail"];
-  if (skip.length) args.push("--skip-check", skip.join(","));
-  if (only.length) args.push("--check", only.join(","));
-  const r = await runCommand(bin, args, { env: { ...process.env, LOG_LEVEL: "ERROR" } });
-  if (r.status !== 0) throw new Error(`checkov exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  let report = JSON.parse(r.stdout || "[]");
-  if (!Array.isArray(report)) report = [report];
-  const stacks = {};
-  for (const name of readdirSync(stacksDir)) stacks[name] = { passed: 0, failed: 0, failures: [] };
+export function addressOf(resource, resources) {
+  const [head, ...rest] = resource.split(".");
+  if (head !== "resource") return resource;
+  const name = rest.join(".");
+  const type = Object.keys(resources).find((t) => Object.prototype.hasOwnProperty.call(resources[t], name));
+  return type ? `${type}.${name}` : resource;
+}
+
+/**
+ * Findings and per-stack counts from checkov's JSON report (one object, or a list of them per framework).
+ * @param {any} report
+ * @param {(stack: string) => Record<string, Record<string, unknown>>} resourcesOf
+ * @returns {{ findings: Finding[], counts: Record<string, StackCounts> }}
+ */
+export function parseReport(report, resourcesOf) {
+  const parts = Array.isArray(report) ? report : [report];
+  /** @type {Finding[]} */
+  const findings = [];
+  /** @type {Record<string, StackCounts>} */
+  const counts = {};
+  /** @param {string} filePath */
   const stackOf = (filePath) => filePath.replace(/^[/\\]/, "").split(/[/\\]/)[0];
-  for (const part of report) {
-    for (const [kind, list] of [["passed", part.results?.passed_checks ?? []], ["failed", part.results?.failed_checks ?? []]]) {
-      for (const c of list) {
-        const name = stackOf(c.file_path ?? "");
-        stacks[name] ??= { passed: 0, failed: 0, failures: [] };
-        stacks[name][kind] += 1;
-        if (kind === "failed") stacks[name].failures.push({ id: c.check_id, name: c.check_name, resource: c.resource });
-      }
+  for (const part of parts) {
+    for (const c of part?.results?.passed_checks ?? []) (counts[stackOf(c.file_path ?? "")] ??= { passed: 0, failed: 0 }).passed += 1;
+    for (const c of part?.results?.failed_checks ?? []) {
+      const stack = stackOf(c.file_path ?? "");
+      (counts[stack] ??= { passed: 0, failed: 0 }).failed += 1;
+      findings.push({ stack, check: c.check_id, resource: addressOf(c.resource, resourcesOf(stack)), title: c.check_name });
     }
   }
-  return stacks;
+  return { findings, counts };
+}
+
+/**
+ * Runs checkov once, with no skipped checks, over every stack directory below stacksDir.
+ * @param {string} stacksDir
+ * @returns {Promise<{ findings: Finding[], counts: Record<string, StackCounts> }>}
+ */
+export async function scan(stacksDir) {
+  const bin = ensureCheckov();
+  const args = ["-d", stacksDir, "--framework", "terraform_json", "-o", "json", "--compact", "--skip-download", "--soft-fail"];
+  const r = await runCommand(bin, args, { env: { ...process.env, LOG_LEVEL: "ERROR" } });
+  if (r.status !== 0) throw new Error(`checkov exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  /** @type {Record<string, Record<string, Record<string, unknown>>>} */
+  const resources = {};
+  /** @param {string} stack */
+  const resourcesOf = (stack) => (resources[stack] ??= existsSync(join(stacksDir, stack, "cdk.tf.json")) ? (readJson(join(stacksDir, stack, "cdk.tf.json")).resource ?? {}) : {});
+  const result = parseReport(JSON.parse(r.stdout || "[]"), resourcesOf);
+  for (const name of readdirSync(stacksDir)) result.counts[name] ??= { passed: 0, failed: 0 };
+  return result;
+}
+
+/**
+ * A per-stack table: passed, failed, and for gated stacks how many failures are listed.
+ * @param {Record<string, StackCounts>} counts
+ * @param {Finding[]} findings
+ * @param {Exception[]} exceptions
+ */
+export function summaryTable(counts, findings, exceptions) {
+  const { excepted } = compareFindings(findings, exceptions);
+  return Object.keys(counts)
+    .sort()
+    .map((name) => {
+      const c = counts[name];
+      const listed = excepted.filter((f) => f.stack === name).length;
+      return `${name.padEnd(28)} ${String(c.passed).padStart(4)} passed ${String(c.failed).padStart(4)} failed${isGated(name) ? `  (${listed} listed)` : "  (reported, not gated)"}`;
+    })
+    .join("\n");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outdir = resolve(process.argv[2] ?? join(root, "cdktf.out"));
-  const { exceptions } = readExceptions();
-  const result = await scan(join(outdir, "stacks"), { skip: exceptions.map((e) => e.id) });
-  for (const [name, r] of Object.entries(result).sort()) {
-    console.log(`${name.padEnd(28)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed`);
-    for (const f of r.failures) console.log(`    ${f.id} ${f.resource}: ${f.name}`);
-  }
-  console.log(`(skipped everywhere: ${exceptions.map((e) => e.id).join(", ")}; reasons in ${relative(root, exceptionsFile).split(sep).join("/")})`);
+  const { exceptions, checkov } = readExceptions();
+  const { findings, counts } = await scan(join(outdir, "stacks"));
+  const { unlisted, stale, reported } = compareFindings(findings, exceptions);
+  console.log(`checkov ${checkov}, no skipped checks; exceptions per resource in policy/checkov-exceptions.json`);
+  console.log(summaryTable(counts, findings, exceptions));
+  if (reported.length) console.log(`\nReported (dev/staging cost trades, not gated):\n${formatFindings(reported)}`);
+  if (unlisted.length) console.log(`\nUNLISTED failures on gated stacks (fix, or list with a reason):\n${formatFindings(unlisted)}`);
+  if (stale.length) console.log(`\nSTALE exceptions (no longer fail; remove them):\n${formatFindings(stale)}`);
+  process.exit(unlisted.length || stale.length ? 1 : 0);
 }

@@ -5,7 +5,7 @@
  *   unit       modules and stacks through cdktf's Testing API (fast)
  *   terraform  `terraform validate` on every synthesized stack with the real hashicorp/aws provider
  *   emulator   init/plan/apply/re-plan/destroy on moto (AWS API emulator) with the S3/DynamoDB backend
- *   policy     checkov over every synthesized stack
+ *   policy     checkov over every synthesized stack, trivy over their HCL rendering
  *
  * A tier whose tools are missing is reported as NOT RUN with the reason; with CI=true (or --require-all) that
  * fails the run. TIERS=unit,terraform limits the tiers. The last line is "N passed, N failed[, N skipped]".
@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureCheckov } from "./checkov.mjs";
+import { ensureTrivy } from "./trivy.mjs";
 import { findMotoServer } from "./emulator.mjs";
 import { ensureTerraformToolchain } from "./terraform-toolchain.mjs";
 
@@ -52,7 +53,7 @@ const prerequisites = {
     if (!commandExists("moto_server") && !commandExists("python3")) return "neither moto_server nor python3 (to install moto in a venv) is available";
     return installed("moto", () => findMotoServer());
   },
-  policy: () => (commandExists("python3") ? installed("checkov", () => ensureCheckov()) : "python3 is not available to install checkov"),
+  policy: () => (commandExists("python3") ? installed("checkov", () => ensureCheckov()) ?? installed("trivy", () => ensureTrivy()) : "python3 is not available to install checkov and trivy"),
 };
 
 const summary = [];

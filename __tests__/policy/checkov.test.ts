@@ -1,22 +1,23 @@
 /**
- * Policy tier: checkov over every synthesized stack. prod stacks have 0 failed checks; the exceptions live in
- * policy/checkov-exceptions.json, each with its reason, at most 10, and each must still be needed.
+ * Policy tier: checkov with no skipped checks over every synthesized stack. On bootstrap and the prod stacks (G6)
+ * every failed (check, stack, resource) must be listed in policy/checkov-exceptions.json with its reason, and every
+ * listed one must still fail. Dev and staging failures are printed as cost trades, not gated.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../stacks";
-import { ensureCheckov, readExceptions, scan } from "../../scripts/checkov.mjs";
+import { CHECK_ID, ensureCheckov, readExceptions, scan, summaryTable } from "../../scripts/checkov.mjs";
+import { compareFindings, exceptionProblems, formatFindings, isGated, type Finding } from "../../scripts/policy.mjs";
 
-interface StackResult {
-  passed: number;
-  failed: number;
-  failures: { id: string; name: string; resource: string }[];
-}
+/** Listed pairs today; issue 10 items 2-5 bring this to the goal of at most 12. Lower it as entries go. */
+const MAX_LISTED = 32;
 
-const { exceptions, checkov } = readExceptions() as { checkov: string; exceptions: { id: string; resources: string; reason: string }[] };
+const file = readExceptions();
+mkdirSync(join(process.cwd(), ".cache"), { recursive: true });
 const outdir = mkdtempSync(join(process.cwd(), ".cache", "policy-"));
-let results: Record<string, StackResult> = {};
+let findings: Finding[] = [];
+let counts: Record<string, { passed: number; failed: number }> = {};
 let stackNames: string[] = [];
 
 beforeAll(async () => {
@@ -24,57 +25,38 @@ beforeAll(async () => {
   const app = new App({ outdir });
   stackNames = buildApp(app).map((s) => s.node.id);
   app.synth();
-  results = await scan(join(outdir, "stacks"), { skip: exceptions.map((e) => e.id) });
-  mkdirSync(join(process.cwd(), ".cache"), { recursive: true });
-  writeFileSync(join(process.cwd(), ".cache", "checkov-report.json"), JSON.stringify({ checkov, exceptions: exceptions.map((e) => e.id), results }, null, 2));
-  console.log(`checkov ${checkov}, skipping ${exceptions.map((e) => e.id).join(", ")}`);
-  for (const name of Object.keys(results).sort()) console.log(`${name.padEnd(28)} ${String(results[name].passed).padStart(4)} passed ${String(results[name].failed).padStart(4)} failed`);
-  // Which check fails on which resource, per stack (dev and staging trade some guards for cost in environments/).
-  for (const name of Object.keys(results).sort()) {
-    const byCheck = new Map<string, string[]>();
-    for (const f of results[name].failures) byCheck.set(`${f.id} ${f.name}`, [...(byCheck.get(`${f.id} ${f.name}`) ?? []), f.resource]);
-    if (byCheck.size) console.log(`${name}:\n${[...byCheck].sort().map(([check, rs]) => `  ${check}\n    ${rs.join(", ")}`).join("\n")}`);
-  }
+  ({ findings, counts } = await scan(join(outdir, "stacks")));
+  writeFileSync(join(process.cwd(), ".cache", "checkov-report.json"), JSON.stringify({ checkov: file.checkov, counts, findings }, null, 2));
+  console.log(`checkov ${file.checkov}, no skipped checks\n${summaryTable(counts, findings, file.exceptions)}`);
+  const { reported } = compareFindings(findings, file.exceptions);
+  console.log(`dev and staging (cost trades in environments/, not gated):\n${formatFindings(reported)}`);
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe("checkov policy scan", () => {
   it("scans every stack and runs checks on each", () => {
-    expect(Object.keys(results).sort()).toEqual([...stackNames].sort());
-    for (const name of stackNames) expect(results[name].passed, name).toBeGreaterThan(0);
+    expect(Object.keys(counts).sort()).toEqual([...stackNames].sort());
+    for (const name of stackNames) expect(counts[name].passed, name).toBeGreaterThan(0);
   });
 
-  it("keeps at most 10 exceptions, each with the resources it covers and a reason", () => {
-    expect(exceptions.length).toBeLessThanOrEqual(10);
-    for (const e of exceptions) {
-      expect(e.id).toMatch(/^CKV2?_AWS_\d+$/);
-      expect(e.resources.length, e.id).toBeGreaterThan(5);
-      expect(e.reason.length, e.id).toBeGreaterThan(40);
-    }
-    expect(new Set(exceptions.map((e) => e.id)).size).toBe(exceptions.length);
+  it("lists each exception once, by check, gated stack and resource address, with a reason", () => {
+    expect(exceptionProblems(file.exceptions, CHECK_ID)).toEqual([]);
+    expect(file.exceptions.length).toBeGreaterThan(0);
+    expect(file.exceptions.length).toBeLessThanOrEqual(MAX_LISTED);
   });
 
   it.each(["bootstrap", "alerting-platform-prod", "dotnet-api-prod", "chat-app-prod", "tvmaze-ingestion-prod", "upload-pipeline-prod"])(
-    "G6: %s has 0 failed checks",
+    "G6: %s has no failed check that policy/checkov-exceptions.json does not list",
     (name) => {
-      const r = results[name];
-      expect(r, name).toBeDefined();
-      expect(r.failures.map((f) => `${f.id} ${f.resource}: ${f.name}`)).toEqual([]);
+      expect(isGated(name)).toBe(true);
+      const { unlisted } = compareFindings(findings.filter((f) => f.stack === name), file.exceptions);
+      expect(unlisted.map((f) => `${f.check} ${f.resource}: ${f.title}`)).toEqual([]);
     },
   );
 
-  it("every exception is still needed: each fails somewhere in prod without it", async () => {
-    const prodDirs = join(outdir, "prod-only");
-    mkdirSync(prodDirs);
-    // Re-scan only the prod stacks and bootstrap, with only the excepted checks enabled.
-    for (const name of stackNames.filter((n) => n.endsWith("-prod") || n === "bootstrap")) {
-      rmSync(join(prodDirs, name), { recursive: true, force: true });
-      mkdirSync(join(prodDirs, name));
-      writeFileSync(join(prodDirs, name, "cdk.tf.json"), readFileSync(join(outdir, "stacks", name, "cdk.tf.json")));
-    }
-    const only = (await scan(prodDirs, { only: exceptions.map((e) => e.id) })) as Record<string, StackResult>;
-    const failing = new Set(Object.values(only).flatMap((r) => r.failures.map((f) => f.id)));
-    for (const e of exceptions) expect(failing.has(e.id), `${e.id} no longer fails on any prod stack: remove it from policy/checkov-exceptions.json`).toBe(true);
+  it("every listed exception still fails (remove stale entries from policy/checkov-exceptions.json)", () => {
+    const { stale } = compareFindings(findings, file.exceptions);
+    expect(stale.map((e) => `${e.stack} ${e.check} ${e.resource}`)).toEqual([]);
   });
 });
