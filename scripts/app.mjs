@@ -63,15 +63,35 @@ export function ensureBundle(entry = "main.ts") {
 }
 
 /**
+ * cdktf builds a regular expression for every token it registers, to turn the token's display hint into the key
+ * prefix; the same few hints recur thousands of times. Same keys, each hint cleaned once.
+ * @param {{ prototype: { registerStringKey(token: unknown, hint?: string): string, tokenCounter: number, stringTokenMap: Map<string, unknown> } }} TokenMap
+ */
+export function cacheTokenKeys(TokenMap) {
+  /** @type {Map<string, string>} */
+  const prefixes = new Map();
+  TokenMap.prototype.registerStringKey = function (token, displayHint) {
+    const hint = displayHint || "TOKEN";
+    let prefix = prefixes.get(hint);
+    if (prefix === undefined) prefixes.set(hint, (prefix = hint.replace(/[^a-zA-Z0-9:._-]/g, ".")));
+    const key = `${prefix}.${this.tokenCounter++}`;
+    this.stringTokenMap.set(key, token);
+    return key;
+  };
+}
+
+/**
  * Runs a bundle in this process, as cdktf runs an app.
  * @param {string} bundle
  */
 export function runBundle(bundle) {
   const require = createRequire(join(root, "main.ts"));
+  require("cdktf"); // first, so that its internal modules load in cdktf's own order (they require each other)
   if (!process.env.DEBUG) {
     // cdktf reads this export at every call (`(0, stack_trace_1.captureStackTrace)()`), so replacing it takes effect.
     require("cdktf/lib/tokens/private/stack-trace").captureStackTrace = () => [];
   }
+  cacheTokenKeys(require("cdktf/lib/tokens/private/token-map").TokenMap);
   require(bundle);
 }
 

@@ -39,9 +39,9 @@ interface Run {
   readonly scope: IConstruct;
   readonly preparing: boolean;
   /**
-   * Values a token resolved through its context, by the context's flags. A token expression re-resolves its arguments
-   * at every level of nesting (tfExpression.js resolveArg, then resolveExpressionPart, then each element again), so a
-   * policy document in `Fn.jsonencode` was resolved once per level of depth; here once per run.
+   * Objects resolved inside a function call (`Fn.jsonencode(...)`, ...), by the context's flags. A function call
+   * re-resolves its arguments at every level of nesting (tfExpression.js resolveArg, then resolveExpressionPart, then
+   * each element again), so a policy document was resolved once per level of its depth; here once per run.
    */
   readonly memo: (Map<object, unknown> | undefined)[];
 }
@@ -174,7 +174,8 @@ function resolveValue(run: Run, obj: unknown, previous: Context | undefined, dep
     case "object":
       if (obj === null) return null;
       if (obj instanceof Date) return obj;
-      return previous ? resolveShared(run, obj, previous, depth) : resolveComposite(run, obj, previous, depth);
+      // Memoized only inside function calls (the one kind of token that sets ignoreEscapes), where re-resolution is.
+      return previous?.ignoreEscapes ? resolveShared(run, obj, previous, depth) : resolveComposite(run, obj, previous, depth);
     default:
       return obj;
   }
