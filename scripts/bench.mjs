@@ -23,6 +23,9 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** @param {number} x */
+const round3 = (x) => Number(x.toFixed(3));
+
 /**
  * @param {readonly number[]} xs
  * @returns {number}
@@ -56,13 +59,26 @@ export function floorProgram(packages) {
 }
 
 /**
- * How far a curve is from linear in resources: seconds per 1,000 resources at each size, and the largest over the
- * smallest of those.
+ * How a scale curve grows: the least-squares line seconds = fixed + perThousand x resources / 1000 (fixed is
+ * starting Node and loading cdktf), its r² (1 is a straight line), and seconds per 1,000 resources at each size.
  * @param {readonly { resources: number, seconds: number }[]} points
  */
 export function linearity(points) {
-  const perThousand = points.map((p) => (p.seconds * 1000) / p.resources);
-  return { perThousand: perThousand.map((x) => Number(x.toFixed(3))), spread: Number((Math.max(...perThousand) / Math.min(...perThousand)).toFixed(2)) };
+  const n = points.length;
+  const xs = points.map((p) => p.resources / 1000);
+  const ys = points.map((p) => p.seconds);
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  const sxy = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0);
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  const syy = ys.reduce((a, y) => a + (y - my) ** 2, 0);
+  const slope = sxx ? sxy / sxx : 0;
+  return {
+    fixedSeconds: round3(my - slope * mx),
+    secondsPerThousand: round3(slope),
+    r2: round3(sxx && syy ? (sxy * sxy) / (sxx * syy) : 1),
+    perThousandAtEachSize: points.map((p) => round3((p.seconds * 1000) / p.resources)),
+  };
 }
 
 /**
@@ -135,9 +151,6 @@ function runOnce(cmd, env = {}) {
   });
 }
 
-/** @param {number} x */
-const round3 = (x) => Number(x.toFixed(3));
-
 async function comparePaths() {
   const { ensureBundle } = await import("./app.mjs");
   const packages = requiredPackages(readFileSync(ensureBundle(), "utf8"));
@@ -202,7 +215,8 @@ async function scaleCurve() {
     console.log(`${String(factor).padStart(3)}x: ${stacks} stacks, ${resources} resources, ${points.at(-1)?.seconds}s, peak ${points.at(-1)?.peakMiB} MiB`);
   }
   const fit = linearity(points);
-  console.log(`seconds per 1,000 resources: ${fit.perThousand.join(", ")} (largest/smallest ${fit.spread}; targets: linear, peak < 500 MiB at 16x)`);
+  console.log(`fit: ${fit.fixedSeconds}s + ${fit.secondsPerThousand}s per 1,000 resources (r² ${fit.r2}); per 1,000 at each size: ${fit.perThousandAtEachSize.join(", ")}`);
+  console.log("targets: time linear in resources, peak RSS < 500 MiB at 16x");
   writeFileSync(join(root, ".cache", "bench-scale.json"), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, points, ...fit }, null, 2));
 }
 

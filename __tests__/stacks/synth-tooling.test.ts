@@ -14,7 +14,7 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
 
   it("takes medians and measures how far a scale curve is from linear", () => {
     expect([median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([2, 2.5]);
-    expect(linearity([{ resources: 1000, seconds: 2 }, { resources: 4000, seconds: 10 }])).toEqual({ perThousand: [2, 2.5], spread: 1.25 });
+    expect(linearity([{ resources: 1000, seconds: 1.5 }, { resources: 4000, seconds: 3 }, { resources: 16000, seconds: 9 }])).toEqual({ fixedSeconds: 1, secondsPerThousand: 0.5, r2: 1, perThousandAtEachSize: [1.5, 0.75, 0.563] });
   });
 
   it("registers token keys exactly as cdktf does, each display hint cleaned once", () => {
