@@ -1,7 +1,8 @@
 import { Token } from "cdktf";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { floorProgram, linearity, median, requiredPackages } from "../../scripts/bench.mjs";
-import { cacheTokenKeys } from "../../scripts/app.mjs";
+import { createRequire } from "node:module";
+import { cacheTokenKeys, stableJson } from "../../scripts/app.mjs";
 import { summaryLines } from "../../scripts/test.mjs";
 import { estateEnvironments, releaseTokens } from "../../stacks/synth/estate";
 
@@ -43,6 +44,20 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
     expect([a, b].length).toBe(2);
     expect(releaseTokens(from + 1)).toBe(2);
     expect(registry.stringTokenMap.has(kept.slice(kept.indexOf("[") + 1, -2))).toBe(true);
+  });
+
+  it("writes JSON exactly as json-stable-stringify, cdktf's writer, does", () => {
+    const original = createRequire(require.resolve("cdktf"))("json-stable-stringify") as (v: unknown, o?: { space?: number }) => string;
+    const values: unknown[] = [
+      { b: [1, undefined, { z: null, a: "x\n\"y\"" }], a: {}, "10": [], "9": true, u: undefined, f: () => 1, d: new Date(0) },
+      [],
+      "text",
+      { resource: { aws_s3_bucket: { B: { bucket: "${var.x}", tags: { Z: "1", A: "2" } } } }, "//": { metadata: { stackName: "s" } } },
+    ];
+    for (const v of values) {
+      expect(stableJson(v, "  ")).toBe(original(v, { space: 2 }));
+      expect(stableJson(v, "")).toBe(original(v));
+    }
   });
 
   it("prints each tier's time in the summary", () => {

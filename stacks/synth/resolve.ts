@@ -16,6 +16,7 @@ import type { IConstruct } from "constructs";
 import { containsMapToken, containsNumberListTokenElement, containsStringListTokenElement, TokenString } from "cdktf/lib/tokens/private/encoding";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
+import { ref } from "cdktf/lib/tfExpression";
 
 /** The resolver cdktf's TerraformStack uses (stateless; cdktf/lib/_tokens.js builds the same one). */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -31,6 +32,36 @@ export const NUMBER_IN_STRING = new RegExp("[-|\\d|.\\+]+(e[-|\\d|.|e|E|\\+]+)")
 
 /** Encoded number tokens are doubles below -1.8e289 (encoding.js createTokenDouble); every other number is plain. */
 const TOKEN_DOUBLE_ABOVE = -1e288;
+
+/** cdktf's class for references (`${aws_s3_bucket.Logs.arn}`), the token behind every resource attribute. */
+const Reference = Object.getPrototypeOf(ref("x")).constructor as abstract new (...args: never[]) => { identifier: string; crossStackIdentifier: Record<string, string> };
+
+/** cdktf's string token marker (encoding.js STRING_TOKEN_REGEX). */
+const STRING_TOKEN = /\$\{TfToken\[([a-zA-Z0-9:._-]+)\]\}/g;
+
+/**
+ * A string of literals and references, resolved at the top level (no flags set), as cdktf resolves it: each
+ * reference becomes `${identifier}`, literals stay. Undefined when anything else is in it (another kind of token,
+ * an escape sequence, a reference into another stack, a token inside an identifier), for the general path.
+ */
+function referencesOnly(str: string): string | undefined {
+  let out = "";
+  let last = 0;
+  STRING_TOKEN.lastIndex = 0;
+  for (let m = STRING_TOKEN.exec(str); m; m = STRING_TOKEN.exec(str)) {
+    const literal = str.slice(last, m.index);
+    if (literal.includes("}") || literal.includes("${")) return undefined;
+    const token = tokenMap.lookupToken(m[1]);
+    if (!(token instanceof Reference) || token.identifier.includes(TOKEN_MARK)) return undefined;
+    for (const _ in token.crossStackIdentifier) return undefined;
+    out += `${literal}\${${token.identifier}}`;
+    last = STRING_TOKEN.lastIndex;
+  }
+  const rest = str.slice(last);
+  if (rest.includes("}") || rest.includes("${")) return undefined;
+  out += rest;
+  return out.includes("e") && NUMBER_IN_STRING.test(out) ? undefined : out;
+}
 
 /** Thrown where cdktf would raise its own error: the caller re-runs cdktf's resolve to raise exactly that error. */
 class HandBack extends Error {}
@@ -97,6 +128,10 @@ function resolveString(run: Run, obj: string, previous: Context | undefined, dep
     if (!obj.includes("e") || !NUMBER_IN_STRING.test(obj)) return obj;
   } else if (TokenString.forListToken(obj).test()) {
     throw new HandBack();
+  }
+  if (!previous || !(previous.suppressBraces || previous.ignoreEscapes || previous.warnEscapes || previous.iteratorContext)) {
+    const references = referencesOnly(obj);
+    if (references !== undefined) return references;
   }
   // From here on, resolve.js's string branch line for line.
   let str: unknown = obj;
