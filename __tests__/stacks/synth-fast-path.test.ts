@@ -22,9 +22,10 @@ function scratch(): { stack: TerraformStack; param: SsmParameter } {
 describe("synth fast path: the same JSON as cdktf", () => {
   const outdir = mkdtempSync(join(tmpdir(), "fast-path-"));
   let stacks: TerraformStack[] = [];
+  // Building all 16 stacks takes a few seconds, more on a busy machine than vitest's default 10 s for a hook.
   beforeAll(() => {
     stacks = buildApp(new App({ outdir, stackTraces: false }));
-  });
+  }, 120_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it("G1: every stack of every environment (and bootstrap) is byte-identical to TerraformStack.toTerraform", () => {
