@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * npm test: every test tier this machine can run, in order, then one summary.
  *
@@ -8,7 +9,8 @@
  *   policy     checkov over every synthesized stack, trivy over their HCL rendering
  *
  * A tier whose tools are missing is reported as NOT RUN with the reason; with CI=true (or --require-all) that
- * fails the run. TIERS=unit,terraform limits the tiers. The last line is "N passed, N failed[, N skipped]".
+ * fails the run. TIERS=unit,terraform limits the tiers. The summary gives each tier's time (its tools' setup
+ * included). The last line is "N passed, N failed[, N skipped]".
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -25,11 +27,17 @@ const wanted = (process.env.TIERS ?? "unit,terraform,emulator,policy").split(","
 const resultsDir = join(root, ".cache", "test-results");
 mkdirSync(resultsDir, { recursive: true });
 
+/** @param {string} cmd */
 function commandExists(cmd) {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).status === 0;
 }
 
-/** Runs an install step; returns null when it worked, else why not. */
+/**
+ * Runs an install step; returns null when it worked, else why not.
+ * @param {string} what
+ * @param {() => unknown} step
+ * @returns {string | null}
+ */
 function installed(what, step) {
   try {
     step();
@@ -44,6 +52,7 @@ function installed(what, step) {
  * starts (with pip's progress on the terminal), not inside a test worker: a worker blocked for a minute in an
  * install cannot answer vitest's RPC and the run fails with "Timeout calling onTaskUpdate".
  */
+/** @type {Record<string, () => string | null>} */
 const prerequisites = {
   unit: () => null,
   terraform: () => ensureTerraformToolchain().reason,
@@ -56,12 +65,26 @@ const prerequisites = {
   policy: () => (commandExists("python3") ? installed("checkov", () => ensureCheckov()) ?? installed("trivy", () => ensureTrivy()) : "python3 is not available to install checkov and trivy"),
 };
 
+/** @typedef {{ tier: string, status: string, detail: string, seconds?: number }} TierRow */
+
+/**
+ * The summary table: tier, status, time (tools' setup included), detail.
+ * @param {readonly TierRow[]} rows
+ * @returns {string[]}
+ */
+export function summaryLines(rows) {
+  return rows.map((s) => `${s.tier.padEnd(10)} ${s.status.padEnd(13)} ${(s.seconds === undefined ? "-" : `${s.seconds.toFixed(1)}s`).padStart(7)}  ${s.detail}`);
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+
+/** @type {TierRow[]} */
 const summary = [];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-for (const tier of ["unit", "terraform", "emulator", "policy"]) {
+for (const tier of isMain ? ["unit", "terraform", "emulator", "policy"] : []) {
   if (!wanted.includes(tier)) {
     summary.push({ tier, status: "not selected", detail: "TIERS excludes it" });
     continue;
@@ -71,7 +94,7 @@ for (const tier of ["unit", "terraform", "emulator", "policy"]) {
   const prepared = (Date.now() - preparing) / 1000;
   if (prepared >= 1) console.log(`[${tier}] tools ready in ${prepared.toFixed(1)}s`);
   if (reason) {
-    summary.push({ tier, status: "NOT RUN", detail: reason });
+    summary.push({ tier, status: "NOT RUN", detail: reason, seconds: prepared });
     continue;
   }
   console.log(`\n=== tier: ${tier} ===`);
@@ -84,9 +107,10 @@ for (const tier of ["unit", "terraform", "emulator", "policy"]) {
     { cwd: root, stdio: "inherit", env: process.env },
   );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const total = (Date.now() - preparing) / 1000;
   if (!existsSync(out)) {
     failed += 1;
-    summary.push({ tier, status: "FAILED", detail: `vitest exited ${r.status} without results (${seconds}s)` });
+    summary.push({ tier, status: "FAILED", detail: `vitest exited ${r.status} without results (${seconds}s)`, seconds: total });
     continue;
   }
   const res = JSON.parse(readFileSync(out, "utf8"));
@@ -95,15 +119,18 @@ for (const tier of ["unit", "terraform", "emulator", "policy"]) {
   skipped += res.numPendingTests + res.numTodoTests;
   const ok = r.status === 0 && res.numFailedTests === 0 && res.numTotalTests > 0;
   if (!ok && res.numFailedTests === 0) failed += 1; // a suite that failed to load counts as a failure
-  summary.push({ tier, status: ok ? "passed" : "FAILED", detail: `${res.numPassedTests} passed, ${res.numFailedTests} failed, ${res.numPendingTests} skipped in ${seconds}s` });
+  summary.push({ tier, status: ok ? "passed" : "FAILED", detail: `${res.numPassedTests} passed, ${res.numFailedTests} failed, ${res.numPendingTests} skipped (vitest ${seconds}s)`, seconds: total });
 }
 
-console.log("\n=== test tiers ===");
-for (const s of summary) console.log(`${s.tier.padEnd(10)} ${s.status.padEnd(13)} ${s.detail}`);
-const notRun = summary.filter((s) => s.status === "NOT RUN");
-if (notRun.length && requireAll) {
-  console.log(`\n${notRun.length} tier(s) could not run and CI requires every tier.`);
-  failed += notRun.length;
+if (isMain) {
+  console.log("\n=== test tiers ===");
+  console.log(`${"tier".padEnd(10)} ${"status".padEnd(13)} ${"time".padStart(7)}  detail`);
+  for (const line of summaryLines(summary)) console.log(line);
+  const notRun = summary.filter((s) => s.status === "NOT RUN");
+  if (notRun.length && requireAll) {
+    console.log(`\n${notRun.length} tier(s) could not run and CI requires every tier.`);
+    failed += notRun.length;
+  }
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  process.exit(failed > 0 ? 1 : 0);
 }
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed > 0 ? 1 : 0);

@@ -9,6 +9,7 @@ import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-b
 import { SystemContext, standardTags } from "../modules/core";
 import { fail } from "../modules/core/errors";
 import { undeclaredReferences } from "./references";
+import { FastTerraformStack } from "./synth/fast-stack";
 
 /** The provider constraint written to every stack: takes 5.x fixes without waiting for new bindings. */
 export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
@@ -35,7 +36,7 @@ export interface StackSettings {
   readonly emulator?: EmulatorSettings;
 }
 
-export class BaseStack extends TerraformStack {
+export class BaseStack extends FastTerraformStack {
   readonly context: SystemContext;
 
   constructor(scope: Construct, id: string, settings: StackSettings) {

@@ -1,0 +1,69 @@
+import { Token } from "cdktf";
+import { TokenMap } from "cdktf/lib/tokens/private/token-map";
+import { floorProgram, linearity, median, requiredPackages } from "../../scripts/bench.mjs";
+import { createRequire } from "node:module";
+import { cacheTokenKeys, stableJson } from "../../scripts/app.mjs";
+import { summaryLines } from "../../scripts/test.mjs";
+import { estateEnvironments, releaseTokens } from "../../stacks/synth/estate";
+
+describe("synth tooling (bench, app runner, estate, test summary)", () => {
+  it("the floor requires exactly the packages a bundle requires, without Node's own modules or relative files", () => {
+    const bundle = 'var a = require("cdktf"); var b = require("node:fs"); var c = require("path"); var d = require("@cdktf/provider-aws/lib/s3-bucket"); var e = require("./local"); require("cdktf");';
+    expect(requiredPackages(bundle)).toEqual(["cdktf", "@cdktf/provider-aws/lib/s3-bucket"]);
+    expect(floorProgram(["cdktf", "constructs"])).toBe('require("cdktf");require("constructs");');
+  });
+
+  it("takes medians and measures how far a scale curve is from linear", () => {
+    expect([median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([2, 2.5]);
+    expect(linearity([{ resources: 1000, seconds: 1.5 }, { resources: 4000, seconds: 3 }, { resources: 16000, seconds: 9 }])).toEqual({ fixedSeconds: 1, secondsPerThousand: 0.5, r2: 1, perThousandAtEachSize: [1.5, 0.75, 0.563] });
+  });
+
+  it("registers token keys exactly as cdktf does, each display hint cleaned once", () => {
+    class Registry {
+      tokenCounter = 7;
+      stringTokenMap = new Map<string, unknown>();
+      registerStringKey(_token: unknown, _hint?: string): string {
+        return "";
+      }
+    }
+    cacheTokenKeys(Registry);
+    const r = new Registry();
+    expect([r.registerStringKey("t1", "aws_s3_bucket.x y"), r.registerStringKey("t2"), r.registerStringKey("t3", "aws_s3_bucket.x y")]).toEqual(["aws_s3_bucket.x.y.7", "TOKEN.8", "aws_s3_bucket.x.y.9"]);
+    expect([...r.stringTokenMap.entries()]).toEqual([["aws_s3_bucket.x.y.7", "t1"], ["TOKEN.8", "t2"], ["aws_s3_bucket.x.y.9", "t3"]]);
+  });
+
+  it("multiplies the environments under new names, and releases the tokens a stack registered", () => {
+    const names = estateEnvironments(3).map((e) => e.name);
+    expect(names).toEqual(["dev", "staging", "prod", "dev2", "staging2", "prod2", "dev3", "staging3", "prod3"]);
+    const registry = TokenMap.instance() as unknown as { tokenCounter: number; stringTokenMap: Map<string, unknown> };
+    const from = registry.tokenCounter;
+    const kept = Token.asString({ resolve: () => "kept" });
+    registry.tokenCounter = from + 1;
+    const a = Token.asString({ resolve: () => "a" });
+    const b = Token.asNumber({ resolve: () => 1 });
+    expect([a, b].length).toBe(2);
+    expect(releaseTokens(from + 1)).toBe(2);
+    expect(registry.stringTokenMap.has(kept.slice(kept.indexOf("[") + 1, -2))).toBe(true);
+  });
+
+  it("writes JSON exactly as json-stable-stringify, cdktf's writer, does", () => {
+    const original = createRequire(require.resolve("cdktf"))("json-stable-stringify") as (v: unknown, o?: { space?: number }) => string;
+    const values: unknown[] = [
+      { b: [1, undefined, { z: null, a: "x\n\"y\"" }], a: {}, "10": [], "9": true, u: undefined, f: () => 1, d: new Date(0) },
+      [],
+      "text",
+      { resource: { aws_s3_bucket: { B: { bucket: "${var.x}", tags: { Z: "1", A: "2" } } } }, "//": { metadata: { stackName: "s" } } },
+    ];
+    for (const v of values) {
+      expect(stableJson(v, "  ")).toBe(original(v, { space: 2 }));
+      expect(stableJson(v, "")).toBe(original(v));
+    }
+  });
+
+  it("prints each tier's time in the summary", () => {
+    expect(summaryLines([{ tier: "unit", status: "passed", detail: "3 passed", seconds: 31.25 }, { tier: "policy", status: "not selected", detail: "TIERS excludes it" }])).toEqual([
+      "unit       passed          31.3s  3 passed",
+      "policy     not selected        -  TIERS excludes it",
+    ]);
+  });
+});
