@@ -33,7 +33,7 @@ describe("bootstrap pipeline roles", () => {
   it("G2: both roles reach the state bucket, lock table and state key; only the deployer writes state", () => {
     expect(policies).toHaveLength(2);
     const byRole = Object.fromEntries(policies.map((p) => [String(p.role).match(/TerraformDeployer|TerraformPlanner/)?.[0], String(p.policy)]));
-    for (const text of Object.values(byRole)) {
+    for (const text of Object.values(byRole) as string[]) {
       expect(text.includes("aws_dynamodb_table.LockTable.arn")).toBe(true);
       expect(text.includes("s3:GetObject")).toBe(true);
       expect(text.includes("kms:Decrypt")).toBe(true);
