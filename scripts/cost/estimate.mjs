@@ -35,7 +35,7 @@ export const DEFAULT_ASSUMPTIONS = Object.freeze({
   sqsMillionRequests: 1,
 });
 
-/** @typedef {typeof DEFAULT_ASSUMPTIONS} Assumptions */
+/** @typedef {{ [K in keyof typeof DEFAULT_ASSUMPTIONS]: number }} Assumptions */
 /** @typedef {{ resource: string, what: string, monthly: number, usage?: string }} Line */
 /** @typedef {Record<string, any>} Json */
 
@@ -64,6 +64,7 @@ function referenced(/** @type {Json} */ config, /** @type {string} */ type, /** 
  * @returns {{ region: string, lines: Line[], total: number, unpriced: string[] }}
  */
 export function estimateStack(config, prices, assume = {}) {
+  /** @type {Assumptions} */
   const a = { ...DEFAULT_ASSUMPTIONS, ...assume };
   const hours = Number(prices.hoursPerMonth ?? 730);
   /** @type {Line[]} */
@@ -91,6 +92,7 @@ export function estimateStack(config, prices, assume = {}) {
   for (const { address, r, p } of each("aws_instance")) {
     const type = String(r.instance_type);
     add(address, `EC2 ${type}`, rate(p.ec2.perHour, type, address) * hours);
+    /** @type {Json | undefined} */
     const root = [].concat(r.root_block_device ?? [])[0];
     if (root) add(address, `EBS root ${root.volume_size ?? 8} GiB ${root.volume_type ?? "gp3"}`, ebsMonthly(p, Number(root.volume_size ?? 8), root.volume_type));
   }
