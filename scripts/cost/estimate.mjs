@@ -93,7 +93,7 @@ export function estimateStack(config, prices, assume = {}) {
     const type = String(r.instance_type);
     add(address, `EC2 ${type}`, rate(p.ec2.perHour, type, address) * hours);
     /** @type {Json | undefined} */
-    const root = [].concat(r.root_block_device ?? [])[0];
+    const root = /** @type {Json[]} */ ([]).concat(r.root_block_device ?? [])[0];
     if (root) add(address, `EBS root ${root.volume_size ?? 8} GiB ${root.volume_type ?? "gp3"}`, ebsMonthly(p, Number(root.volume_size ?? 8), root.volume_type));
   }
   for (const { address, r, p } of each("aws_ebs_volume")) add(address, `EBS ${r.size} GiB ${r.type ?? "gp3"}`, ebsMonthly(p, Number(r.size ?? 0), r.type));
