@@ -1,18 +1,12 @@
 /** npm run cost: monthly on-demand estimates from the synthesized resources and cost/prices.json. */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { App } from "cdktf";
-import { buildApp } from "../../stacks";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { synthesizedApp } from "./synthesized";
 import { estimateAll, parseAssumptions, pricesFile, systemRows } from "../../scripts/cost.mjs";
 import { DEFAULT_ASSUMPTIONS, estimateStack } from "../../scripts/cost/estimate.mjs";
 
-const root = resolve(__dirname, "..", "..");
-const outdir = mkdtempSync(join(root, ".cache", "cost-test-"));
-const app = new App({ outdir });
-const built = buildApp(app).map((s) => s.node.id);
-app.synth();
+const { outdir, stacks: built } = synthesizedApp();
 const result = estimateAll(outdir);
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe("cost estimate", () => {
   it("every price names its source page and date", () => {

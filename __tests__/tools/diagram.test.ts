@@ -1,22 +1,16 @@
 /** npm run diagram: one SVG per stack from its synthesized JSON; docs/architecture holds prod per system, up to date. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { App } from "cdktf";
-import { buildApp } from "../../stacks";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { synthesizedApp } from "./synthesized";
 import { docsDir, docsName, renderAll } from "../../scripts/diagram.mjs";
 import { dotStats, stackToDot } from "../../scripts/diagram/graph.mjs";
 
-const root = resolve(__dirname, "..", "..");
-const outdir = mkdtempSync(join(root, ".cache", "diagram-test-"));
-const app = new App({ outdir });
-const built = buildApp(app).map((s) => s.node.id);
-app.synth();
+const { outdir, stacks: built } = synthesizedApp();
 const config = (stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 let rendered: Record<string, { dot: string; svg: string }> = {};
 beforeAll(async () => {
   rendered = await renderAll(outdir);
 }, 120_000);
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe("architecture diagrams", () => {
   it("renders an SVG for every stack main.ts builds", () => {

@@ -3,11 +3,10 @@
  * on every file, the plan matrix is every stack main.ts builds, and the structure the pipeline promises holds
  * (OIDC credentials, a GitHub environment per stage in order, one concurrency group per stack).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { App } from "cdktf";
 import { parse } from "yaml";
-import { buildApp } from "../../stacks";
+import { synthesizedApp } from "./synthesized";
 import { environments } from "../../environments";
 import { ensureActionlint, lint, workflowFiles } from "../../scripts/actionlint.mjs";
 import { planMatrix, planSummary, publicOutputs } from "../../scripts/pipeline.mjs";
@@ -85,11 +84,7 @@ describe("workflows", () => {
 });
 
 describe("plan matrix", () => {
-  const outdir = mkdtempSync(join(root, ".cache", "matrix-"));
-  const app = new App({ outdir });
-  const built = buildApp(app).map((s) => s.node.id);
-  app.synth();
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const { outdir, stacks: built } = synthesizedApp();
 
   it("G1: is every stack main.ts builds except bootstrap (local state, applied by hand)", () => {
     expect(planMatrix(outdir).map((e) => e.stack)).toEqual(built.filter((n) => n !== "bootstrap").sort());
