@@ -3,7 +3,7 @@
  *
  * - "s3": the S3 backend with a DynamoDB lock table, `encrypt = true`, key `<system>/<env>/terraform.tfstate`.
  *   Bucket, table and region come from `environments/<env>.ts`; Terraform's native S3 lock file
- *   (`use_lockfile`, Terraform >= 1.10) is a setting beside the table.
+ *   (`use_lockfile`, Terraform >= 1.10) is on beside the table unless a backend sets `useLockfile: false`.
  * - "local": a state file beside the repository, for the bootstrap stack (it creates the bucket and table the
  *   others need) and for working offline.
  * An emulator endpoint (an AWS API emulator on 127.0.0.1) points the S3 backend there; it is only ever set by
@@ -19,7 +19,10 @@ export interface BackendSettings {
   readonly lockTable: string;
   /** Region of the bucket and table. */
   readonly region: string;
-  /** Also take Terraform's native S3 lock file (`use_lockfile`). @default false */
+  /**
+   * Also take Terraform's native S3 lock file (`use_lockfile`, Terraform >= 1.10) beside the DynamoDB table; both
+   * locks are taken, so users on either setting exclude each other while an environment migrates. @default true
+   */
   readonly useLockfile?: boolean;
 }
 
@@ -70,5 +73,5 @@ export function configureBackend(stack: TerraformStack, mode: BackendMode, syste
       : {}),
   });
   // cdktf 0.21 has no typed field for the native lock file; an override writes it.
-  if (settings.useLockfile) stack.addOverride("terraform.backend.s3.use_lockfile", true);
+  if (settings.useLockfile ?? true) stack.addOverride("terraform.backend.s3.use_lockfile", true);
 }

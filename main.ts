@@ -5,12 +5,14 @@
  *   SYSTEMS=alerting-platform,bootstrap   build only these systems (default: all)
  *   ENVIRONMENTS=dev                       build only these environments (default: dev, staging, prod)
  *   AWS_EMULATOR_ENDPOINT=http://127.0.0.1:5000   point provider and backend at an AWS API emulator
+ *   SYNTH_HCL_OUTPUT=true                  set by `cdktf synth --hcl`: write cdk.tf (valid HCL, see stacks/hcl-output.ts)
  *   SYNTH_PART=2/3                         build only the 2nd of 3 interleaved parts (scripts/app.mjs runs parts in parallel)
  * A configuration error prints one line naming the construct, the setting, the value and what is allowed.
  */
 import { App } from "cdktf";
 import { buildApp } from "./stacks";
 import { ConfigError } from "./modules/core/errors";
+import { makeHclValid } from "./stacks/hcl-output";
 
 function part(value: string | undefined): { index: number; count: number } | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(value ?? "");
@@ -32,12 +34,14 @@ if (!process.env.DEBUG) {
 try {
   const app = new App({ stackTraces: false });
   const endpoint = process.env.AWS_EMULATOR_ENDPOINT;
-  buildApp(app, {
+  const stacks = buildApp(app, {
     systems: list(process.env.SYSTEMS),
     environments: list(process.env.ENVIRONMENTS),
     emulator: endpoint ? { endpoint } : undefined,
     part: part(process.env.SYNTH_PART),
   });
+  // `cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; two renderer gaps of cdktf are closed first (stacks/hcl-output.ts).
+  if (process.env.SYNTH_HCL_OUTPUT === "true" || process.env.SYNTH_HCL_OUTPUT === "1") makeHclValid(stacks);
   app.synth();
 } catch (error) {
   if (error instanceof ConfigError) {

@@ -12,7 +12,7 @@ export default defineConfig({
     reporters: ["default"],
     isolate: false,
     projects: [
-      { test: { ...shared, name: "unit", include: ["__tests__/modules/**/*.test.ts", "__tests__/stacks/**/*.test.ts", "__tests__/core/**/*.test.ts"], testTimeout: 30_000 } },
+      { test: { ...shared, name: "unit", include: ["__tests__/modules/**/*.test.ts", "__tests__/stacks/**/*.test.ts", "__tests__/core/**/*.test.ts", "__tests__/tools/**/*.test.ts"], testTimeout: 30_000 } },
       { test: { ...shared, name: "terraform", include: ["__tests__/terraform/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000, poolOptions: { forks: { singleFork: true } } } },
       { test: { ...shared, name: "emulator", include: ["__tests__/emulator/**/*.test.ts"], testTimeout: 1_800_000, hookTimeout: 600_000, poolOptions: { forks: { singleFork: true } } } },
       { test: { ...shared, name: "policy", include: ["__tests__/policy/**/*.test.ts"], testTimeout: 900_000, hookTimeout: 900_000, poolOptions: { forks: { singleFork: true } } } },

@@ -12,6 +12,7 @@ import { BaseStack } from "./system-stack";
 import { S3Bucket } from "../modules/s3-bucket";
 import { KmsKey } from "../modules/kms-key";
 import { inRange } from "../modules/core";
+import { terraformRoles } from "./bootstrap-roles";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 
@@ -61,17 +62,29 @@ export class BootstrapStack extends BaseStack {
       lifecycle: { preventDestroy: true },
     });
 
-    if (s.githubOidcProvider) {
-      new IamOpenidConnectProvider(this, "GithubOidc", {
+    const oidc = s.githubOidcProvider
+      ? new IamOpenidConnectProvider(this, "GithubOidc", {
         url: GITHUB_OIDC_URL,
         clientIdList: ["sts.amazonaws.com"],
         // AWS no longer checks thumbprints for this issuer; one is still required by the API.
         thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1"],
-      });
-    }
+      })
+      : undefined;
+
+    const roles = terraformRoles(this, {
+      project: s.project,
+      pipeline: s.pipeline,
+      oidcProviderArn: oidc?.arn,
+      stateBucketArn: bucket.bucketArn,
+      lockTableArn: table.arn,
+      stateKeyArn: key.keyArn,
+    });
 
     new TerraformOutput(this, "state_bucket", { value: bucket.bucketName });
     new TerraformOutput(this, "lock_table", { value: table.name });
     new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
+    // Set as the AWS_DEPLOYER_ROLE_ARN / AWS_PLANNER_ROLE_ARN variables of the GitHub environments (README "Pipeline").
+    new TerraformOutput(this, "deployer_role_arn", { value: roles.deployer.arn });
+    new TerraformOutput(this, "planner_role_arn", { value: roles.planner.arn });
   }
 }
