@@ -18,5 +18,5 @@ export function loadEnvironment(name: string): Environment {
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
     fail("environments", "environment", name, `expected one of ${ENVIRONMENT_NAMES.map((n) => JSON.stringify(n)).join(", ")}`);
   }
-  return validateEnvironment(environments[name as EnvironmentName]);
+  return validateEnvironment(environments[name as EnvironmentName], `environments/${name}.ts`);
 }
