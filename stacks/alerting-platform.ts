@@ -219,17 +219,17 @@ export class AlertingPlatformStack extends BaseStack {
         },
         // G7: credentials come from the RDS-managed secret, read by the execution role.
         secrets: {
-          DB_USERNAME: `${database.secretArn}:username::`,
-          DB_PASSWORD: `${database.secretArn}:password::`,
+          DB_USERNAME: database.secret.field("username"),
+          DB_PASSWORD: database.secret.field("password"),
         },
         secretsKmsKeyArn: key.keyArn,
         healthCheckPath: "/health",
         healthCheck: route.port ? undefined : WORKER_HEALTH_CHECK,
-        taskPolicyStatements: redis.connectStatements(),
         loadBalancer: target,
         serviceDiscoveryName: name,
       });
       services[name] = service;
+      redis.grantConnect(service);
 
       // G5: each data store accepts only its port, only from the services that use it.
       allowFrom(database, service, database.port);

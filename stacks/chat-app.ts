@@ -8,10 +8,9 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CHAT_SERVICES, ChatServiceName, Environment } from "../environments";
 import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, fail, IConnectable, PolicyStatement, standardTags } from "../modules/core";
+import { allowFrom, fail, IConnectable, IGrantee } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
@@ -28,7 +27,7 @@ import { WebAcl } from "../modules/waf";
 import { EcsBlueGreen } from "../modules/ecs-blue-green";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
-import { AlarmTopic, Alarms, albAlarms, XraySamplingRule, xrayWriteStatements } from "../modules/observability";
+import { AlarmTopic, Alarms, albAlarms, XraySamplingRule, grantTraceWrite } from "../modules/observability";
 import { BaseStack } from "./system-stack";
 import { pascal } from "./naming";
 
@@ -136,7 +135,7 @@ export class ChatAppStack extends BaseStack {
     });
 
     // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL and the attachments replica.
-    const edge = edgeProvider(this, env, SYSTEM);
+    const edge = this.regionalProvider("us_east_1", EDGE_REGION);
     const edgeKey = new KmsKey(this, "EdgeKey", {
       name: `${prefix}-edge`,
       description: `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}`,
@@ -183,15 +182,10 @@ export class ChatAppStack extends BaseStack {
     // CA8: X-Ray sampling; task roles (ECS: xrayTracing) and pod roles (EKS) may write traces.
     new XraySamplingRule(this, "Sampling", { name: prefix, fixedRate: cfg.tracingSampleRate });
     // What each service's application calls, besides X-Ray and its secrets.
-    const servicePolicy = (name: ChatServiceName): PolicyStatement[] => [
-      ...(USES[name].kafka ? kafka.clientPolicyStatements() : []),
-      ...(USES[name].attachments
-        ? [
-            { actions: ["s3:GetObject", "s3:PutObject"], resources: [`${attachments.bucketArn}/*`] },
-            { actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key.keyArn] },
-          ]
-        : []),
-    ];
+    const grantUses = (grantee: IGrantee, name: ChatServiceName): void => {
+      if (USES[name].kafka) kafka.grantProduceConsume(grantee);
+      if (USES[name].attachments) attachments.grantReadWrite(grantee);
+    };
 
     // CA1: one repository per service.
     const repositories = Object.fromEntries(
@@ -208,20 +202,11 @@ export class ChatAppStack extends BaseStack {
         associateWith,
       });
 
-    // The secrets a service reads (pods read them through IRSA; ECS tasks through the execution role).
-    const secretArns = (name: ChatServiceName): string[] => [
-      ...(redis.authSecretArn ? [redis.authSecretArn] : []),
-      ...(USES[name].postgres ? [database.secretArn] : []),
-      ...(USES[name].documentDb ? [documentDb.secretArn] : []),
-    ];
-    const secretStatements = (name: ChatServiceName): PolicyStatement[] => {
-      const arns = secretArns(name);
-      if (arns.length === 0) return [];
-      return [
-        { actions: ["secretsmanager:GetSecretValue"], resources: arns },
-        // The Redis AUTH and RDS master secrets are encrypted with the stack's key.
-        { actions: ["kms:Decrypt"], resources: [key.keyArn] },
-      ];
+    // The secrets a pod reads through IRSA (ECS tasks read theirs through the execution role).
+    const grantSecrets = (grantee: IGrantee, name: ChatServiceName): void => {
+      redis.authSecret?.grantRead(grantee);
+      if (USES[name].postgres) database.secret.grantRead(grantee);
+      if (USES[name].documentDb) documentDb.secret.grantRead(grantee);
     };
 
     const grant = (client: IConnectable, name: ChatServiceName) => {
@@ -284,18 +269,18 @@ export class ChatAppStack extends BaseStack {
           },
           secrets: {
             ...(redis.authSecretArn ? { REDIS_PASSWORD: redis.authSecretArn } : {}),
-            ...(USES[name].postgres ? { POSTGRES_USERNAME: `${database.secretArn}:username::`, POSTGRES_PASSWORD: `${database.secretArn}:password::` } : {}),
-            ...(USES[name].documentDb ? { MONGO_USERNAME: `${documentDb.secretArn}:username::`, MONGO_PASSWORD: `${documentDb.secretArn}:password::` } : {}),
+            ...(USES[name].postgres ? { POSTGRES_USERNAME: database.secret.field("username"), POSTGRES_PASSWORD: database.secret.field("password") } : {}),
+            ...(USES[name].documentDb ? { MONGO_USERNAME: documentDb.secret.field("username"), MONGO_PASSWORD: documentDb.secret.field("password") } : {}),
           },
           secretsKmsKeyArn: key.keyArn,
           healthCheckPath: "/health",
           loadBalancer: isEntry ? target : undefined,
           serviceDiscoveryName: name,
-          taskPolicyStatements: servicePolicy(name),
           xrayTracing: true,
           deploymentController: isEntry && cfg.blueGreen ? "CODE_DEPLOY" : "ECS",
         });
         grant(service, name); // Redis Cluster nodes accept the whole VPC on 6379/16379 (CA6).
+        grantUses(service, name);
         if (isEntry) allowFrom(service, alb, SERVICE_PORT);
         return service;
       });
@@ -351,8 +336,10 @@ export class ChatAppStack extends BaseStack {
           name: `${prefix}-${name}`,
           namespace: SYSTEM,
           serviceAccount: name,
-          statements: [...servicePolicy(name), ...xrayWriteStatements(), ...secretStatements(name)],
         });
+        grantUses(role, name);
+        grantTraceWrite(role);
+        grantSecrets(role, name);
         outputs[`${name.replace(/-/g, "_")}_role_arn`] = role.roleArn;
       }
       deployRole = new GithubDeployRole(this, "DeployRole", {
@@ -399,29 +386,4 @@ function checkSettings(env: Environment): void {
   if (cfg.compute === "eks" && cfg.shieldAdvanced) {
     fail(where, "systems.chatApp.shieldAdvanced", true, "with compute \"eks\" the ingress controller owns the ALB; set false and use the ingress annotation alb.ingress.kubernetes.io/shield-advanced-protection");
   }
-}
-
-/**
- * The us-east-1 provider (alias "us_east_1") with the default provider's tags (G3), account guard and, for emulator
- * runs, its endpoints and credentials, so nothing this stack builds there ever reaches past the emulator.
- */
-function edgeProvider(stack: BaseStack, env: Environment, system: string): AwsProvider {
-  const main = stack.node.findChild("aws") as AwsProvider;
-  return new AwsProvider(stack, "aws-us-east-1", {
-    alias: "us_east_1",
-    region: EDGE_REGION,
-    ...(env.accountId ? { allowedAccountIds: [env.accountId] } : {}),
-    defaultTags: [{ tags: standardTags({ project: env.project, system, environment: env.name }) }],
-    ...(main.endpoints !== undefined
-      ? {
-          accessKey: main.accessKey,
-          secretKey: main.secretKey,
-          s3UsePathStyle: main.s3UsePathStyle,
-          skipCredentialsValidation: main.skipCredentialsValidation,
-          skipMetadataApiCheck: main.skipMetadataApiCheck,
-          skipRequestingAccountId: main.skipRequestingAccountId,
-          endpoints: main.endpoints,
-        }
-      : {}),
-  });
 }

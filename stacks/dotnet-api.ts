@@ -130,11 +130,6 @@ export class DotnetApiStack extends BaseStack {
       DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint", kmsKeyArn }),
       DATABASE_NAME: new Parameter(this, "DatabaseNameParameter", { name: `${paramPath}/database/name`, value: database.databaseName, description: "PostgreSQL database name", kmsKeyArn }),
     };
-    // One read statement for all of them (IAM refuses a policy whose statement ids repeat), plus decryption with the key.
-    const parameterRead = [
-      { sid: "ReadConnectionParameters", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: Object.values(parameters).map((p) => p.parameterArn) },
-      { sid: "DecryptConnectionParameters", actions: ["kms:Decrypt"], resources: [key.keyArn] },
-    ];
 
     // DA6: the API image's repository.
     const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
@@ -155,16 +150,18 @@ export class DotnetApiStack extends BaseStack {
       environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: env.name === "prod" ? "Production" : env.name === "staging" ? "Staging" : "Development" },
       secrets: {
         ...Object.fromEntries(Object.entries(parameters).map(([name, p]) => [name, p.parameterArn])),
-        DATABASE_USERNAME: `${database.secretArn}:username::`,
-        DATABASE_PASSWORD: `${database.secretArn}:password::`,
+        DATABASE_USERNAME: database.secret.field("username"),
+        DATABASE_PASSWORD: database.secret.field("password"),
       },
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/health",
       loadBalancer: target,
-      // The task role reads its configuration (for reloads) and talks to MSK through IAM.
-      // Redis and MSK both authenticate with IAM: the task role is the credential.
-      taskPolicyStatements: [...parameterRead, ...kafka.clientPolicyStatements(), ...redis.connectStatements()],
     });
+    // The task role reads its configuration (for reloads); Redis and MSK both authenticate with IAM: the task role
+    // is the credential.
+    for (const parameter of Object.values(parameters)) parameter.grantRead(this.api);
+    kafka.grantProduceConsume(this.api);
+    redis.grantConnect(this.api);
 
     allowFrom(this.api, alb, API_PORT);
     allowFrom(database, this.api, database.port);

@@ -4,7 +4,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
 import { SystemContext, standardTags } from "../modules/core";
 import { fail } from "../modules/core/errors";
@@ -37,6 +37,9 @@ export interface StackSettings {
 
 export class BaseStack extends TerraformStack {
   readonly context: SystemContext;
+  /** The default AWS provider (the stack's region). */
+  readonly provider: AwsProvider;
+  private readonly settings: StackSettings;
 
   constructor(scope: Construct, id: string, settings: StackSettings) {
     super(scope, id);
@@ -46,12 +49,32 @@ export class BaseStack extends TerraformStack {
       environment: settings.environment,
       region: settings.region,
     };
+    this.settings = settings;
     const emulator = settings.emulator;
-    new AwsProvider(this, "aws", {
-      region: settings.region,
-      ...(settings.accountId ? { allowedAccountIds: [settings.accountId] } : {}),
-      defaultTags: [{ tags: standardTags({ project: settings.project, system: settings.system, environment: settings.environment }) }],
-      ...(emulator
+    this.provider = new AwsProvider(this, "aws", this.providerConfig(settings.region));
+    this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
+    // With an emulator, the S3 backend follows the provider there even when a stack passed its backend settings alone.
+    const backend: BackendMode =
+      emulator && settings.backend.kind === "s3" && !settings.backend.emulator ? { ...settings.backend, emulator } : settings.backend;
+    configureBackend(this, backend, settings.system, settings.environment);
+  }
+
+  /**
+   * Another provider of the same account in `region`, for resources that must live there (a CloudFront certificate
+   * in us-east-1, a disaster-recovery replica). It carries the default tags (G3), the account guard and, in emulator
+   * runs, the emulator's endpoints, so nothing reaches past the emulator.
+   */
+  regionalProvider(alias: string, region: string, id = `aws-${alias.replace(/_/g, "-")}`): AwsProvider {
+    return new AwsProvider(this, id, { alias, ...this.providerConfig(region) });
+  }
+
+  private providerConfig(region: string): AwsProviderConfig {
+    const s = this.settings;
+    return {
+      region,
+      ...(s.accountId ? { allowedAccountIds: [s.accountId] } : {}),
+      defaultTags: [{ tags: standardTags({ project: s.project, system: s.system, environment: s.environment }) }],
+      ...(s.emulator
         ? {
             accessKey: "emulator",
             secretKey: "emulator",
@@ -59,15 +82,10 @@ export class BaseStack extends TerraformStack {
             skipCredentialsValidation: true,
             skipMetadataApiCheck: "true",
             skipRequestingAccountId: false,
-            endpoints: [emulatorEndpoints(emulator.endpoint)],
+            endpoints: [emulatorEndpoints(s.emulator.endpoint)],
           }
         : {}),
-    });
-    this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
-    // With an emulator, the S3 backend follows the provider there even when a stack passed its backend settings alone.
-    const backend: BackendMode =
-      emulator && settings.backend.kind === "s3" && !settings.backend.emulator ? { ...settings.backend, emulator } : settings.backend;
-    configureBackend(this, backend, settings.system, settings.environment);
+    };
   }
 
   /**

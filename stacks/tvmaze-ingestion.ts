@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import type { Environment } from "../environments";
 import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, PolicyStatement } from "../modules/core";
+import { allowFrom } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
@@ -150,13 +150,6 @@ export class TvmazeIngestionStack extends BaseStack {
 
     const repository = new EcrRepository(this, "ServiceRepository", { name: `${prefix}/service`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
 
-    // The task role: only its buckets (the module adds the file system mount when there is one).
-    const bucketStatements: PolicyStatement[] = [
-      { actions: ["s3:ListBucket"], resources: buckets.map((b) => b.bucketArn) },
-      { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: buckets.map((b) => `${b.bucketArn}/*`) },
-      { actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key.keyArn] },
-    ];
-
     // TV1: 512 CPU units / 1 GB, desired 2, scaling 1-4 on CPU.
     this.service = new EcsService(this, "Service", {
       name: `${prefix}-service`,
@@ -185,17 +178,20 @@ export class TvmazeIngestionStack extends BaseStack {
         BACKUPS_BUCKET: buckets[1].bucketName,
         TEMP_BUCKET: buckets[2].bucketName,
       },
-      secrets: { DB_USERNAME: `${database.secretArn}:username::`, DB_PASSWORD: `${database.secretArn}:password::` },
+      secrets: { DB_USERNAME: database.secret.field("username"), DB_PASSWORD: database.secret.field("password") },
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/up",
       loadBalancer: target,
-      taskPolicyStatements: [...bucketStatements, ...redis.connectStatements()],
       xrayTracing: true,
       // TV6: the shared file system through its "app" access point, TLS and IAM (the task role may mount it).
       efsVolumes: fileSystem
         ? [{ name: "shared", fileSystemId: fileSystem.fileSystemId, accessPointId: fileSystem.accessPointIds.app, containerPath: "/mnt/shared" }]
         : undefined,
     });
+
+    // The task role: its buckets and the cache (the module adds the file system mount when there is one).
+    for (const bucket of buckets) bucket.grantReadWrite(this.service);
+    redis.grantConnect(this.service);
 
     // TV11: ALB from the internet (the module), service only from the ALB, data stores only from the service.
     allowFrom(this.service, alb, SERVICE_PORT);

@@ -6,10 +6,9 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Environment } from "../environments";
 import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, fail, standardTags } from "../modules/core";
+import { allowFrom, fail } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { EksCluster } from "../modules/eks";
@@ -78,13 +77,8 @@ export class UploadPipelineStack extends BaseStack {
     // UP9: an optional replica bucket in another region, with its own provider and key.
     let replica: { bucket: S3Bucket; key: KmsKey } | undefined;
     if (cfg.replicaRegion) {
-      const drProvider = new AwsProvider(this, "aws-replica", {
-        alias: "replica",
-        region: cfg.replicaRegion,
-        ...(env.accountId ? { allowedAccountIds: [env.accountId] } : {}),
-        // G3: the replica's resources carry the same tags as everything the default provider creates.
-        defaultTags: [{ tags: standardTags({ project: env.project, system: SYSTEM, environment: env.name }) }],
-      });
+      // G3: the replica's resources carry the same tags as everything the default provider creates.
+      const drProvider = this.regionalProvider("replica", cfg.replicaRegion);
       const drKey = new KmsKey(this, "ReplicaKey", { name: `${prefix}-replica`, description: `${prefix}: disaster-recovery copy of uploads`, preventDestroy: safety.preventDestroy, provider: drProvider });
       replica = {
         key: drKey,
@@ -164,26 +158,19 @@ export class UploadPipelineStack extends BaseStack {
       name: `${prefix}-uploader`,
       namespace: "uploader",
       serviceAccount: "uploader",
-      statements: [
-        { actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: [`${uploads.bucketArn}/*`] },
-        { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] },
-        ...queue.sendStatements(),
-        ...kafkaSecret.readStatements(),
-      ],
     });
+    uploads.grantPut(uploader);
+    queue.grantSendMessages(uploader);
+    kafkaSecret.grantRead(uploader);
     const parser = cluster.serviceAccountRole("ParserRole", {
       name: `${prefix}-parser`,
       namespace: "parser",
       serviceAccount: "parser",
-      statements: [
-        { actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [`${uploads.bucketArn}/*`] },
-        { actions: ["s3:ListBucket"], resources: [uploads.bucketArn] },
-        { actions: ["kms:Decrypt"], resources: [key.keyArn] },
-        ...queue.consumeStatements(),
-        ...kafkaSecret.readStatements(),
-        { actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [database.secretArn] },
-      ],
     });
+    uploads.grantRead(parser);
+    queue.grantConsumeMessages(parser);
+    kafkaSecret.grantRead(parser);
+    database.grantConnect(parser);
 
     const repositories = WORKLOADS.map(
       (name) => new EcrRepository(this, name === "uploader" ? "UploaderRepository" : "ParserRepository", { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy }),

@@ -1,10 +1,10 @@
 import {
-  Alarms, AlarmTopic, albAlarms, ecsServiceAlarms, MetricAlarmSpec, mskConsumerLagAlarm, rdsAlarms, XraySamplingRule, xrayWriteStatements,
+  Alarms, AlarmTopic, albAlarms, ecsServiceAlarms, MetricAlarmSpec, mskConsumerLagAlarm, rdsAlarms, XraySamplingRule, grantTraceWrite,
 } from "../../modules/observability";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { XraySamplingRule as XraySamplingRuleResource } from "@cdktf/provider-aws/lib/xray-sampling-rule";
-import { only, resources, synthWith } from "../support/synth";
+import { grantee, only, resources, synthWith } from "../support/synth";
 
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:alarms";
 /** `${aws_sns_topic.<logical id>.arn}` of the only topic in a synthesized stack. */
@@ -272,7 +272,7 @@ describe("XraySamplingRule", () => {
   });
 
   it("CA8: gives task roles the statements to send traces", () => {
-    expect(xrayWriteStatements()[0].actions).toEqual(expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules"]));
+    expect(grantTraceWrite(grantee())[0].actions).toEqual(expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules"]));
   });
 
   describe("refuses", () => {

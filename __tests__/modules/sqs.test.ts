@@ -1,6 +1,6 @@
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 import { Queue, QueueProps } from "../../modules/sqs";
-import { resources, synthWith } from "../support/synth";
+import { grantee, resources, synthWith } from "../support/synth";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 const queueNamed = (s: ReturnType<typeof synthWith>, name: string) => Object.values(resources(s, "aws_sqs_queue")).find((q) => q.name === name);
@@ -57,8 +57,8 @@ describe("Queue", () => {
     });
 
     it("grants producers send and consumers receive/delete/extend, without KMS statements", () => {
-      expect(queue.sendStatements()).toEqual([{ sid: "SendToQueue", actions: ["sqs:SendMessage", "sqs:GetQueueAttributes"], resources: [queue.queueArn] }]);
-      const consume = queue.consumeStatements();
+      expect(queue.grantSendMessages(grantee())).toEqual([{ sid: "SendToQueue", actions: ["sqs:SendMessage", "sqs:GetQueueAttributes"], resources: [queue.queueArn] }]);
+      const consume = queue.grantConsumeMessages(grantee());
       expect(consume).toHaveLength(1);
       expect(consume[0].actions).toEqual(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]);
       expect(queue.deadLetterQueueUrl).toBeDefined();
@@ -100,8 +100,8 @@ describe("Queue", () => {
     });
 
     it("adds the key to producer and consumer statements", () => {
-      expect(queue.sendStatements()[1]).toEqual({ sid: "EncryptQueueMessages", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [KEY] });
-      expect(queue.consumeStatements()[1]).toEqual({ sid: "DecryptQueueMessages", actions: ["kms:Decrypt"], resources: [KEY] });
+      expect(queue.grantSendMessages(grantee())[1]).toEqual({ sid: "EncryptQueueMessages", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [KEY] });
+      expect(queue.grantConsumeMessages(grantee())[1]).toEqual({ sid: "DecryptQueueMessages", actions: ["kms:Decrypt"], resources: [KEY] });
     });
   });
 

@@ -12,20 +12,7 @@ import { DocdbClusterParameterGroup } from "@cdktf/provider-aws/lib/docdb-cluste
 import { DocdbSubnetGroup } from "@cdktf/provider-aws/lib/docdb-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn,
-  createSecurityGroup,
-  fail,
-  fitName,
-  IConnectable,
-  inRange,
-  INetwork,
-  logRetentionDays,
-  matches,
-  NAME_LIMITS,
-  oneOf,
-  dailyWindow,
-  overlaps,
-  weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, NAME_LIMITS, oneOf, overlaps, SecretReference, weeklyWindow,
 } from "../core";
 
 
@@ -84,6 +71,8 @@ export class DocumentDb extends Construct implements IConnectable {
   readonly clusterIdentifier: string;
   /** ARN of the DocumentDB-managed Secrets Manager secret holding the master user name and password. */
   readonly secretArn: string;
+  /** The managed master secret: `secret.field("username")`, `secret.grantRead(role)`. */
+  readonly secret: SecretReference;
   readonly securityGroupId: string;
   readonly resource: DocdbCluster;
   readonly instances: DocdbClusterInstance[];
@@ -174,6 +163,7 @@ export class DocumentDb extends Construct implements IConnectable {
     this.endpoint = this.resource.endpoint;
     this.readerEndpoint = this.resource.readerEndpoint;
     this.secretArn = this.resource.masterUserSecret.get(0).secretArn;
+    this.secret = new SecretReference(this.secretArn, props.kmsKeyArn);
 
     const zones = props.network.availabilityZones;
     this.instances = Array.from({ length: instanceCount }, (_, i) =>

@@ -15,11 +15,10 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { EcsService as EcsServiceResource, EcsServiceConfig } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import {
-  arn, capacity, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, inRange, INetwork,
-  logRetentionDays, matches, nonEmpty, oneOf, PolicyStatement, port, refuse, serviceTrustPolicy,
+  arn, capacity, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, IGrantee, inRange, INetwork,
+  logRetentionDays, matches, nonEmpty, oneOf, PolicyStatement, port, refuse, Role, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
 import { checkEnvironment, imagePullStatements, secretReadStatements } from "./permissions";
@@ -122,13 +121,21 @@ const CONTAINER_NAME = "app";
 const CPU_METRIC = "ECSServiceAverageCPUUtilization";
 const MEMORY_METRIC = "ECSServiceAverageMemoryUtilization";
 
-export class EcsService extends Construct implements IConnectable {
+/**
+ * A service is a grantee: `bucket.grantRead(service)` adds to its task role (what the application calls); the
+ * execution role (image pull, logs, the `secrets`) is `executionRole`.
+ */
+export class EcsService extends Construct implements IConnectable, IGrantee {
   readonly serviceName: string;
   readonly serviceArn: string;
   readonly securityGroupId: string;
   readonly taskRoleArn: string;
   readonly taskRoleName: string;
   readonly executionRoleArn: string;
+  /** The application's role; grants on the service land here. */
+  readonly taskRole: Role;
+  /** The ECS agent's role: image pull, logs, the task's `secrets`. */
+  readonly executionRole: Role;
   readonly logGroupName: string;
   readonly logGroupArn: string;
   readonly taskDefinitionArn: string;
@@ -209,6 +216,7 @@ export class EcsService extends Construct implements IConnectable {
       ],
     });
     this.executionRoleArn = execution.arn;
+    this.executionRole = execution;
 
     const taskStatements: PolicyStatement[] = [
       ...(props.taskPolicyStatements ?? []),
@@ -230,6 +238,7 @@ export class EcsService extends Construct implements IConnectable {
     });
     this.taskRoleArn = task.arn;
     this.taskRoleName = task.name;
+    this.taskRole = task;
 
     const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
       family: name,
@@ -304,7 +313,6 @@ export class EcsService extends Construct implements IConnectable {
       : { launchType };
     // CodeDeploy drops the strategy unless the AppSpec repeats it; Terraform must not fight over it.
     if (controller === "CODE_DEPLOY" && placement.capacityProviderStrategy) ignoreChanges.push("capacity_provider_strategy");
-    const executionPolicy = this.node.tryFindChild("ExecutionRolePolicy");
 
     this.resource = new EcsServiceResource(this, "Service", {
       name,
@@ -335,7 +343,7 @@ export class EcsService extends Construct implements IConnectable {
       waitForSteadyState: false,
       // Tasks must not start before the execution role can pull the image and read the secrets.
       dependsOn: [
-        ...(executionPolicy instanceof IamRolePolicy ? [executionPolicy] : []),
+        ...(execution.policy ? [execution.policy] : []),
         ...(props.loadBalancer?.routing ? [props.loadBalancer.routing] : []),
       ],
       ...(ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges } } : {}),
@@ -344,6 +352,18 @@ export class EcsService extends Construct implements IConnectable {
     this.serviceArn = this.resource.id;
 
     if (props.scaling) this.scalingTarget = this.addScaling(props.cluster.clusterName, props.scaling, sizes);
+  }
+
+  get roleArn(): string {
+    return this.taskRoleArn;
+  }
+
+  get roleName(): string {
+    return this.taskRoleName;
+  }
+
+  addToPolicy(...statements: readonly PolicyStatement[]): void {
+    this.taskRole.addToPolicy(...statements);
   }
 
   /** AP5: a singleton refuses anything that would run a second copy. */

@@ -3,7 +3,7 @@
  * private subnet behind a security group that accepts nothing until a stack calls allowFrom(fs, service, 2049),
  * a daily AWS Backup plan of its own (35 days, into a vault encrypted with the file system's key), files moved to
  * Infrequent Access after 30 days unread, and optional access points.
- * Clients authorize through IAM (clientStatements()) and mount with TLS and IAM (ECS: transitEncryption and
+ * Clients authorize through IAM (grantClientMount / grantClientWrite) and mount with TLS and IAM (ECS: transitEncryption and
  * authorizationConfig.iam "ENABLED").
  */
 import { Construct } from "constructs";
@@ -16,6 +16,7 @@ import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { BackupPlan } from "../backup-plan";
 import {
   arn, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork, inRange, matches, nonEmpty, oneOf, PolicyStatement, refuse,
+  grant, IGrantee,
 } from "../core";
 
 export type PerformanceMode = "generalPurpose" | "maxIO";
@@ -187,13 +188,27 @@ export class FileSystem extends Construct implements IConnectable {
    * (never root access).
    */
   clientStatements(accessPointName?: string): PolicyStatement[] {
+    return this.mountStatements(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "MountFileSystem", accessPointName);
+  }
+
+  /** Mount read-only, through the named access point when given (never root access). */
+  grantClientMount(grantee: IGrantee, accessPointName?: string): PolicyStatement[] {
+    return grant(grantee, this.mountStatements(["elasticfilesystem:ClientMount"], "MountFileSystemReadOnly", accessPointName));
+  }
+
+  /** Mount and write, through the named access point when given (never root access). */
+  grantClientWrite(grantee: IGrantee, accessPointName?: string): PolicyStatement[] {
+    return grant(grantee, this.clientStatements(accessPointName));
+  }
+
+  private mountStatements(actions: string[], sid: string, accessPointName: string | undefined): PolicyStatement[] {
     if (accessPointName !== undefined && !(accessPointName in this.accessPointArns)) {
       fail(this, "accessPointName", accessPointName, `expected one of the access points: ${Object.keys(this.accessPointArns).map((n) => JSON.stringify(n)).join(", ") || "(none defined)"}`);
     }
     return [
       {
-        sid: "MountFileSystem",
-        actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        sid,
+        actions,
         resources: [this.fileSystemArn],
         ...(accessPointName !== undefined
           ? { conditions: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArns[accessPointName] } } }

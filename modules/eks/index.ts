@@ -9,7 +9,6 @@ import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cl
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -17,7 +16,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import {
   arn, capacity, cidr, createRole, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork,
-  inRange, isToken, logRetentionDays, matches, NAME_LIMITS, nonEmpty, oneOf, PolicyStatement, serviceTrustPolicy,
+  inRange, isToken, logRetentionDays, matches, NAME_LIMITS, nonEmpty, oneOf, PolicyStatement, Role, serviceTrustPolicy,
 } from "../core";
 import { instanceType, isArm, kubernetesLabel, kubernetesVersion, nodeLabels, pascal } from "./checks";
 import { ManagedNodeGroup } from "./node-group";
@@ -84,7 +83,7 @@ export interface ServiceAccountRoleProps {
   /** Kubernetes service account name; annotate it with `eks.amazonaws.com/role-arn: <roleArn>`. */
   readonly serviceAccount: string;
   /** What the pods may do (least privilege). */
-  readonly statements: readonly PolicyStatement[];
+  readonly statements?: readonly PolicyStatement[];
 }
 
 const LOG_TYPES: readonly ControlPlaneLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -121,6 +120,8 @@ export class EksCluster extends Construct implements IConnectable {
   readonly resource: EksClusterResource;
   private readonly partition: string;
   private readonly name: string;
+  /** Construct ids taken by access entries and service-account roles added through methods. */
+  private readonly usedIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -168,8 +169,7 @@ export class EksCluster extends Construct implements IConnectable {
       ],
     });
     const clusterRoleDeps = this.attachManaged("ClusterRole", clusterRole.name, partition, ["AmazonEKSClusterPolicy"]);
-    const inlinePolicy = this.node.tryFindChild("ClusterRolePolicy");
-    if (inlinePolicy instanceof IamRolePolicy) clusterRoleDeps.push(inlinePolicy);
+    if (clusterRole.policy) clusterRoleDeps.push(clusterRole.policy);
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
       name: fitName(this, "name", name, "eks-cluster", "securityGroupName"),
@@ -262,7 +262,7 @@ export class EksCluster extends Construct implements IConnectable {
    */
   grantAccess(id: string, spec: AccessEntrySpec): void {
     if (!/^[A-Z][A-Za-z0-9]*$/.test(id)) fail(this, "grantAccess id", id, "expected a PascalCase construct id");
-    if (this.node.tryFindChild(`AccessEntry${id}`)) fail(this, "grantAccess id", id, "expected an id not already used in this cluster");
+    if (this.usedIds.has(`AccessEntry${id}`)) fail(this, "grantAccess id", id, "expected an id not already used in this cluster");
     this.checkAccessEntries([spec]);
     this.addAccessEntry(spec, id, this.partition);
   }
@@ -271,14 +271,15 @@ export class EksCluster extends Construct implements IConnectable {
    * An IAM role for one Kubernetes service account (IRSA, UP4): only pods running as `namespace/serviceAccount`
    * in this cluster can assume it.
    */
-  serviceAccountRole(id: string, props: ServiceAccountRoleProps): { roleArn: string; roleName: string } {
+  serviceAccountRole(id: string, props: ServiceAccountRoleProps): Role {
     const at = `serviceAccountRole(${JSON.stringify(id)})`;
-    if (this.node.tryFindChild(id)) fail(this, `${at} id`, id, "expected an id not already used in this cluster");
+    if (this.usedIds.has(id)) fail(this, `${at} id`, id, "expected an id not already used in this cluster");
+    this.usedIds.add(id);
     const roleName = matches(this, `${at}.name`, props.name, ROLE_NAME, "an IAM role name: letters, digits and +=,.@_- only");
     if (roleName.length > NAME_LIMITS.iamRoleName) fail(this, `${at}.name`, roleName, `expected at most ${NAME_LIMITS.iamRoleName} characters (got ${roleName.length})`);
     const namespace = kubernetesLabel(this, `${at}.namespace`, props.namespace);
     const serviceAccount = kubernetesLabel(this, `${at}.serviceAccount`, props.serviceAccount);
-    if (!Array.isArray(props.statements) || props.statements.length === 0) {
+    if (props.statements !== undefined && (!Array.isArray(props.statements) || props.statements.length === 0)) {
       fail(this, `${at}.statements`, props.statements, "expected at least one statement; a role that may do nothing has no use");
     }
     const role = createRole(this, id, {
@@ -303,7 +304,7 @@ export class EksCluster extends Construct implements IConnectable {
       }),
       statements: props.statements,
     });
-    return { roleArn: role.arn, roleName: role.name };
+    return role;
   }
 
   private attachManaged(id: string, roleName: string, partition: string, policies: readonly string[]): ITerraformDependable[] {
@@ -316,6 +317,7 @@ export class EksCluster extends Construct implements IConnectable {
   }
 
   private addAccessEntry(e: AccessEntrySpec, label: string, partition: string): void {
+    this.usedIds.add(`AccessEntry${label}`);
     const entry = new EksAccessEntry(this, `AccessEntry${label}`, {
       clusterName: this.resource.name,
       principalArn: e.principalArn,

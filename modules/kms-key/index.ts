@@ -9,7 +9,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { fail, inRange, matches, NAME_LIMITS } from "../core";
+import { fail, grant, IGrantee, inRange, keyStatements, matches, NAME_LIMITS, PolicyStatement } from "../core";
 
 export interface KmsKeyProps {
   /** The alias becomes alias/<name>, e.g. "alerting-platform-prod". */
@@ -104,5 +104,15 @@ export class KmsKey extends Construct {
     this.keyArn = this.resource.arn;
     this.keyId = this.resource.keyId;
     this.aliasName = alias.name;
+  }
+
+  /** Decrypt with the key (read what it protects). */
+  grantDecrypt(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, keyStatements(this.keyArn, "decrypt"));
+  }
+
+  /** Generate data keys and decrypt (envelope encryption: write and read what it protects). */
+  grantEncryptDecrypt(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, keyStatements(this.keyArn, "encryptDecrypt"));
   }
 }

@@ -15,21 +15,9 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import {
-  arn,
-  createSecurityGroup,
-  fail,
-  fitName,
-  IConnectable,
-  inNumberRange,
-  inRange,
-  INetwork,
-  matches,
-  NAME_LIMITS,
-  oneOf,
-  dailyWindow,
-  overlaps,
-  weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, Endpoint, endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inNumberRange, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, SecretReference, weeklyWindow,
 } from "../core";
+import { IamConnect } from "./access";
 import { BackupPlan } from "../backup-plan";
 import { approximateMaxConnections, INSTANCE_CLASS, NO_PERFORMANCE_INSIGHTS } from "./instance-classes";
 import { serviceRole, ServiceRole } from "./service-role";
@@ -163,6 +151,14 @@ export class Database extends Construct implements IConnectable {
   readonly identifier: string;
   /** ARN of the RDS-managed Secrets Manager secret holding the master user name and password. */
   readonly secretArn: string;
+  /** The RDS-managed master secret: `secret.field("username")`, `secret.grantRead(role)`. */
+  readonly secret: SecretReference;
+  /** Where clients connect: the instance, or the Aurora writer endpoint. */
+  readonly writer: Endpoint;
+  /** Aurora only: the reader endpoint. */
+  readonly reader?: Endpoint;
+  private readonly iamAuthentication: boolean;
+  private readonly iamConnect: IamConnect;
   readonly securityGroupId: string;
   readonly kind: DatabaseKind;
   readonly resource: DbInstance | RdsCluster;
@@ -252,6 +248,11 @@ export class Database extends Construct implements IConnectable {
       this.readerEndpoint = cluster.readerEndpoint;
       this.secretArn = cluster.masterUserSecret.get(0).secretArn;
     }
+    this.secret = new SecretReference(this.secretArn, props.kmsKeyArn);
+    this.writer = endpoint(this.address, PORT);
+    this.reader = this.readerEndpoint === undefined ? undefined : endpoint(this.readerEndpoint, PORT);
+    this.iamAuthentication = common.iamAuthentication;
+    this.iamConnect = new IamConnect(this, this.resource instanceof DbInstance ? this.resource.resourceId : this.resource.clusterResourceId);
 
     if (awsBackup) {
       const backup = new BackupPlan(this, "Backup", {
@@ -269,6 +270,19 @@ export class Database extends Construct implements IConnectable {
       secretId: this.secretArn,
       rotationRules: { automaticallyAfterDays: rotationDays },
     });
+  }
+
+  /**
+   * Lets the grantee connect: as `dbUser` with IAM database authentication when given (and iamAuthentication is on),
+   * otherwise by reading the managed master secret.
+   */
+  grantConnect(grantee: IGrantee, dbUser?: string): PolicyStatement[] {
+    if (dbUser !== undefined) {
+      if (!this.iamAuthentication) fail(this, "grantConnect(dbUser)", dbUser, "IAM database authentication is off (iamAuthentication: false); grant without a user to read the master secret");
+      matches(this, "grantConnect(dbUser)", dbUser, SQL_NAME, "a database user name: a letter followed by up to 62 letters, digits or underscores");
+      return grant(grantee, this.iamConnect.statements(dbUser));
+    }
+    return this.secret.grantRead(grantee);
   }
 
   private checkIdentifier(name: string, longestSuffix: string): string {

@@ -17,20 +17,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import {
-  allowCidr,
-  arn,
-  createRole,
-  createSecurityGroup,
-  fail,
-  fitName,
-  IConnectable,
-  inRange,
-  INetwork,
-  isToken,
-  logRetentionDays,
-  matches,
-  PolicyStatement,
-  serviceTrustPolicy,
+  allowCidr, arn, createRole, createSecurityGroup, fail, fitName, IConnectable, IGrantee, INetwork, inRange, isToken, logRetentionDays, matches, PolicyStatement, SecretReference, serviceTrustPolicy,
 } from "../core";
 import { BackupPlan } from "../backup-plan";
 import { S3Bucket } from "../s3-bucket";
@@ -110,9 +97,13 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
   readonly backupBucketName: string;
   readonly backupBucketArn: string;
   readonly instanceRoleArn: string;
+  /** The nodes' instance role (a grantee: what the nodes' own scripts may call). */
+  readonly instanceRole: IGrantee;
   readonly logGroupName: string;
   /** Secrets Manager secret holding the AUTH password (plain string); undefined when passwordAuth is false. */
   readonly authSecretArn?: string;
+  /** The AUTH password's secret (when passwordAuth is on): `authSecret.grantRead(role)`. */
+  readonly authSecret?: SecretReference;
   /** The one-time `redis-cli --cluster create` (and replica placement) to run on a node once all are up. */
   readonly clusterCreateScript: string;
   /** AWS Backup vault of the data volume snapshots; undefined when ebsBackup is false. */
@@ -185,6 +176,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
         })
       : undefined;
     this.authSecretArn = secret?.arn;
+    this.authSecret = secret ? new SecretReference(secret.arn, props.kmsKeyArn) : undefined;
 
     const statements: PolicyStatement[] = [
       { sid: "ListBackups", actions: ["s3:ListBucket"], resources: [backups.bucketArn] },
@@ -205,6 +197,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       managedPolicyArns: MANAGED_POLICIES,
     });
     this.instanceRoleArn = role.arn;
+    this.instanceRole = role;
     const profile = new IamInstanceProfile(this, "InstanceProfile", { name: role.name, role: role.name });
 
     const ami = props.amiId ?? new DataAwsSsmParameter(this, "Ami", {

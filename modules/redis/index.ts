@@ -8,7 +8,7 @@ import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { arn, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, refuse } from "../core";
+import { arn, createSecurityGroup, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, refuse } from "../core";
 import { IamAuthUsers } from "./users";
 import { maintenanceWindow, snapshotWindow, windowsOverlap } from "./windows";
 
@@ -39,7 +39,7 @@ export interface RedisProps {
   readonly logs?: false | { readonly retentionDays: number };
   /**
    * IAM authentication (RBAC): the built-in "default" user is replaced by one that is switched off, and clients log
-   * in as `appUserName` with a short-lived IAM auth token (see `connectStatements()`); needs Redis 7.0 or later.
+   * in as `appUserName` with a short-lived IAM auth token (see `grantConnect()`); needs Redis 7.0 or later.
    * false drops authentication: anyone who reaches the port with TLS can read and write every key.
    * @default true
    */
@@ -154,6 +154,11 @@ export class Redis extends Construct implements IConnectable {
   connectStatements(): PolicyStatement[] {
     if (!this.users) return [];
     return [{ actions: ["elasticache:Connect"], resources: [this.resource.arn, this.users.appUserArn] }];
+  }
+
+  /** Lets the grantee log in as `appUserName` with IAM (elasticache:Connect); nothing when iamAuth is false. */
+  grantConnect(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, this.connectStatements());
   }
 
   /** The replication group id: lowercase, starting with a letter, no "--", no trailing hyphen, at most 40 characters. */

@@ -1,7 +1,7 @@
 /** A Secrets Manager secret with no value in Terraform: the value is put out of band, so it never reaches the JSON or the state (G7). */
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { arn, fail, matches, NAME_LIMITS, PolicyStatement } from "../core";
+import { arn, fail, grant, IGrantee, keyStatements, matches, NAME_LIMITS, PolicyStatement } from "../core";
 
 export interface SecretProps {
   /** Secret name, path-like, e.g. "upload-pipeline/dev/confluent-kafka" (letters, digits and /_+=.@-, at most 512). */
@@ -64,13 +64,17 @@ export class Secret extends Construct {
     this.secretName = this.resource.name;
   }
 
-  /** Read the value (task execution role for ECS `secrets`, or an IRSA role). */
-  readStatements(): PolicyStatement[] {
-    const statements: PolicyStatement[] = [
+  /** Read the value (task execution role for ECS `secrets`, or an IRSA role), and decrypt it with its key. */
+  grantRead(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, [
       { sid: "ReadSecret", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [this.secretArn] },
-    ];
-    if (this.kmsKeyArn) statements.push({ sid: "DecryptSecret", actions: ["kms:Decrypt"], resources: [this.kmsKeyArn] });
-    return statements;
+      ...keyStatements(this.kmsKeyArn, "decrypt", "DecryptSecret"),
+    ]);
+  }
+
+  /** One key of the JSON value, for ECS `secrets[].valueFrom`: `field("username")` is `<arn>:username::`. */
+  field(jsonKey: string): string {
+    return this.valueFrom(jsonKey);
   }
 
   /** The ECS container `secrets[].valueFrom`: the ARN, or `<arn>:<jsonKey>::` for one key of the JSON value. */
