@@ -206,14 +206,14 @@ export class AlertingPlatformStack extends BaseStack {
         environment: {
           SERVICE_NAME: name,
           KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-          REDIS_HOST: redis.primaryEndpoint,
-          REDIS_PORT: String(redis.port),
+          REDIS_HOST: redis.endpoint.hostname,
+          REDIS_PORT: String(redis.endpoint.port),
           REDIS_TLS: "true",
           // Redis authenticates with IAM: the task signs a token for this user with its role (no password anywhere).
           REDIS_USER: redis.appUserName ?? "",
           REDIS_REPLICATION_GROUP_ID: redis.replicationGroupId,
-          DB_HOST: database.address,
-          DB_PORT: String(database.port),
+          DB_HOST: database.endpoint.hostname,
+          DB_PORT: String(database.endpoint.port),
           DB_NAME: database.databaseName,
           DB_SSLMODE: "require",
         },
@@ -253,7 +253,7 @@ export class AlertingPlatformStack extends BaseStack {
 
     new TerraformOutput(this, "alb_dns_name", { value: alb.dnsName });
     new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "database_secret_arn", { value: database.secretArn });
     new TerraformOutput(this, "redis_endpoint", { value: redis.primaryEndpoint });
     new TerraformOutput(this, "kafka_bootstrap_servers", { value: kafka.bootstrapServers });

@@ -261,8 +261,8 @@ export class ChatAppStack extends BaseStack {
           environment: {
             SERVICE_NAME: name,
             SERVICE_DISCOVERY_DOMAIN: `${prefix}.internal`,
-            ...(USES[name].postgres ? { POSTGRES_HOST: database.address, POSTGRES_DB: database.databaseName } : {}),
-            ...(USES[name].documentDb ? { MONGO_HOST: documentDb.endpoint } : {}),
+            ...(USES[name].postgres ? { POSTGRES_HOST: database.endpoint.hostname, POSTGRES_DB: database.databaseName } : {}),
+            ...(USES[name].documentDb ? { MONGO_HOST: documentDb.endpoint.hostname } : {}),
             ...(USES[name].kafka ? { KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapBrokersSaslIam } : {}),
             ...(USES[name].attachments ? { ATTACHMENTS_BUCKET: attachments.bucketName, ATTACHMENTS_CDN: cdn.domainName } : {}),
             REDIS_CLUSTER_NODES: redis.privateIps.join(","),
@@ -359,8 +359,8 @@ export class ChatAppStack extends BaseStack {
     new TerraformOutput(this, "attachments_replica_bucket", { value: replica.bucketName });
     new TerraformOutput(this, "cdn_waf_acl_arn", { value: cdnFirewall.webAclArn });
     new TerraformOutput(this, "redis_cluster_nodes", { value: redis.privateIps });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
-    new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
+    new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint.address });
     new TerraformOutput(this, "kafka_bootstrap_brokers", { value: kafka.bootstrapBrokersSaslIam });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
   }

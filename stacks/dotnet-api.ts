@@ -123,11 +123,11 @@ export class DotnetApiStack extends BaseStack {
     const kmsKeyArn = key.keyArn;
     const parameters = {
       KAFKA_BOOTSTRAP_SERVERS: new Parameter(this, "KafkaBootstrapParameter", { name: `${paramPath}/kafka/bootstrap-servers`, value: kafka.bootstrapBrokersSaslIam, description: "MSK bootstrap brokers (SASL/IAM over TLS)", kmsKeyArn }),
-      REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: `${redis.primaryEndpoint}:${redis.port}`, description: "Redis primary endpoint (TLS)", kmsKeyArn }),
+      REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: redis.endpoint.address, description: "Redis primary endpoint (TLS)", kmsKeyArn }),
       ...(redis.appUserName
         ? { REDIS_USER: new Parameter(this, "RedisUserParameter", { name: `${paramPath}/redis/user`, value: redis.appUserName, description: "Redis user the task signs IAM auth tokens for", kmsKeyArn }) }
         : {}),
-      DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint", kmsKeyArn }),
+      DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint.address, description: "PostgreSQL endpoint", kmsKeyArn }),
       DATABASE_NAME: new Parameter(this, "DatabaseNameParameter", { name: `${paramPath}/database/name`, value: database.databaseName, description: "PostgreSQL database name", kmsKeyArn }),
     };
 
@@ -191,7 +191,7 @@ export class DotnetApiStack extends BaseStack {
     new TerraformOutput(this, "ecr_repository_url", { value: repository.repositoryUrl });
     new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
     new TerraformOutput(this, "service_name", { value: this.api.serviceName });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "kafka_cluster_arn", { value: kafka.clusterArn });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
   }

@@ -166,10 +166,10 @@ export class TvmazeIngestionStack extends BaseStack {
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
       environment: {
-        DB_HOST: database.address,
-        DB_PORT: String(database.port),
+        DB_HOST: database.endpoint.hostname,
+        DB_PORT: String(database.endpoint.port),
         DB_NAME: database.databaseName,
-        REDIS_URL: `rediss://${redis.primaryEndpoint}:${redis.port}`,
+        REDIS_URL: `rediss://${redis.endpoint.address}`,
         REDIS_TTL_SECONDS: "86400",
         // Redis authenticates with IAM: the task signs a token for this user with its role.
         REDIS_USER: redis.appUserName ?? "",
@@ -245,7 +245,7 @@ export class TvmazeIngestionStack extends BaseStack {
     new TerraformOutput(this, "alb_dns_name", { value: alb.dnsName });
     new TerraformOutput(this, "ecr_repository_url", { value: repository.repositoryUrl });
     new TerraformOutput(this, "bucket_names", { value: Object.fromEntries(TVMAZE_BUCKETS.map((n, i) => [n, buckets[i].bucketName])) });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "alarm_topic_arn", { value: topic.topicArn });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
     if (api) new TerraformOutput(this, "api_invoke_url", { value: api.invokeUrl });

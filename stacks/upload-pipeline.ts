@@ -193,7 +193,7 @@ export class UploadPipelineStack extends BaseStack {
     new TerraformOutput(this, "queue_url", { value: queue.queueUrl });
     new TerraformOutput(this, "dead_letter_queue_url", { value: queue.deadLetterQueueUrl ?? "" });
     new TerraformOutput(this, "upload_bucket_name", { value: uploads.bucketName });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "database_secret_arn", { value: database.secretArn });
     new TerraformOutput(this, "kafka_secret_arn", { value: kafkaSecret.secretArn });
     new TerraformOutput(this, "ecr_repository_urls", { value: Object.fromEntries(WORKLOADS.map((n, i) => [n, repositories[i].repositoryUrl])) });

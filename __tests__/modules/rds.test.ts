@@ -122,6 +122,8 @@ describe("Database", () => {
       expect(db.databaseName).toBe("app");
       expect(db.identifier).toBe("alerting-platform-dev-db");
       expect(db.readerEndpoint).toBeUndefined();
+      expect(db.endpoint).toEqual({ hostname: db.address, port: 5432, address: `${db.address}:5432` });
+      expect(db.secret.field("username")).toBe(`${db.secretArn}:username::`);
       expect(db.resource).toBeInstanceOf(DbInstance);
       expect(db.connectionsAlarmMaximum).toBe(79);
     });
@@ -266,8 +268,10 @@ describe("Database", () => {
     it("exposes the cluster and reader endpoints", () => {
       expect(db.kind).toBe("aurora-serverless-v2");
       expect(db.resource).toBeInstanceOf(RdsCluster);
-      expect(db.endpoint).toMatch(/TOKEN/);
-      expect(db.readerEndpoint).toBeDefined();
+      // Typed endpoints: a host and a port, the same shape for the writer and the reader.
+      expect(db.endpoint).toEqual({ hostname: db.address, port: 5432, address: `${db.address}:5432` });
+      expect(db.readerEndpoint?.port).toBe(5432);
+      expect(db.readerEndpoint?.hostname).toMatch(/TOKEN/);
       expect(db.connectionsAlarmMaximum).toBeUndefined();
     });
   });

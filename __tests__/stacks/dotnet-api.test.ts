@@ -228,7 +228,7 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     const parameterOf = (variable: string) => parameters[/^<ref:aws_ssm_parameter\.(\w+)\.arn>$/.exec(secrets[variable])![1]];
     expect(parameterOf("KAFKA_BOOTSTRAP_SERVERS")).toMatchObject({ name: `/dotnet-api/${env}/kafka/bootstrap-servers`, value: `\${${address(s, "aws_msk_cluster", "Kafka_Cluster")}.bootstrap_brokers_sasl_iam}` });
     expect(parameterOf("REDIS_ENDPOINT").value).toBe(`\${${address(s, "aws_elasticache_replication_group", "Cache")}.primary_endpoint_address}:6379`);
-    expect(parameterOf("DATABASE_ENDPOINT").value).toMatch(/^\$\{aws_(db_instance|rds_cluster)\.Database_\w+\.endpoint\}$/);
+    expect(parameterOf("DATABASE_ENDPOINT").value).toMatch(/^\$\{aws_(db_instance|rds_cluster)\.Database_\w+\.(address|endpoint)\}:5432$/);
     expect(parameterOf("DATABASE_NAME").value).toBe("app");
     // SecureStrings under the stack's key (G6); the execution role that resolves them may decrypt with it.
     const key = `\${${address(s, "aws_kms_key", "Key")}.arn}`;

@@ -12,7 +12,7 @@ import { DocdbClusterParameterGroup } from "@cdktf/provider-aws/lib/docdb-cluste
 import { DocdbSubnetGroup } from "@cdktf/provider-aws/lib/docdb-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn, createSecurityGroup, dailyWindow, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, NAME_LIMITS, oneOf, overlaps, SecretReference, weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, endpoint, Endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, NAME_LIMITS, oneOf, overlaps, SecretReference, weeklyWindow,
 } from "../core";
 
 
@@ -63,10 +63,10 @@ const LOG_EXPORTS = ["audit", "profiler"] as const;
 const INSTANCE_SUFFIX_ROOM = 3;
 
 export class DocumentDb extends Construct implements IConnectable {
-  /** Cluster (writer) endpoint host. */
-  readonly endpoint: string;
-  /** Reader endpoint host: spreads reads over the replicas. */
-  readonly readerEndpoint: string;
+  /** Cluster (writer) endpoint: `endpoint.hostname`, `endpoint.port`. */
+  readonly endpoint: Endpoint;
+  /** Reader endpoint: spreads reads over the replicas. */
+  readonly readerEndpoint: Endpoint;
   readonly port: number = PORT;
   readonly clusterIdentifier: string;
   /** ARN of the DocumentDB-managed Secrets Manager secret holding the master user name and password. */
@@ -160,8 +160,8 @@ export class DocumentDb extends Construct implements IConnectable {
       lifecycle,
     });
     this.clusterIdentifier = this.resource.clusterIdentifier;
-    this.endpoint = this.resource.endpoint;
-    this.readerEndpoint = this.resource.readerEndpoint;
+    this.endpoint = endpoint(this.resource.endpoint, PORT);
+    this.readerEndpoint = endpoint(this.resource.readerEndpoint, PORT);
     this.secretArn = this.resource.masterUserSecret.get(0).secretArn;
     this.secret = new SecretReference(this.secretArn, props.kmsKeyArn);
 

@@ -11,8 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import {
-  allowFrom, arn, createRole, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty,
-  PolicyStatement, serviceTrustPolicy,
+  allowFrom, arn, createRole, createSecurityGroup, Endpoint, endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
 import { KafkaTopic } from "./types";
@@ -82,6 +81,8 @@ type ContainerDefinition = Record<string, unknown>;
 export class SelfHostedKafka extends Construct implements IConnectable {
   /** "kafka.<namespace>:9092": what clients put in bootstrap.servers (PLAINTEXT, inside the VPC only). */
   readonly bootstrapServers: string;
+  /** The broker's Cloud Map name and port: `endpoint.hostname`, `endpoint.port`. */
+  readonly endpoint: Endpoint;
   readonly port: number = PORT;
   readonly securityGroupId: string;
   readonly serviceName: string;
@@ -169,7 +170,8 @@ export class SelfHostedKafka extends Construct implements IConnectable {
 
     const region = new DataAwsRegion(this, "Region");
     const advertisedHost = `kafka.${namespace.name}`;
-    this.bootstrapServers = `${advertisedHost}:${PORT}`;
+    this.endpoint = endpoint(advertisedHost, PORT);
+    this.bootstrapServers = this.endpoint.address;
     const logging = (prefix: string) => ({
       logDriver: "awslogs",
       options: { "awslogs-group": logGroup.name, "awslogs-region": region.name, "awslogs-stream-prefix": prefix },

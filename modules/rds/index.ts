@@ -140,12 +140,12 @@ interface Common {
 }
 
 export class Database extends Construct implements IConnectable {
-  /** Instance: "host:port". Aurora: the cluster (writer) endpoint host. */
-  readonly endpoint: string;
+  /** Where clients connect: the instance, or the Aurora cluster (writer) endpoint; `endpoint.hostname`, `.port`. */
+  readonly endpoint: Endpoint;
   /** Host name of the instance or of the cluster writer endpoint. */
   readonly address: string;
-  /** Aurora only: the reader endpoint host. */
-  readonly readerEndpoint?: string;
+  /** Aurora only: the reader endpoint. */
+  readonly readerEndpoint?: Endpoint;
   readonly port: number = PORT;
   readonly databaseName: string;
   readonly identifier: string;
@@ -153,10 +153,6 @@ export class Database extends Construct implements IConnectable {
   readonly secretArn: string;
   /** The RDS-managed master secret: `secret.field("username")`, `secret.grantRead(role)`. */
   readonly secret: SecretReference;
-  /** Where clients connect: the instance, or the Aurora writer endpoint. */
-  readonly writer: Endpoint;
-  /** Aurora only: the reader endpoint. */
-  readonly reader?: Endpoint;
   private readonly iamAuthentication: boolean;
   private readonly iamConnect: IamConnect;
   readonly securityGroupId: string;
@@ -236,21 +232,18 @@ export class Database extends Construct implements IConnectable {
     if (engine.kind === "instance") {
       const db = this.buildInstance(engine, common, props.performanceInsights);
       this.resource = db;
-      this.endpoint = db.endpoint;
       this.address = db.address;
       this.secretArn = db.masterUserSecret.get(0).secretArn;
       this.connectionsAlarmMaximum = approximateMaxConnections(engine.instanceClass);
     } else {
       const cluster = this.buildAurora(engine, common, props.performanceInsights ?? true);
       this.resource = cluster;
-      this.endpoint = cluster.endpoint;
       this.address = cluster.endpoint;
-      this.readerEndpoint = cluster.readerEndpoint;
+      this.readerEndpoint = endpoint(cluster.readerEndpoint, PORT);
       this.secretArn = cluster.masterUserSecret.get(0).secretArn;
     }
     this.secret = new SecretReference(this.secretArn, props.kmsKeyArn);
-    this.writer = endpoint(this.address, PORT);
-    this.reader = this.readerEndpoint === undefined ? undefined : endpoint(this.readerEndpoint, PORT);
+    this.endpoint = endpoint(this.address, PORT);
     this.iamAuthentication = common.iamAuthentication;
     this.iamConnect = new IamConnect(this, this.resource instanceof DbInstance ? this.resource.resourceId : this.resource.clusterResourceId);
 

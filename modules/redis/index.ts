@@ -8,7 +8,9 @@ import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { arn, createSecurityGroup, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, refuse } from "../core";
+import {
+  arn, createSecurityGroup, Endpoint, endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, refuse,
+} from "../core";
 import { IamAuthUsers } from "./users";
 import { maintenanceWindow, snapshotWindow, windowsOverlap } from "./windows";
 
@@ -55,6 +57,10 @@ export class Redis extends Construct implements IConnectable {
   readonly primaryEndpoint: string;
   /** Address that spreads reads over the replicas (the primary when there are none). */
   readonly readerEndpoint: string;
+  /** The primary as a typed endpoint (TLS): `endpoint.hostname`, `endpoint.port`. */
+  readonly endpoint: Endpoint;
+  /** The reader as a typed endpoint. */
+  readonly reader: Endpoint;
   readonly port: number = PORT;
   readonly replicationGroupId: string;
   readonly securityGroupId: string;
@@ -144,6 +150,8 @@ export class Redis extends Construct implements IConnectable {
     });
     this.primaryEndpoint = this.resource.primaryEndpointAddress;
     this.readerEndpoint = this.resource.readerEndpointAddress;
+    this.endpoint = endpoint(this.primaryEndpoint, PORT);
+    this.reader = endpoint(this.readerEndpoint, PORT);
     this.replicationGroupId = this.resource.replicationGroupId;
   }
 
