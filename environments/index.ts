@@ -9,6 +9,7 @@ import { validateEnvironment } from "./validate";
 import { fail } from "../modules/core/errors";
 
 export * from "./types";
+export { aspnetEnvironmentName, checkSystem, systemKey } from "./system-checks";
 export { bootstrap, stateBackend } from "./bootstrap";
 
 export const environments: Readonly<Record<EnvironmentName, Environment>> = { dev, staging, prod };

@@ -8,6 +8,7 @@ import { capacity, cidr, inRange, logRetentionDays, oneOf, region } from "../mod
 import type { DatabaseChoice, DatabaseSizing, EksSizing, Environment, NatGateways, ServiceSizing } from "./types";
 import { environmentSchema } from "./schema";
 import { checkShape } from "./shape";
+import { checkSystem } from "./system-checks";
 
 export function checkServiceSizing(where: string, setting: string, s: ServiceSizing): void {
   inRange(where, `${setting}.cpu`, s.cpu, 128, 16384);
@@ -126,10 +127,8 @@ export function validateEnvironment(env: Environment, file?: string): Environmen
   checkEks(where, "systems.uploadPipeline.eks", up.eks);
   checkDatabaseSizing(where, "systems.uploadPipeline.database", up.database);
   if (prod && !up.database.multiAz) fail(where, "systems.uploadPipeline.database.multiAz", false, "prod requires a Multi-AZ database (UP6, G8)");
-  if (up.replicaRegion !== undefined) {
-    region(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion);
-    if (up.replicaRegion === env.region) fail(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion, `expected a region other than the stack's own (${env.region}): replication is for disaster recovery`);
-  }
+  if (up.replicaRegion !== undefined) region(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion);
+  for (const system of Object.keys(env.systems) as (keyof Environment["systems"])[]) checkSystem(system, env, where);
   logRetentionDays(where, "systems.uploadPipeline.logRetentionDays", up.logRetentionDays);
   return env;
 }

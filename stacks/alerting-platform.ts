@@ -5,8 +5,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { ALERTING_SERVICES, AlertingServiceName, Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
+import { ALERTING_SERVICES, AlertingServiceName } from "../environments";
 import { allowFrom } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
@@ -19,7 +18,7 @@ import { SelfHostedKafka } from "../modules/kafka";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { WebAcl } from "../modules/waf";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 import { pascal } from "./naming";
 
 export const SYSTEM = "alerting-platform";
@@ -50,35 +49,24 @@ export const WORKER_HEALTH_CHECK = {
 /** AP5: the one service that must never run more than one task. */
 const SINGLETONS: readonly AlertingServiceName[] = ["rule-updater"];
 
-export interface AlertingPlatformStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type AlertingPlatformStackProps = SystemStackProps;
 
-export class AlertingPlatformStack extends BaseStack {
+export class AlertingPlatformStack extends SystemStack {
   /** The six services, by name (tests and extensions read them). */
   readonly services: Readonly<Record<string, EcsService>>;
 
   constructor(scope: Construct, props: AlertingPlatformStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.alertingPlatform;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
+    const protection = this.protection;
+    const prefix = this.prefix;
 
     const key = new KmsKey(this, "Key", {
       name: prefix,
       description: `${prefix}: logs, secrets, repositories and data stores`,
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
 
     // AP1: 10.0.0.0/16, two public + two private subnets in two AZs, NAT switchable.
     const network = new Vpc(this, "Network", {
@@ -105,8 +93,8 @@ export class AlertingPlatformStack extends BaseStack {
       name: prefix,
       network,
       certificateArn: cfg.certificateArn,
-      deletionProtection: safety.deletionProtection,
-    });
+      protection,
+});
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
     new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });
 
@@ -122,10 +110,7 @@ export class AlertingPlatformStack extends BaseStack {
       },
       engineVersion: "15",
       multiAz: cfg.database.multiAz,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
     });
 
@@ -137,7 +122,7 @@ export class AlertingPlatformStack extends BaseStack {
       replicas: 0,
       snapshotRetentionDays: cfg.redis.snapshotRetentionDays,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
+      protection,
       logs: { retentionDays: cfg.logRetentionDays },
     });
 
@@ -152,9 +137,8 @@ export class AlertingPlatformStack extends BaseStack {
       logGroupName: `/ecs/${SYSTEM}/${env.name}/kafka`,
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
-      backupRetentionDays: safety.backupRetentionDays,
-    });
+      protection,
+});
 
     const repositories: EcrRepository[] = [];
     const services: Record<string, EcsService> = {};
@@ -168,7 +152,7 @@ export class AlertingPlatformStack extends BaseStack {
       const repository = new EcrRepository(this, `${id}Repository`, {
         name: `${prefix}/${name}`,
         kmsKeyArn: key.keyArn,
-        forceDelete: safety.forceDestroy,
+        forceDelete: protection.forceDestroy,
       });
       repositories.push(repository);
 

@@ -8,9 +8,8 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { CHAT_SERVICES, ChatServiceName, Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, fail, IConnectable, IGrantee } from "../modules/core";
+import { CHAT_SERVICES, ChatServiceName } from "../environments";
+import { allowFrom, IConnectable, IGrantee } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
@@ -28,7 +27,7 @@ import { EcsBlueGreen } from "../modules/ecs-blue-green";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { AlarmTopic, Alarms, albAlarms, XraySamplingRule, grantTraceWrite } from "../modules/observability";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 import { pascal } from "./naming";
 
 export const SYSTEM = "chat-app";
@@ -45,27 +44,15 @@ const USES: Readonly<Record<ChatServiceName, { postgres?: boolean; documentDb?: 
   "notification-service": { kafka: true },
 };
 
-export interface ChatAppStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type ChatAppStackProps = SystemStackProps;
 
-export class ChatAppStack extends BaseStack {
+export class ChatAppStack extends SystemStack {
   constructor(scope: Construct, props: ChatAppStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.chatApp;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
-    checkSettings(env);
+    const protection = this.protection;
+    const prefix = this.prefix;
 
     const key = new KmsKey(this, "Key", {
       name: prefix,
@@ -73,8 +60,8 @@ export class ChatAppStack extends BaseStack {
       // CloudFront reads the SSE-KMS attachments through origin access control, so it must decrypt with this key;
       // the bucket policy lets only this stack's distribution read (CA5).
       allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "cloudfront.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
     // CA10: 10.0.0.0/16 across three AZs.
     const network = new Vpc(this, "Network", {
       name: prefix,
@@ -91,10 +78,7 @@ export class ChatAppStack extends BaseStack {
       engine: { kind: "instance", instanceClass: cfg.database.instanceClass, allocatedStorageGiB: cfg.database.allocatedStorageGiB, maxAllocatedStorageGiB: cfg.database.maxAllocatedStorageGiB },
       engineVersion: "16",
       multiAz: cfg.database.multiAz,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
     });
     // CA3: DocumentDB, encrypted, private.
@@ -103,10 +87,7 @@ export class ChatAppStack extends BaseStack {
       network,
       instanceClass: cfg.documentDb.instanceClass,
       instances: cfg.documentDb.instances,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
       logRetentionDays: cfg.logRetentionDays,
     });
@@ -119,8 +100,8 @@ export class ChatAppStack extends BaseStack {
       volumeGiB: cfg.msk.volumeGiB,
       kmsKeyArn: key.keyArn,
       brokerLogs: { retentionDays: cfg.logRetentionDays },
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
     // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention.
     const redis = new RedisClusterOnEc2(this, "RedisCluster", {
       name: `${prefix}-redis`,
@@ -129,8 +110,7 @@ export class ChatAppStack extends BaseStack {
       dataVolumeGiB: cfg.redisCluster.dataVolumeGiB,
       kmsKeyArn: key.keyArn,
       backupBucketName: `${prefix}-redis-backups`,
-      preventDestroy: safety.preventDestroy,
-      forceDestroyBackups: safety.forceDestroy,
+      protection,
       logRetentionDays: cfg.logRetentionDays,
     });
 
@@ -141,7 +121,7 @@ export class ChatAppStack extends BaseStack {
       description: `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}`,
       // CloudFront reads the replica through origin access control when it fails over, so it decrypts with this key.
       allowServices: ["cloudfront.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
+      protection,
       provider: edge,
     });
     // CA5: a copy of every attachment in us-east-1, the CDN's failover origin (and the attachments' disaster recovery).
@@ -149,17 +129,15 @@ export class ChatAppStack extends BaseStack {
       bucketName: `${prefix}-attachments-replica`,
       kmsKeyArn: edgeKey.keyArn,
       provider: edge,
-      forceDestroy: safety.forceDestroy,
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
     const attachments = new S3Bucket(this, "AttachmentsBucket", {
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
       replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },
-      forceDestroy: safety.forceDestroy,
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
     // CA7: the CDN's own web ACL, CLOUDFRONT scope, with its request logs in us-east-1 too.
     const cdnFirewall = new WebAcl(this, "CdnFirewall", {
       name: `${prefix}-cdn`,
@@ -189,7 +167,7 @@ export class ChatAppStack extends BaseStack {
 
     // CA1: one repository per service.
     const repositories = Object.fromEntries(
-      CHAT_SERVICES.map((name) => [name, new EcrRepository(this, `${pascal(name)}Repository`, { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy })]),
+      CHAT_SERVICES.map((name) => [name, new EcrRepository(this, `${pascal(name)}Repository`, { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: protection.forceDestroy })]),
     ) as Record<ChatServiceName, EcrRepository>;
 
     const topic = new AlarmTopic(this, "Alarms", { name: `${prefix}-alarms`, kmsKeyArn: key.keyArn, emailSubscriptions: cfg.alarmEmails });
@@ -229,7 +207,7 @@ export class ChatAppStack extends BaseStack {
         logRetentionDays: cfg.logRetentionDays,
         containerInsights: cfg.containerInsights,
       });
-      const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
+      const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, protection });
       outputs.waf_acl_arn = firewall([alb.albArn]).webAclArn;
 
       // CA9: the public entry gets a blue/green target group pair when the environment asks for it.
@@ -363,27 +341,5 @@ export class ChatAppStack extends BaseStack {
     new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint.address });
     new TerraformOutput(this, "kafka_bootstrap_brokers", { value: kafka.bootstrapBrokersSaslIam });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
-  }
-}
-
-/**
- * Settings that only make sense together, refused with the environment file's setting path. CA10: three AZs. On EKS the
- * ingress controller creates the ALB: blue/green is an ECS (CodeDeploy) feature, and Shield Advanced is switched
- * on by the ingress annotation `alb.ingress.kubernetes.io/shield-advanced-protection`.
- */
-function checkSettings(env: Environment): void {
-  const cfg = env.systems.chatApp;
-  const where = `environments/${env.name}.ts`;
-  if (cfg.azCount < 3) {
-    fail(where, "systems.chatApp.azCount", cfg.azCount, "expected at least 3 (CA10): MSK's three brokers and the Redis Cluster's primaries each need their own AZ");
-  }
-  if (cfg.compute === "eks" && cfg.blueGreen) {
-    fail(where, "systems.chatApp.blueGreen", true, "blue/green (CodeDeploy) applies to compute \"ecs\" only; set false with compute \"eks\" (use Argo Rollouts in the cluster)");
-  }
-  if (cfg.cdn.aliases.length > 0 && cfg.cdn.certificateArn === undefined) {
-    fail(where, "systems.chatApp.cdn.aliases", cfg.cdn.aliases, "custom domain names need systems.chatApp.cdn.certificateArn, an ACM certificate in us-east-1 covering them");
-  }
-  if (cfg.compute === "eks" && cfg.shieldAdvanced) {
-    fail(where, "systems.chatApp.shieldAdvanced", true, "with compute \"eks\" the ingress controller owns the ALB; set false and use the ingress annotation alb.ingress.kubernetes.io/shield-advanced-protection");
   }
 }

@@ -2,10 +2,9 @@
  * dotnet-api (plan 000): a .NET 8 Web API on ECS Fargate behind an ALB, with ElastiCache Redis, Amazon MSK and
  * PostgreSQL (RDS instance or Aurora Serverless v2, per environment). Requirements DA1-DA7 and G1-G10.
  */
+import { aspnetEnvironmentName } from "../environments";
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import type { Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
 import { allowFrom } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
@@ -20,40 +19,29 @@ import { GithubDeployRole } from "../modules/github-oidc";
 import { Parameter } from "../modules/secrets";
 import { WebAcl } from "../modules/waf";
 import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, mskConsumerLagAlarm } from "../modules/observability";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 
 export const SYSTEM = "dotnet-api";
 const API_PORT = 8080;
 
-export interface DotnetApiStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type DotnetApiStackProps = SystemStackProps;
 
-export class DotnetApiStack extends BaseStack {
+export class DotnetApiStack extends SystemStack {
   readonly api: EcsService;
 
   constructor(scope: Construct, props: DotnetApiStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.dotnetApi;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
+    const protection = this.protection;
+    const prefix = this.prefix;
 
     const key = new KmsKey(this, "Key", {
       name: prefix,
       description: `${prefix}: logs, parameters, secrets, repositories, data stores and alarms`,
       allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
     const network = new Vpc(this, "Network", {
       name: prefix,
       cidr: cfg.vpcCidr,
@@ -70,7 +58,7 @@ export class DotnetApiStack extends BaseStack {
       logRetentionDays: cfg.logRetentionDays,
     });
     // DA1: the ALB in public subnets, the API in private ones.
-    const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
+    const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, protection });
     const target = alb.addTarget("ApiTarget", { name: "api", port: API_PORT, healthCheckPath: "/health" });
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
     new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });
@@ -85,10 +73,7 @@ export class DotnetApiStack extends BaseStack {
           ? { kind: "instance", instanceClass: db.instanceClass, allocatedStorageGiB: db.allocatedStorageGiB, maxAllocatedStorageGiB: db.maxAllocatedStorageGiB }
           : { kind: "aurora-serverless-v2", minAcu: db.minAcu, maxAcu: db.maxAcu, instances: db.instances },
       multiAz: db.kind === "instance" ? db.multiAz : db.instances > 1,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
     });
 
@@ -101,7 +86,7 @@ export class DotnetApiStack extends BaseStack {
       multiAz: cfg.redis.multiAz,
       snapshotRetentionDays: cfg.redis.snapshotRetentionDays,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
+      protection,
       logs: { retentionDays: cfg.logRetentionDays },
     });
 
@@ -114,8 +99,8 @@ export class DotnetApiStack extends BaseStack {
       volumeGiB: cfg.msk.volumeGiB,
       kmsKeyArn: key.keyArn,
       brokerLogs: { retentionDays: cfg.logRetentionDays },
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
 
     // DA5: connection settings live in Parameter Store / Secrets Manager, never as literals in the task definition.
     // SecureStrings under the stack's key (G6): the execution role decrypts them through secretsKmsKeyArn below.
@@ -132,7 +117,7 @@ export class DotnetApiStack extends BaseStack {
     };
 
     // DA6: the API image's repository.
-    const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
+    const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: protection.forceDestroy });
 
     this.api = new EcsService(this, "Api", {
       name: `${prefix}-api`,
@@ -147,7 +132,7 @@ export class DotnetApiStack extends BaseStack {
       logGroupName: `/ecs/${SYSTEM}/${env.name}/api`,
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
-      environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: env.name === "prod" ? "Production" : env.name === "staging" ? "Staging" : "Development" },
+      environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: aspnetEnvironmentName(env) },
       secrets: {
         ...Object.fromEntries(Object.entries(parameters).map(([name, p]) => [name, p.parameterArn])),
         DATABASE_USERNAME: database.secret.field("username"),

@@ -6,7 +6,8 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
-import { SystemContext, standardTags } from "../modules/core";
+import { Protection, SystemContext, standardTags } from "../modules/core";
+import { checkSystem, Environment, systemKey } from "../environments";
 import { fail } from "../modules/core/errors";
 import { undeclaredReferences } from "./references";
 
@@ -106,5 +107,43 @@ export class BaseStack extends TerraformStack {
       fail(this, "reference", foreign[0], "stacks here are independent: a resource may only reference resources of its own stack (pass values between systems through settings or SSM parameters)");
     }
     return tf;
+  }
+}
+
+export interface SystemStackProps {
+  readonly environment: Environment;
+  /** Points providers and backend at an AWS API emulator; never set for real deployments. */
+  readonly emulator?: EmulatorSettings;
+}
+
+/**
+ * The base of every system stack: from the system name and the environment it gives the stack id
+ * (`<system>-<env>`), the provider(s) with default tags, the S3 backend (`<system>/<env>/terraform.tfstate`), the
+ * naming context and the environment's protection profile as one value modules accept. It also runs the system's
+ * cross-setting checks (environments/system-checks.ts), so a stack refuses what main.ts would.
+ */
+export class SystemStack extends BaseStack {
+  /** The environment this stack is built for. */
+  readonly env: Environment;
+  /** Deletion protection, final snapshots, backups, prevent_destroy, force-destroy: `protection: this.protection`. */
+  readonly protection: Protection;
+  /** `<system>-<env>`: the physical-name prefix of everything in the stack. */
+  readonly prefix: string;
+
+  constructor(scope: Construct, system: string, props: SystemStackProps) {
+    const env = props.environment;
+    checkSystem(systemKey(system), env);
+    super(scope, `${system}-${env.name}`, {
+      project: env.project,
+      system,
+      environment: env.name,
+      region: env.region,
+      accountId: env.accountId,
+      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
+      emulator: props.emulator,
+    });
+    this.env = env;
+    this.protection = env.safety;
+    this.prefix = this.context.prefix;
   }
 }

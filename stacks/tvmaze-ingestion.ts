@@ -5,8 +5,6 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import type { Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
 import { allowFrom } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
@@ -22,7 +20,7 @@ import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { ApiWithUsagePlans } from "../modules/api-gateway";
 import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, rdsAlarms, XraySamplingRule } from "../modules/observability";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 import { pascal } from "./naming";
 
 export const SYSTEM = "tvmaze-ingestion";
@@ -30,35 +28,24 @@ const SERVICE_PORT = 3000;
 /** TV5: the three buckets, prefixed per system and environment. */
 export const TVMAZE_BUCKETS = ["assets", "backups", "temp"] as const;
 
-export interface TvmazeIngestionStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type TvmazeIngestionStackProps = SystemStackProps;
 
-export class TvmazeIngestionStack extends BaseStack {
+export class TvmazeIngestionStack extends SystemStack {
   readonly service: EcsService;
 
   constructor(scope: Construct, props: TvmazeIngestionStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.tvmazeIngestion;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
+    const protection = this.protection;
+    const prefix = this.prefix;
 
     const key = new KmsKey(this, "Key", {
       name: prefix,
       description: `${prefix}: logs, buckets, file system, data stores and alarms`,
       allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
-    });
+      protection,
+});
     const network = new Vpc(this, "Network", {
       name: prefix,
       cidr: cfg.vpcCidr,
@@ -81,8 +68,8 @@ export class TvmazeIngestionStack extends BaseStack {
       network,
       certificateArn: cfg.certificateArn,
       idleTimeoutSeconds: 60,
-      deletionProtection: safety.deletionProtection,
-    });
+      protection,
+});
     const target = alb.addTarget("ServiceTarget", { name: "service", port: SERVICE_PORT, healthCheckPath: "/up" });
 
     // TV3 / TV9: PostgreSQL with storage autoscaling, Sunday 03:00-04:00 maintenance, 30-day secret rotation.
@@ -96,11 +83,8 @@ export class TvmazeIngestionStack extends BaseStack {
         maxAllocatedStorageGiB: cfg.database.maxAllocatedStorageGiB,
       },
       multiAz: cfg.database.multiAz,
-      backupRetentionDays: safety.backupRetentionDays,
       maintenanceWindow: "sun:03:00-sun:04:00",
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
       passwordRotationDays: cfg.secretRotationDays,
     });
@@ -112,7 +96,7 @@ export class TvmazeIngestionStack extends BaseStack {
       nodeType: cfg.redis.nodeType,
       replicas: 0,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
+      protection,
       logs: { retentionDays: cfg.logRetentionDays },
     });
 
@@ -132,9 +116,8 @@ export class TvmazeIngestionStack extends BaseStack {
               noncurrentExpirationDays: 90,
             },
           ],
-          forceDestroy: safety.forceDestroy,
-          preventDestroy: safety.preventDestroy,
-        }),
+          protection,
+}),
     );
 
     // TV6: optional shared file system.
@@ -143,12 +126,12 @@ export class TvmazeIngestionStack extends BaseStack {
           name: `${prefix}-shared`,
           network,
           kmsKeyArn: key.keyArn,
-          preventDestroy: safety.preventDestroy,
+          protection,
           accessPoints: [{ name: "app", path: "/app", uid: 1000, gid: 1000 }],
         })
       : undefined;
 
-    const repository = new EcrRepository(this, "ServiceRepository", { name: `${prefix}/service`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
+    const repository = new EcrRepository(this, "ServiceRepository", { name: `${prefix}/service`, kmsKeyArn: key.keyArn, forceDelete: protection.forceDestroy });
 
     // TV1: 512 CPU units / 1 GB, desired 2, scaling 1-4 on CPU.
     this.service = new EcsService(this, "Service", {
@@ -231,8 +214,8 @@ export class TvmazeIngestionStack extends BaseStack {
           logRetentionDays: cfg.logRetentionDays,
           kmsKeyArn: key.keyArn,
           // The user pool holds the users: protected where the environment protects its databases.
-          deletionProtection: safety.deletionProtection,
-        })
+          protection,
+})
       : undefined;
 
     const deployRole = new GithubDeployRole(this, "DeployRole", {

@@ -7,4 +7,5 @@ export * from "./security-group";
 export * from "./iam";
 export * from "./grants";
 export * from "./endpoints";
+export * from "./protection";
 export * from "./windows";

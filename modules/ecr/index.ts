@@ -5,9 +5,13 @@
 import { Construct } from "constructs";
 import { EcrRepository as EcrRepositoryResource } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
-import { arn, fail, grant, IGrantee, inRange, keyStatements, matches, NAME_LIMITS, PolicyStatement } from "../core";
+import {
+  arn, fail, grant, IGrantee, inRange, keyStatements, matches, NAME_LIMITS, PolicyStatement, Protection,
+} from "../core";
 
 export interface EcrRepositoryProps {
+  /** The environment's protection profile (G8): its forceDestroy becomes forceDelete (a repository is not stateful: no prevent_destroy from here). @default none */
+  readonly protection?: Protection;
   /** Full repository name, e.g. "alerting-platform/rule-service": lowercase letters, digits, ".", "_", "-" and "/" separators. */
   readonly name: string;
   /** Scan every pushed image for vulnerabilities. @default true */
@@ -51,7 +55,7 @@ export class EcrRepository extends Construct {
       imageTagMutability: (props.immutableTags ?? true) ? "IMMUTABLE" : "MUTABLE",
       imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
       encryptionConfiguration: [{ encryptionType: "KMS", ...(props.kmsKeyArn ? { kmsKey: props.kmsKeyArn } : {}) }],
-      forceDelete: props.forceDelete ?? false,
+      forceDelete: (props.forceDelete ?? props.protection?.forceDestroy) ?? false,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     this.repositoryName = this.resource.name;

@@ -15,8 +15,7 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { BackupPlan } from "../backup-plan";
 import {
-  arn, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork, inRange, matches, nonEmpty, oneOf, PolicyStatement, refuse,
-  grant, IGrantee,
+  arn, createSecurityGroup, dnsLabel, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, matches, nonEmpty, oneOf, PolicyStatement, Protection, refuse,
 } from "../core";
 
 export type PerformanceMode = "generalPurpose" | "maxIO";
@@ -35,6 +34,8 @@ export interface AccessPointSpec {
 }
 
 export interface FileSystemProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name, e.g. "tvmaze-ingestion-dev-shared": the creation token (64 characters at most, shortened) and the Name tag. */
   readonly name: string;
   /** A mount target goes in every private subnet (one per AZ). */
@@ -119,7 +120,7 @@ export class FileSystem extends Construct implements IConnectable {
       throughputMode,
       lifecyclePolicy: [{ transitionToIa: transitionValue(transitionDays) }],
       tags: { Name: props.name },
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
     });
     this.fileSystemId = this.resource.id;
     this.fileSystemArn = this.resource.arn;
@@ -148,7 +149,7 @@ export class FileSystem extends Construct implements IConnectable {
         resourceArns: [this.resource.arn],
         retentionDays: awsBackup.retentionDays,
         kmsKeyArn: props.kmsKeyArn,
-        preventDestroy: props.preventDestroy,
+        preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy),
       });
       this.backupVaultArn = backup.vaultArn;
     }

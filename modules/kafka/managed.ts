@@ -10,11 +10,15 @@ import { Fn } from "cdktf";
 import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { arn, createSecurityGroup, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, refuse } from "../core";
+import {
+  arn, createSecurityGroup, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, Protection, refuse,
+} from "../core";
 
 export type MskEnhancedMonitoring = "DEFAULT" | "PER_BROKER" | "PER_TOPIC_PER_BROKER" | "PER_TOPIC_PER_PARTITION";
 
 export interface ManagedKafkaProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name, e.g. "chat-app-prod-kafka"; the cluster name is derived from it (64 characters). */
   readonly name: string;
   /** Brokers spread over its private subnets (2 or 3 of them, one per AZ). */
@@ -129,7 +133,7 @@ export class ManagedKafka extends Construct implements IConnectable {
       enhancedMonitoring: monitoring,
       openMonitoring: { prometheus: { jmxExporter: { enabledInBroker: false }, nodeExporter: { enabledInBroker: false } } },
       loggingInfo: { brokerLogs: { cloudwatchLogs: logGroup ? { enabled: true, logGroup: logGroup.name } : { enabled: false } } },
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
     });
     this.clusterArn = this.resource.arn;
     this.clusterName = this.resource.clusterName;

@@ -15,7 +15,7 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import {
-  arn, createSecurityGroup, dailyWindow, Endpoint, endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inNumberRange, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, SecretReference, weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inNumberRange, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, Protection, SecretReference, weeklyWindow,
 } from "../core";
 import { IamConnect } from "./access";
 import { BackupPlan } from "../backup-plan";
@@ -57,6 +57,8 @@ export type EnhancedMonitoringSeconds = 0 | 1 | 5 | 10 | 15 | 30 | 60;
 const MONITORING_SECONDS: readonly EnhancedMonitoringSeconds[] = [0, 1, 5, 10, 15, 30, 60];
 
 export interface DatabaseProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Identifier chosen by the stack, e.g. "alerting-platform-dev-db": lowercase letters, digits, hyphens; at most 63 characters. */
   readonly name: string;
   /** The database goes in the private subnets. */
@@ -176,7 +178,7 @@ export class Database extends Construct implements IConnectable {
     if (RESERVED_USERNAMES.includes(masterUsername.toLowerCase()) || masterUsername.toLowerCase().startsWith("rds")) {
       fail(this, "masterUsername", masterUsername, `expected a name that is not reserved by PostgreSQL or RDS (${RESERVED_USERNAMES.join(", ")}, rds*)`);
     }
-    const backupDays = inRange(this, "backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
+    const backupDays = inRange(this, "backupRetentionDays", (props.backupRetentionDays ?? props.protection?.backupRetentionDays) ?? 7, 1, 35);
     const backupWindow = props.backupWindow ?? "01:00-02:00";
     const maintenanceWindow = props.maintenanceWindow ?? "sun:03:00-sun:04:00";
     const backup = dailyWindow(this, "backupWindow", backupWindow);
@@ -217,14 +219,14 @@ export class Database extends Construct implements IConnectable {
 
     const common: Common = {
       identifier, major, databaseName, masterUsername, backupDays, backupWindow, maintenanceWindow, multiAz,
-      deletionProtection: props.deletionProtection ?? true,
-      skipFinalSnapshot: props.skipFinalSnapshot ?? false,
+      deletionProtection: (props.deletionProtection ?? props.protection?.deletionProtection) ?? true,
+      skipFinalSnapshot: (props.skipFinalSnapshot ?? props.protection?.skipFinalSnapshot) ?? false,
       kmsKeyArn: props.kmsKeyArn,
       cloudwatchLogs: props.cloudwatchLogs ?? true,
       iamAuthentication: props.iamAuthentication ?? true,
       subnetGroupName: subnetGroup.name,
       securityGroupId: sg.id,
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
       monitoringSeconds,
       monitoringRole,
     };
@@ -253,7 +255,7 @@ export class Database extends Construct implements IConnectable {
         resourceArns: [this.resource.arn],
         retentionDays: awsBackup.retentionDays,
         kmsKeyArn: props.kmsKeyArn,
-        preventDestroy: props.preventDestroy,
+        preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy),
       });
       this.backupVaultArn = backup.vaultArn;
     }

@@ -9,12 +9,14 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn, createSecurityGroup, Endpoint, endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, refuse,
+  arn, createSecurityGroup, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, Protection, refuse,
 } from "../core";
 import { IamAuthUsers } from "./users";
 import { maintenanceWindow, snapshotWindow, windowsOverlap } from "./windows";
 
 export interface RedisProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name, e.g. "alerting-platform-dev-cache"; the replication group id is derived from it (40 characters, lowercase). */
   readonly name: string;
   /** The nodes go into its private subnets. */
@@ -146,7 +148,7 @@ export class Redis extends Construct implements IConnectable {
       snapshotWindow: snapshotWindowText,
       maintenanceWindow: maintenanceWindowText,
       ...(logDeliveryConfiguration ? { logDeliveryConfiguration } : {}),
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
     });
     this.primaryEndpoint = this.resource.primaryEndpointAddress;
     this.readerEndpoint = this.resource.readerEndpointAddress;

@@ -16,7 +16,9 @@ import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cor
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
-import { createRole, fail, grant, IGrantee, inRange, keyStatements, matches, nonEmpty, PolicyStatement, serviceTrustPolicy } from "../core";
+import {
+  createRole, fail, grant, IGrantee, inRange, keyStatements, matches, nonEmpty, PolicyStatement, Protection, serviceTrustPolicy,
+} from "../core";
 
 export type StorageClass = "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
 
@@ -56,6 +58,8 @@ export interface BucketPolicyStatement {
 }
 
 export interface S3BucketProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Globally unique bucket name; the stack prefixes it with `<system>-<env>`. */
   readonly bucketName: string;
   /** Keep every version of every object. @default true */
@@ -114,11 +118,11 @@ export class S3Bucket extends Construct {
     this.checkLifecycle(rules);
     const versioned = props.versioned ?? true;
     if (props.replicateTo && !versioned) fail(this, "versioned", false, "replication requires versioning; set versioned: true or drop replicateTo");
-    const lifecycle: TerraformResourceLifecycle = { preventDestroy: props.preventDestroy ?? false };
+    const lifecycle: TerraformResourceLifecycle = { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false };
 
     this.resource = new S3BucketResource(this, "Bucket", { provider: this.provider,
       bucket: props.bucketName,
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: (props.forceDestroy ?? props.protection?.forceDestroy) ?? false,
       lifecycle,
     });
     this.bucketName = this.resource.bucket;
