@@ -7,7 +7,6 @@
  */
 import { Construct } from "constructs";
 import { Fn, ITerraformDependable } from "cdktf";
-import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
@@ -17,29 +16,20 @@ import { EcsService as EcsServiceResource, EcsServiceConfig } from "@cdktf/provi
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import {
-  arn, capacity, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, IGrantee, inRange, INetwork,
+  arn, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, IGrantee, inRange, INetwork,
   logRetentionDays, matches, nonEmpty, oneOf, PolicyStatement, port, refuse, Role, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
 import { checkEnvironment, imagePullStatements, secretReadStatements } from "./permissions";
 import { checkTaskSize } from "./sizes";
-import { checkEfsVolumes, EcsServiceEfsVolume, efsMountPoints, efsMountStatements, efsTaskVolumes, TMP_VOLUME } from "./volumes";
-import { XRAY_CPU, XRAY_DAEMON_ADDRESS, XRAY_MEMORY_RESERVATION_MIB, xrayDaemonContainer } from "./xray";
+import { checkEfsVolumes, EcsServiceEfsVolume, efsMountStatements, efsTaskVolumes, TMP_VOLUME } from "./volumes";
+import { containerDefinitions } from "./container";
+import { addScaling, checkScaling, EcsServiceScaling } from "./scaling";
+import { XRAY_DAEMON_ADDRESS, XRAY_MEMORY_RESERVATION_MIB } from "./xray";
 
 export type { EcsServiceEfsVolume } from "./volumes";
+export type { EcsServiceScaling } from "./scaling";
 
-export interface EcsServiceScaling {
-  readonly minCount: number;
-  readonly maxCount: number;
-  /** Average CPU utilisation to hold, 10-95. @default 70 */
-  readonly cpuTargetPercent?: number;
-  /** Average memory utilisation to hold, 10-95; false scales on CPU only (no memory policy). @default 80 */
-  readonly memoryTargetPercent?: number | false;
-  /** @default 60 */
-  readonly scaleOutCooldownSeconds?: number;
-  /** @default 300 */
-  readonly scaleInCooldownSeconds?: number;
-}
 
 export interface EcsServiceHealthCheck {
   /** e.g. ["CMD-SHELL", "pgrep -f worker || exit 1"]. */
@@ -118,8 +108,6 @@ export interface EcsServiceProps {
 }
 
 const CONTAINER_NAME = "app";
-const CPU_METRIC = "ECSServiceAverageCPUUtilization";
-const MEMORY_METRIC = "ECSServiceAverageMemoryUtilization";
 
 /**
  * A service is a grantee: `bucket.grantRead(service)` adds to its task role (what the application calls); the
@@ -166,7 +154,7 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
     const controller = oneOf(this, "deploymentController", props.deploymentController ?? "ECS", ["ECS", "CODE_DEPLOY"]);
     const singleton = props.singleton ?? false;
     this.checkSingleton(props, controller);
-    const sizes = this.checkScaling(props);
+    const sizes = checkScaling(this, props);
     this.desiredCount = sizes.desired;
     if (props.loadBalancer) {
       refuse(this, "loadBalancer", props.loadBalancer, containerPort === undefined, "a load balancer needs containerPort (the port the target group forwards to)");
@@ -250,37 +238,10 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
       taskRoleArn: task.arn,
       // Writable scratch space, since the root filesystem is read-only; then the EFS volumes.
       volume: [{ name: TMP_VOLUME.name }, ...efsTaskVolumes(efsVolumes)],
-      containerDefinitions: Fn.jsonencode([
-        {
-          name: CONTAINER_NAME,
-          image: props.image,
-          essential: true,
-          // The X-Ray daemon's share comes out of the app's: container CPU must add up to at most the task's.
-          cpu: xray ? props.cpu - XRAY_CPU : props.cpu,
-          readonlyRootFilesystem: true,
-          // Explicit empty lists and sorted variables: what ECS returns, so the plan shows no drift.
-          portMappings: containerPort === undefined ? [] : [{ containerPort, hostPort: containerPort, protocol: "tcp" }],
-          environment: sortedPairs(xray ? { ...environment, [XRAY_DAEMON_ADDRESS.name]: XRAY_DAEMON_ADDRESS.value } : environment)
-            .map(([n, value]) => ({ name: n, value })),
-          secrets: sortedPairs(secrets).map(([n, valueFrom]) => ({ name: n, valueFrom })),
-          mountPoints: [{ sourceVolume: TMP_VOLUME.name, containerPath: TMP_VOLUME.containerPath, readOnly: false }, ...efsMountPoints(efsVolumes)],
-          volumesFrom: [],
-          systemControls: [],
-          ...(healthCheck ? { healthCheck } : {}),
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: {
-              "awslogs-group": logGroup.name,
-              "awslogs-region": region.name,
-              "awslogs-stream-prefix": "ecs",
-              // Set explicitly: ECS now fills in non-blocking mode itself, which would otherwise show as drift.
-              mode: "non-blocking",
-              "max-buffer-size": "25m",
-            },
-          },
-        },
-        ...(xray ? [xrayDaemonContainer(logGroup.name, region.name)] : []),
-      ]),
+      containerDefinitions: Fn.jsonencode(containerDefinitions({
+        name: CONTAINER_NAME, image: props.image, cpu: props.cpu, containerPort, environment, secrets, efsVolumes, healthCheck, xray,
+        logGroupName: logGroup.name, region: region.name,
+      })),
     });
     this.taskDefinitionArn = taskDefinition.arn;
 
@@ -351,7 +312,7 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
     this.serviceName = this.resource.name;
     this.serviceArn = this.resource.id;
 
-    if (props.scaling) this.scalingTarget = this.addScaling(props.cluster.clusterName, props.scaling, sizes);
+    if (props.scaling) this.scalingTarget = addScaling(this, props.cluster.clusterName, this.resource.name, props.scaling, sizes);
   }
 
   get roleArn(): string {
@@ -383,26 +344,6 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
     refuse(this, "memoryMiB", props.memoryMiB, props.memoryMiB < minMemory, `with xrayTracing the daemon reserves ${XRAY_MEMORY_RESERVATION_MIB} MiB; expected at least ${minMemory} MiB`);
   }
 
-  private checkScaling(props: EcsServiceProps): { min: number; desired: number; max: number } {
-    const s = props.scaling;
-    if (!s) {
-      const desired = inRange(this, "desiredCount", props.desiredCount ?? 1, 0, 5000);
-      return { min: desired, desired, max: desired };
-    }
-    inRange(this, "scaling.minCount", s.minCount, 0, 5000);
-    inRange(this, "scaling.maxCount", s.maxCount, 1, 5000);
-    const sizes = capacity(
-      this,
-      { min: "scaling.minCount", desired: "desiredCount", max: "scaling.maxCount" },
-      { min: s.minCount, desired: props.desiredCount ?? s.minCount, max: s.maxCount },
-    );
-    inRange(this, "scaling.cpuTargetPercent", s.cpuTargetPercent ?? 70, 10, 95);
-    if (s.memoryTargetPercent !== false) inRange(this, "scaling.memoryTargetPercent", s.memoryTargetPercent ?? 80, 10, 95);
-    inRange(this, "scaling.scaleOutCooldownSeconds", s.scaleOutCooldownSeconds ?? 60, 0, 3600);
-    inRange(this, "scaling.scaleInCooldownSeconds", s.scaleInCooldownSeconds ?? 300, 0, 3600);
-    return sizes;
-  }
-
   private checkHealthCheck(given: EcsServiceHealthCheck | undefined, containerPort: number | undefined, path: string) {
     const command = given?.command ?? (containerPort === undefined ? undefined : ["CMD-SHELL", `curl -fs http://localhost:${containerPort}${path} || exit 1`]);
     if (command === undefined) return undefined;
@@ -429,37 +370,4 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
       }
     });
   }
-
-  /** AP4: target tracking on average CPU and (unless memoryTargetPercent is false) memory of the service. */
-  private addScaling(clusterName: string, s: EcsServiceScaling, sizes: { min: number; max: number }): AppautoscalingTarget {
-    const target = new AppautoscalingTarget(this, "ScalingTarget", {
-      serviceNamespace: "ecs",
-      scalableDimension: "ecs:service:DesiredCount",
-      resourceId: `service/${clusterName}/${this.resource.name}`,
-      minCapacity: sizes.min,
-      maxCapacity: sizes.max,
-    });
-    const policy = (id: string, policyName: string, metric: string, value: number) =>
-      new AppautoscalingPolicy(this, id, {
-        name: policyName,
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: target.serviceNamespace,
-        scalableDimension: target.scalableDimension,
-        resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: { predefinedMetricType: metric },
-          targetValue: value,
-          scaleOutCooldown: s.scaleOutCooldownSeconds ?? 60,
-          scaleInCooldown: s.scaleInCooldownSeconds ?? 300,
-          disableScaleIn: false,
-        },
-      });
-    policy("CpuScaling", "cpu-target-tracking", CPU_METRIC, s.cpuTargetPercent ?? 70);
-    if (s.memoryTargetPercent !== false) policy("MemoryScaling", "memory-target-tracking", MEMORY_METRIC, s.memoryTargetPercent ?? 80);
-    return target;
-  }
-}
-
-function sortedPairs(record: Readonly<Record<string, string>>): [string, string][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

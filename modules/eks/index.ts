@@ -4,7 +4,7 @@
  * through EKS access entries, and an IAM OIDC provider so pods get their own IAM roles (IRSA, UP4).
  */
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable, Tokenization } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -19,6 +19,7 @@ import {
   inRange, isToken, logRetentionDays, matches, NAME_LIMITS, nonEmpty, oneOf, PolicyStatement, Role, serviceTrustPolicy,
 } from "../core";
 import { instanceType, isArm, kubernetesLabel, kubernetesVersion, nodeLabels, pascal } from "./checks";
+import { irsaTrustPolicy, principalLabel } from "./irsa";
 import { ManagedNodeGroup } from "./node-group";
 
 export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
@@ -285,23 +286,7 @@ export class EksCluster extends Construct implements IConnectable {
     const role = createRole(this, id, {
       name: roleName,
       description: `IRSA: service account ${namespace}/${serviceAccount} in EKS cluster ${this.name}`,
-      assumeRolePolicy: Fn.jsonencode({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: this.oidcProviderArn },
-            Action: ["sts:AssumeRoleWithWebIdentity"],
-            // zipmap: the condition keys hold the issuer host, a reference, which cannot be an object key in cdktf.
-            Condition: {
-              StringEquals: Fn.zipmap(
-                [Fn.format("%s:sub", [this.oidcIssuerHost]), Fn.format("%s:aud", [this.oidcIssuerHost])],
-                [`system:serviceaccount:${namespace}:${serviceAccount}`, "sts.amazonaws.com"],
-              ),
-            },
-          },
-        ],
-      }),
+      assumeRolePolicy: irsaTrustPolicy(this.oidcProviderArn, this.oidcIssuerHost, namespace, serviceAccount),
       statements: props.statements,
     });
     return role;
@@ -404,16 +389,4 @@ export class EksCluster extends Construct implements IConnectable {
     });
     return entries;
   }
-}
-
-/**
- * A stable construct-id label for a principal: the role name of a literal ARN, or the Terraform address of the
- * resource a reference points to (so reordering accessEntries does not recreate entries); the position otherwise.
- */
-function principalLabel(principalArn: string, index: number): string {
-  if (!isToken(principalArn)) return pascal(principalArn.split("/").pop() ?? `${index}`) || `${index}`;
-  const tokens = Tokenization.reverseString(principalArn).tokens;
-  const identifier: unknown = tokens.length === 1 ? (tokens[0] as unknown as { identifier?: unknown }).identifier : undefined;
-  if (typeof identifier === "string") return pascal(identifier.replace(/\.arn$/, "").split(".").pop() ?? "") || `${index}`;
-  return `${index}`;
 }
