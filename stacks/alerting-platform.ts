@@ -66,7 +66,7 @@ export class AlertingPlatformStack extends SystemStack {
       name: prefix,
       description: `${prefix}: logs, secrets, repositories and data stores`,
       protection,
-});
+    });
 
     // AP1: 10.0.0.0/16, two public + two private subnets in two AZs, NAT switchable.
     const network = new Vpc(this, "Network", {
@@ -94,7 +94,7 @@ export class AlertingPlatformStack extends SystemStack {
       network,
       certificateArn: cfg.certificateArn,
       protection,
-});
+    });
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
     new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });
 
@@ -138,7 +138,7 @@ export class AlertingPlatformStack extends SystemStack {
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
       protection,
-});
+    });
 
     const repositories: EcrRepository[] = [];
     const services: Record<string, EcsService> = {};

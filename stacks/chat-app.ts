@@ -12,10 +12,6 @@ import { CHAT_SERVICES, ChatServiceName } from "../environments";
 import { allowFrom, IConnectable, IGrantee } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
-import { EcsCluster } from "../modules/ecs-cluster";
-import { EcsService } from "../modules/ecs-service";
-import { EksCluster } from "../modules/eks";
-import { Alb, AlbTarget } from "../modules/alb";
 import { Database } from "../modules/rds";
 import { DocumentDb } from "../modules/documentdb";
 import { ManagedKafka } from "../modules/kafka";
@@ -23,26 +19,17 @@ import { S3Bucket } from "../modules/s3-bucket";
 import { S3Distribution } from "../modules/cloudfront";
 import { RedisClusterOnEc2 } from "../modules/redis-cluster";
 import { WebAcl } from "../modules/waf";
-import { EcsBlueGreen } from "../modules/ecs-blue-green";
 import { EcrRepository } from "../modules/ecr";
-import { GithubDeployRole } from "../modules/github-oidc";
-import { AlarmTopic, Alarms, albAlarms, XraySamplingRule, grantTraceWrite } from "../modules/observability";
+import { AlarmTopic, XraySamplingRule } from "../modules/observability";
 import { SystemStack, SystemStackProps } from "./system-stack";
 import { pascal } from "./naming";
+import { ChatAppParts, SYSTEM, USES } from "./chat-app-parts";
+import { buildEcsServices } from "./chat-app-ecs";
+import { buildEksServices } from "./chat-app-eks";
 
-export const SYSTEM = "chat-app";
-const SERVICE_PORT = 8080;
+export { SYSTEM } from "./chat-app-parts";
 /** CloudFront reads web ACLs (CLOUDFRONT scope) and certificates from this region only. */
 const EDGE_REGION = "us-east-1";
-
-/** Which data stores each service uses (G5: a store accepts only the services listed here). */
-const USES: Readonly<Record<ChatServiceName, { postgres?: boolean; documentDb?: boolean; kafka?: boolean; attachments?: boolean }>> = {
-  "api-gateway": {},
-  "auth-service": { postgres: true },
-  "user-service": { postgres: true, attachments: true },
-  "chat-service": { documentDb: true, kafka: true, attachments: true },
-  "notification-service": { kafka: true },
-};
 
 export type ChatAppStackProps = SystemStackProps;
 
@@ -187,149 +174,14 @@ export class ChatAppStack extends SystemStack {
       if (USES[name].documentDb) documentDb.secret.grantRead(grantee);
     };
 
-    const grant = (client: IConnectable, name: ChatServiceName) => {
+    const allow = (client: IConnectable, name: ChatServiceName) => {
       if (USES[name].postgres) allowFrom(database, client, database.port);
       if (USES[name].documentDb) allowFrom(documentDb, client, documentDb.port);
       if (USES[name].kafka) allowFrom(kafka, client, kafka.port);
     };
 
-    const outputs: Record<string, string> = {};
-    let deployRole: GithubDeployRole;
-    const repositoryArns = CHAT_SERVICES.map((n) => repositories[n].repositoryArn);
-
-    if (cfg.compute === "ecs") {
-      const cluster = new EcsCluster(this, "Cluster", {
-        name: prefix,
-        network,
-        capacity: { kind: "fargate" },
-        privateNamespace: `${prefix}.internal`,
-        kmsKeyArn: key.keyArn,
-        logRetentionDays: cfg.logRetentionDays,
-        containerInsights: cfg.containerInsights,
-      });
-      const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, protection });
-      outputs.waf_acl_arn = firewall([alb.albArn]).webAclArn;
-
-      // CA9: the public entry gets a blue/green target group pair when the environment asks for it.
-      let pair: [AlbTarget, AlbTarget] | undefined;
-      let target: AlbTarget;
-      if (cfg.blueGreen) {
-        pair = alb.addTargetGroupPair("ApiGatewayTargets", { name: "api-gateway", port: SERVICE_PORT, healthCheckPath: "/health" });
-        target = pair[0];
-      } else {
-        target = alb.addTarget("ApiGatewayTarget", { name: "api-gateway", port: SERVICE_PORT, healthCheckPath: "/health" });
-      }
-
-      const services = CHAT_SERVICES.map((name) => {
-        const sizing = cfg.services[name];
-        const isEntry = name === "api-gateway";
-        const service = new EcsService(this, pascal(name), {
-          name: `${prefix}-${name}`,
-          cluster,
-          network,
-          image: `${repositories[name].repositoryUrl}:${env.imageTag}`,
-          cpu: sizing.cpu,
-          memoryMiB: sizing.memoryMiB,
-          containerPort: SERVICE_PORT,
-          desiredCount: sizing.desiredCount,
-          scaling: { minCount: sizing.minCount, maxCount: sizing.maxCount },
-          logGroupName: `/ecs/${SYSTEM}/${env.name}/${name}`,
-          logRetentionDays: cfg.logRetentionDays,
-          kmsKeyArn: key.keyArn,
-          environment: {
-            SERVICE_NAME: name,
-            SERVICE_DISCOVERY_DOMAIN: `${prefix}.internal`,
-            ...(USES[name].postgres ? { POSTGRES_HOST: database.endpoint.hostname, POSTGRES_DB: database.databaseName } : {}),
-            ...(USES[name].documentDb ? { MONGO_HOST: documentDb.endpoint.hostname } : {}),
-            ...(USES[name].kafka ? { KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapBrokersSaslIam } : {}),
-            ...(USES[name].attachments ? { ATTACHMENTS_BUCKET: attachments.bucketName, ATTACHMENTS_CDN: cdn.domainName } : {}),
-            REDIS_CLUSTER_NODES: redis.privateIps.join(","),
-          },
-          secrets: {
-            ...(redis.authSecretArn ? { REDIS_PASSWORD: redis.authSecretArn } : {}),
-            ...(USES[name].postgres ? { POSTGRES_USERNAME: database.secret.field("username"), POSTGRES_PASSWORD: database.secret.field("password") } : {}),
-            ...(USES[name].documentDb ? { MONGO_USERNAME: documentDb.secret.field("username"), MONGO_PASSWORD: documentDb.secret.field("password") } : {}),
-          },
-          secretsKmsKeyArn: key.keyArn,
-          healthCheckPath: "/health",
-          loadBalancer: isEntry ? target : undefined,
-          serviceDiscoveryName: name,
-          xrayTracing: true,
-          deploymentController: isEntry && cfg.blueGreen ? "CODE_DEPLOY" : "ECS",
-        });
-        grant(service, name); // Redis Cluster nodes accept the whole VPC on 6379/16379 (CA6).
-        grantUses(service, name);
-        if (isEntry) allowFrom(service, alb, SERVICE_PORT);
-        return service;
-      });
-      // The gateway calls the four internal services on their port.
-      for (const service of services.slice(1)) allowFrom(service, services[0], SERVICE_PORT);
-
-      // With blue/green, production traffic alternates between the two groups: watch both, so a rollback alarm
-      // fires whichever group the new task set is in.
-      const alarms = new Alarms(this, "EdgeAlarms", {
-        topic,
-        alarms: [
-          ...albAlarms({ name: `${prefix}-alb`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix }),
-          ...(pair ? albAlarms({ name: `${prefix}-alb-green`, idPrefix: "Green", albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: pair[1].arnSuffix }) : []),
-        ],
-      });
-      let blueGreen: EcsBlueGreen | undefined;
-      if (pair) {
-        blueGreen = new EcsBlueGreen(this, "ApiGatewayBlueGreen", {
-          name: `${prefix}-api-gateway`,
-          clusterName: cluster.clusterName,
-          serviceName: services[0].serviceName,
-          listenerArn: alb.listenerArn,
-          blueTargetGroupName: pair[0].targetGroupName,
-          greenTargetGroupName: pair[1].targetGroupName,
-          rollbackAlarmNames: Object.values(alarms.alarmNames),
-        });
-      }
-      deployRole = new GithubDeployRole(this, "DeployRole", {
-        name: `${prefix}-github-deploy`,
-        repositories: [`${env.githubOrg}/${SYSTEM}`],
-        ecrRepositoryArns: repositoryArns,
-        ecs: { clusterArn: cluster.clusterArn, serviceArns: services.map((s) => s.serviceArn), passRoleArns: services.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]) },
-        ...(blueGreen ? { codeDeploy: { applicationArn: blueGreen.applicationArn, deploymentGroupArn: blueGreen.deploymentGroupArn } } : {}),
-      });
-      outputs.alb_dns_name = alb.dnsName;
-      outputs.cluster_name = cluster.clusterName;
-    } else {
-      const cluster = new EksCluster(this, "Cluster", {
-        name: prefix,
-        network,
-        kubernetesVersion: cfg.eks.kubernetesVersion,
-        nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
-        logRetentionDays: cfg.logRetentionDays,
-        logKmsKeyArn: key.keyArn,
-        secretsKmsKeyArn: key.keyArn,
-      });
-      // On EKS the ingress controller creates the ALB; it attaches this ACL through its wafv2-acl-arn annotation.
-      outputs.waf_acl_arn = firewall([]).webAclArn;
-      // Pods share the cluster's security group; the data stores accept it for the services that use them.
-      for (const name of CHAT_SERVICES) grant(cluster, name);
-      for (const name of CHAT_SERVICES) {
-        const role = cluster.serviceAccountRole(`${pascal(name)}Role`, {
-          name: `${prefix}-${name}`,
-          namespace: SYSTEM,
-          serviceAccount: name,
-        });
-        grantUses(role, name);
-        grantTraceWrite(role);
-        grantSecrets(role, name);
-        outputs[`${name.replace(/-/g, "_")}_role_arn`] = role.roleArn;
-      }
-      deployRole = new GithubDeployRole(this, "DeployRole", {
-        name: `${prefix}-github-deploy`,
-        repositories: [`${env.githubOrg}/${SYSTEM}`],
-        ecrRepositoryArns: repositoryArns,
-        eks: { clusterArn: cluster.clusterArn },
-      });
-      cluster.grantAccess("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [SYSTEM] });
-      outputs.cluster_name = cluster.clusterName;
-      outputs.cluster_endpoint = cluster.endpoint;
-    }
+    const parts: ChatAppParts = { stack: this, cfg, prefix, key, network, repositories, topic, firewall, database, documentDb, kafka, redis, attachments, cdn, allow, grantUses, grantSecrets };
+    const { outputs, deployRole } = cfg.compute === "ecs" ? buildEcsServices(parts) : buildEksServices(parts);
 
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
     new TerraformOutput(this, "cdn_domain_name", { value: cdn.domainName });

@@ -41,7 +41,7 @@ export class DotnetApiStack extends SystemStack {
       description: `${prefix}: logs, parameters, secrets, repositories, data stores and alarms`,
       allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
       protection,
-});
+    });
     const network = new Vpc(this, "Network", {
       name: prefix,
       cidr: cfg.vpcCidr,
@@ -100,7 +100,7 @@ export class DotnetApiStack extends SystemStack {
       kmsKeyArn: key.keyArn,
       brokerLogs: { retentionDays: cfg.logRetentionDays },
       protection,
-});
+    });
 
     // DA5: connection settings live in Parameter Store / Secrets Manager, never as literals in the task definition.
     // SecureStrings under the stack's key (G6): the execution role decrypts them through secretsKmsKeyArn below.

@@ -45,7 +45,7 @@ export class TvmazeIngestionStack extends SystemStack {
       description: `${prefix}: logs, buckets, file system, data stores and alarms`,
       allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
       protection,
-});
+    });
     const network = new Vpc(this, "Network", {
       name: prefix,
       cidr: cfg.vpcCidr,
@@ -69,7 +69,7 @@ export class TvmazeIngestionStack extends SystemStack {
       certificateArn: cfg.certificateArn,
       idleTimeoutSeconds: 60,
       protection,
-});
+    });
     const target = alb.addTarget("ServiceTarget", { name: "service", port: SERVICE_PORT, healthCheckPath: "/up" });
 
     // TV3 / TV9: PostgreSQL with storage autoscaling, Sunday 03:00-04:00 maintenance, 30-day secret rotation.
@@ -117,7 +117,7 @@ export class TvmazeIngestionStack extends SystemStack {
             },
           ],
           protection,
-}),
+        }),
     );
 
     // TV6: optional shared file system.
@@ -215,7 +215,7 @@ export class TvmazeIngestionStack extends SystemStack {
           kmsKeyArn: key.keyArn,
           // The user pool holds the users: protected where the environment protects its databases.
           protection,
-})
+        })
       : undefined;
 
     const deployRole = new GithubDeployRole(this, "DeployRole", {

@@ -47,7 +47,7 @@ export class UploadPipelineStack extends SystemStack {
       description: `${prefix}: bucket, queue, secrets, database and logs`,
       allowServices: ["s3.amazonaws.com"],
       protection,
-});
+    });
     const network = new Vpc(this, "Network", {
       name: prefix,
       cidr: cfg.vpcCidr,
@@ -71,7 +71,7 @@ export class UploadPipelineStack extends SystemStack {
           // The disaster-recovery copy ages like the original (replicas arrive as STANDARD).
           lifecycleRules: [ARCHIVE],
           protection,
-}),
+        }),
       };
     }
 
@@ -83,7 +83,7 @@ export class UploadPipelineStack extends SystemStack {
       cors: [{ allowedOrigins: cfg.uploadCorsOrigins, allowedMethods: ["PUT", "POST", "GET"] }],
       replicateTo: replica ? { destinationBucketArn: replica.bucket.bucketArn, destinationKmsKeyArn: replica.key.keyArn } : undefined,
       protection,
-});
+    });
 
     // UP2: job queue with a dead-letter queue; the visibility timeout covers the parser's longest job.
     const queue = new Queue(this, "JobQueue", {
@@ -128,7 +128,7 @@ export class UploadPipelineStack extends SystemStack {
       kmsKeyArn: key.keyArn,
       jsonKeys: ["bootstrap_servers", "api_key", "api_secret"],
       protection,
-});
+    });
 
     // UP4: one IRSA role per workload, bound to its namespace and service account.
     const uploader = cluster.serviceAccountRole("UploaderRole", {
