@@ -187,6 +187,7 @@ export class FileSystem extends Construct implements IConnectable {
   /**
    * IAM statements for a client role: mount and write this file system, through one access point when named
    * (never root access).
+   * @deprecated use grantClientWrite / grantClientMount
    */
   clientStatements(accessPointName?: string): PolicyStatement[] {
     return this.mountStatements(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "MountFileSystem", accessPointName);

@@ -144,6 +144,7 @@ export class ManagedKafka extends Construct implements IConnectable {
   /**
    * What a client's task role needs to produce and consume with IAM authentication, scoped to this cluster:
    * topics whose names start with `topicsPrefix` and consumer groups starting with `groupsPrefix` ("*" = all).
+   * @deprecated use grantProduce / grantConsume / grantProduceConsume
    */
   clientPolicyStatements(topicsPrefix = "*", groupsPrefix = "*"): PolicyStatement[] {
     return this.clientStatements("readWrite", topicsPrefix, groupsPrefix);

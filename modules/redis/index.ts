@@ -160,6 +160,7 @@ export class Redis extends Construct implements IConnectable {
   /**
    * What a workload's role needs to log in as `appUserName`: elasticache:Connect on the replication group and on the
    * user. Empty when iamAuth is false (there is nothing to authenticate against).
+   * @deprecated use grantConnect
    */
   connectStatements(): PolicyStatement[] {
     if (!this.users) return [];
