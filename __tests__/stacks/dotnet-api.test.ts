@@ -3,7 +3,7 @@ import { buildApp } from "../../stacks";
 import { DotnetApiStack } from "../../stacks/dotnet-api";
 import { EnvironmentName, environments } from "../../environments";
 import { resources } from "../support/synth";
-import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings } from "../support/stacks";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll } from "../support/stacks";
 import type { Environment } from "../../environments";
 import type { Synthesized } from "../support/synth";
 
@@ -32,29 +32,14 @@ const stack = (environment: Environment) => synthCustom((app) => new DotnetApiSt
 const build = (environment: Environment) => () => stack(environment);
 
 describe.each(ENVS)("dotnet-api-%s", (env) => {
-  const s = synthSystem("dotnet-api", env);
+  const s = synthesizedInBeforeAll("dotnet-api", env);
   const cfg = environments[env].systems.dotnetApi;
   const apiSg = () => `\${${address(s, "aws_security_group", "Api_SecurityGroup")}.id}`;
   const privateSubnets = () => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "private").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
   const publicSubnets = () => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "public").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
 
-  it("G2: keeps state in the S3 backend under dotnet-api/<env> with encryption and a DynamoDB lock", () => {
-    const backend = s.parsed.terraform.backend.s3;
-    expect(backend.key).toBe(`dotnet-api/${env}/terraform.tfstate`);
-    expect(backend.encrypt).toBe(true);
-    expect(backend.bucket).toBe(environments[env].backend.bucket);
-    expect(backend.dynamodb_table).toBe(environments[env].backend.lockTable);
-    expect(backend.region).toBe(environments[env].backend.region);
-  });
 
-  it("G3: tags every resource with Project, System, Environment and ManagedBy", () => {
-    const tags = s.parsed.provider.aws[0].default_tags[0].tags;
-    expect(tags).toMatchObject({ Project: "platform", System: "dotnet-api", Environment: env, ManagedBy: "cdktf" });
-  });
 
-  it("pins the aws provider to ~> 5.100 rather than an exact version", () => {
-    expect(s.parsed.terraform.required_providers.aws.version).toBe("~> 5.100");
-  });
 
   it("G4: a VPC with public and private subnets in as many AZs as the environment says (at least two)", () => {
     expect(one(s, "aws_vpc").cidr_block).toBe(cfg.vpcCidr);

@@ -5,7 +5,7 @@ import { pascal } from "../../stacks/naming";
 import { approximateMaxConnections } from "../../modules/rds";
 import { EnvironmentName, environments } from "../../environments";
 import { resources } from "../support/synth";
-import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings } from "../support/stacks";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll } from "../support/stacks";
 import type { Environment } from "../../environments";
 import type { Synthesized } from "../support/synth";
 
@@ -36,26 +36,11 @@ const build = (environment: Environment) => () => stack(environment);
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd";
 
 describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
-  const s = synthSystem("tvmaze-ingestion", env);
+  const s = synthesizedInBeforeAll("tvmaze-ingestion", env);
   const cfg = environments[env].systems.tvmazeIngestion;
 
-  it("G2: keeps state in the S3 backend under tvmaze-ingestion/<env> with encryption and a DynamoDB lock", () => {
-    const backend = s.parsed.terraform.backend.s3;
-    expect(backend.key).toBe(`tvmaze-ingestion/${env}/terraform.tfstate`);
-    expect(backend.encrypt).toBe(true);
-    expect(backend.bucket).toBe(environments[env].backend.bucket);
-    expect(backend.dynamodb_table).toBe(environments[env].backend.lockTable);
-    expect(backend.region).toBe(environments[env].backend.region);
-  });
 
-  it("G3: tags every resource with Project, System, Environment and ManagedBy", () => {
-    const tags = s.parsed.provider.aws[0].default_tags[0].tags;
-    expect(tags).toMatchObject({ Project: "platform", System: "tvmaze-ingestion", Environment: env, ManagedBy: "cdktf" });
-  });
 
-  it("pins the aws provider to ~> 5.100 rather than an exact version", () => {
-    expect(s.parsed.terraform.required_providers.aws.version).toBe("~> 5.100");
-  });
 
   it("G4: public and private subnets in at least two AZs; only the load balancer faces the internet", () => {
     expect(one(s, "aws_vpc").cidr_block).toBe(cfg.vpcCidr);

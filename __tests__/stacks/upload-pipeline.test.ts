@@ -7,7 +7,7 @@ import { buildApp } from "../../stacks";
 import { Environment, EnvironmentName, environments } from "../../environments";
 import { validateEnvironment } from "../../environments/validate";
 import { resources } from "../support/synth";
-import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings } from "../support/stacks";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll } from "../support/stacks";
 import type { Synthesized } from "../support/synth";
 
 const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
@@ -31,29 +31,23 @@ const actionsOn = (statements: any[], resource: string): string[] =>
   statements.filter((st) => st.Resource.some((r: string) => r.includes(resource))).flatMap((st) => st.Action).sort();
 
 describe.each(ENVS)("upload-pipeline-%s", (env) => {
-  const s = synthSystem("upload-pipeline", env);
+  const s = synthesizedInBeforeAll("upload-pipeline", env);
   const settings = environments[env];
   const cfg = settings.systems.uploadPipeline;
   const prefix = `upload-pipeline-${env}`;
-  const bucketId = idWhere(s, "aws_s3_bucket", (b) => b.bucket === `${prefix}-uploads`);
+  let bucketId = "";
+  let queueId = "";
+  let dlqId = "";
+  let keyRef = "";
+  beforeAll(() => {
+    bucketId = idWhere(s, "aws_s3_bucket", (b) => b.bucket === `${prefix}-uploads`);
+    queueId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs`);
+    dlqId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs-dlq`);
+    keyRef = ref("aws_kms_key", idWhere(s, "aws_kms_key", () => true), "arn");
+  });
   const ofBucket = (type: string) => all(s, type).find((r) => r.bucket === ref("aws_s3_bucket", bucketId, "id"));
-  const queueId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs`);
-  const dlqId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs-dlq`);
-  const keyRef = ref("aws_kms_key", idWhere(s, "aws_kms_key", () => true), "arn");
 
-  it("G2: keeps state in the S3 backend under upload-pipeline/<env> with encryption and a DynamoDB lock", () => {
-    const backend = s.parsed.terraform.backend.s3;
-    expect(backend.key).toBe(`upload-pipeline/${env}/terraform.tfstate`);
-    expect(backend.encrypt).toBe(true);
-    expect(backend.bucket).toBe(settings.backend.bucket);
-    expect(backend.dynamodb_table).toBe(settings.backend.lockTable);
-    expect(backend.region).toBe(settings.backend.region);
-  });
 
-  it("G3: tags every resource with Project, System, Environment and ManagedBy", () => {
-    expect(s.parsed.provider.aws).toHaveLength(1);
-    expect(s.parsed.provider.aws[0].default_tags[0].tags).toMatchObject({ Project: "platform", System: "upload-pipeline", Environment: env, ManagedBy: "cdktf" });
-  });
 
   it("G4: a VPC with public and private subnets in the environment's AZs, NAT as the environment says", () => {
     expect(all(s, "aws_vpc").map((v) => v.cidr_block)).toEqual([cfg.vpcCidr]);

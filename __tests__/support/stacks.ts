@@ -188,3 +188,15 @@ export function decodeJsonencode(expression: string): any {
   }
   return JSON.parse(out);
 }
+
+/**
+ * The stack main.ts builds for (system, env), synthesized in the enclosing describe's `beforeAll` rather than while
+ * vitest collects the tests: a failing synth fails that block's tests instead of the whole file's collection.
+ */
+export function synthesizedInBeforeAll(system: string, env: EnvironmentName): Synthesized {
+  const target = { json: "", parsed: {} } as Synthesized;
+  beforeAll(() => {
+    Object.assign(target, synthSystem(system, env));
+  });
+  return target;
+}
