@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { AlertingPlatformStack } from "../../stacks/alerting-platform";
 import { ALERTING_SERVICES, EnvironmentName, environments } from "../../environments";
 import { resources } from "../support/synth";
-import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll } from "../support/stacks";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll, githubTrust } from "../support/stacks";
 import type { Synthesized } from "../support/synth";
 
 const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
@@ -232,7 +232,7 @@ describe.each(ENVS)("alerting-platform-%s", (env) => {
   it("G10: a GitHub Actions role trusted through OIDC for the alerting-platform repository", () => {
     const role = all(s, "aws_iam_role").find((r) => String(r.assume_role_policy).includes("AssumeRoleWithWebIdentity"));
     expect(role).toBeDefined();
-    expect(String(role.assume_role_policy)).toContain("repo:example-org/alerting-platform:ref:refs/heads/main");
+    expect(githubTrust(role.assume_role_policy)).toEqual({ webIdentity: true, subjects: ["repo:example-org/alerting-platform:ref:refs/heads/main"] });
   });
 });
 

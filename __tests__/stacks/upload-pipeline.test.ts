@@ -7,7 +7,7 @@ import { buildApp } from "../../stacks";
 import { Environment, EnvironmentName, environments } from "../../environments";
 import { validateEnvironment } from "../../environments/validate";
 import { resources } from "../support/synth";
-import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll } from "../support/stacks";
+import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll, githubTrust, trustedServices } from "../support/stacks";
 import type { Synthesized } from "../support/synth";
 
 const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
@@ -250,7 +250,7 @@ describe.each(ENVS)("upload-pipeline-%s", (env) => {
 
   it("G10: a GitHub Actions role trusted through OIDC for the upload-pipeline repository pushes images and deploys to the workloads' namespaces", () => {
     const role = all(s, "aws_iam_role").find((r) => r.name === `${prefix}-github-deploy`);
-    expect(String(role.assume_role_policy)).toContain("repo:example-org/upload-pipeline:ref:refs/heads/main");
+    expect(githubTrust(role.assume_role_policy)).toEqual({ webIdentity: true, subjects: ["repo:example-org/upload-pipeline:ref:refs/heads/main"] });
     const st = statementsOf(s, `${prefix}-github-deploy`);
     for (const id of Object.keys(resources(s, "aws_ecr_repository"))) expect(actionsOn(st, `aws_ecr_repository.${id}.arn`), id).toContain("ecr:PutImage");
     expect(actionsOn(st, "aws_eks_cluster.")).toEqual(["eks:DescribeCluster"]);
@@ -362,7 +362,7 @@ describe("upload-pipeline settings", () => {
       expect(rule.destination.encryption_configuration.replica_kms_key_id).toMatch(/aws_kms_key\.ReplicaKey/);
       expect(rule.source_selection_criteria.sse_kms_encrypted_objects.status).toBe("Enabled");
       const roleId = /aws_iam_role\.([^.]+)\.arn/.exec(replication.role)![1];
-      expect(resources(s, "aws_iam_role")[roleId].assume_role_policy).toContain("s3.amazonaws.com");
+      expect(trustedServices(resources(s, "aws_iam_role")[roleId].assume_role_policy)).toEqual(["s3.amazonaws.com"]);
     });
   });
 
