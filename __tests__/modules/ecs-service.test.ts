@@ -8,7 +8,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { only, resources, synthWith, Synthesized } from "../support/synth";
-import { decodeJsonencode } from "../support/stacks";
+import { decodeJsonencode, trustedServices } from "../support/stacks";
 
 const network = {
   vpcId: "vpc-0123",
@@ -51,7 +51,7 @@ describe("EcsService", () => {
       const roles = Object.values(resources(s, "aws_iam_role"));
       expect(roles.map((r) => r.name).sort()).toEqual(["alerting-platform-dev-rule-service-exec", "alerting-platform-dev-rule-service-task"]);
       for (const r of roles) {
-        expect(r.assume_role_policy).toContain("ecs-tasks.amazonaws.com");
+        expect(trustedServices(r.assume_role_policy)).toContain("ecs-tasks.amazonaws.com");
         expect(r.assume_role_policy).toContain("aws:SourceAccount");
       }
     });

@@ -5,6 +5,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { trustedServices } from "../support/stacks";
 
 const network: INetwork = {
   vpcId: "vpc-123",
@@ -179,7 +180,7 @@ describe("RedisClusterOnEc2", () => {
     it("runs the snapshots as a role trusting AWS Backup, apart from the nodes' role", () => {
       const backupRole = Object.entries(resources(s, "aws_iam_role")).find(([id]) => id.startsWith("Redis_DataVolumeBackup_Role_"))![1];
       expect(backupRole.name).toBe("chat-platform-prod-redis-data-backup");
-      expect(backupRole.assume_role_policy).toContain("backup.amazonaws.com");
+      expect(trustedServices(backupRole.assume_role_policy)).toContain("backup.amazonaws.com");
       expect(s.json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup" });
     });
 

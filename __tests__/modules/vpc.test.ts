@@ -7,6 +7,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { planSubnets } from "../../modules/vpc/subnets";
 import { only, resources, synthWith } from "../support/synth";
+import { trustedServices } from "../support/stacks";
 
 const base: VpcProps = { name: "alerting-platform-dev", cidr: "10.0.0.0/16" };
 
@@ -76,7 +77,7 @@ describe("Vpc", () => {
 
     it("writes flow logs with a role scoped to its log group", () => {
       const role = only(s, "aws_iam_role");
-      expect(role.assume_role_policy).toContain("vpc-flow-logs.amazonaws.com");
+      expect(trustedServices(role.assume_role_policy)).toContain("vpc-flow-logs.amazonaws.com");
       const policy = only(s, "aws_iam_role_policy").policy as string;
       expect(policy).toContain("logs:PutLogEvents");
       expect(policy).not.toContain("\"*\"");
