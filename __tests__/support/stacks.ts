@@ -246,12 +246,15 @@ export function githubTrust(assumeRolePolicy: string): { webIdentity: boolean; s
   return { webIdentity: st.Action.includes("sts:AssumeRoleWithWebIdentity"), subjects };
 }
 
+/** The service principals one statement names. */
+export function principalServices(st: IamStatement): string[] {
+  const service = (st.Principal as { Service?: string | string[] } | undefined)?.Service;
+  return service === undefined ? [] : Array.isArray(service) ? service : [service];
+}
+
 /** The service principals a trust policy names. */
 export function trustedServices(assumeRolePolicy: string): string[] {
-  return statementsOfPolicy(assumeRolePolicy).flatMap((st) => {
-    const service = (st.Principal as { Service?: string | string[] } | undefined)?.Service;
-    return service === undefined ? [] : Array.isArray(service) ? service : [service];
-  });
+  return statementsOfPolicy(assumeRolePolicy).flatMap(principalServices);
 }
 
 /** The Deny-non-TLS statement of a resource policy, if any: `aws:SecureTransport = false` denied. */
