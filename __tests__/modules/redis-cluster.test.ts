@@ -146,7 +146,7 @@ describe("RedisClusterOnEc2", () => {
       expect(onBuckets.every((r) => r.includes("aws_s3_bucket.Redis_Backups_Bucket"))).toBe(true);
       expect(namedResources(statements)).not.toContain("*");
       const nodeRole = Object.entries(resources(s, "aws_iam_role")).find(([id]) => id.startsWith("Redis_InstanceRole_"))![1];
-      expect(nodeRole.assume_role_policy).toContain("ec2.amazonaws.com");
+      expect(trustedServices(nodeRole.assume_role_policy)).toEqual(["ec2.amazonaws.com"]);
       expect(instances.every((i) => String(i.iam_instance_profile).includes("aws_iam_instance_profile."))).toBe(true);
     });
 
