@@ -7,8 +7,6 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { ALERTING_SERVICES, AlertingServiceName } from "../environments";
 import { allowFrom } from "../modules/core";
-import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { EcsService } from "../modules/ecs-service";
 import { Alb, AlbTarget } from "../modules/alb";
@@ -62,20 +60,10 @@ export class AlertingPlatformStack extends SystemStack {
     const protection = this.protection;
     const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: logs, secrets, repositories and data stores`,
-      protection,
-    });
+    const key = this.stackKey("logs, secrets, repositories and data stores");
 
     // AP1: 10.0.0.0/16, two public + two private subnets in two AZs, NAT switchable.
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const network = this.systemNetwork(cfg, key);
 
     // AP2: EC2 capacity (t3.micro, 1-4) behind a capacity provider with managed scaling; Cloud Map for Kafka (AP7).
     const cluster = new EcsCluster(this, "Cluster", {

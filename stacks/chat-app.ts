@@ -11,7 +11,6 @@ import { TerraformOutput } from "cdktf";
 import { CHAT_SERVICES, ChatServiceName } from "../environments";
 import { allowFrom, IConnectable, IGrantee } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
 import { Database } from "../modules/rds";
 import { DocumentDb } from "../modules/documentdb";
 import { ManagedKafka } from "../modules/kafka";
@@ -41,22 +40,11 @@ export class ChatAppStack extends SystemStack {
     const protection = this.protection;
     const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: logs, buckets, data stores, brokers and alarms`,
-      // CloudFront reads the SSE-KMS attachments through origin access control, so it must decrypt with this key;
-      // the bucket policy lets only this stack's distribution read (CA5).
-      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "cloudfront.amazonaws.com"],
-      protection,
-});
+    // CloudFront reads the SSE-KMS attachments through origin access control, so it must decrypt with this key;
+    // the bucket policy lets only this stack's distribution read (CA5).
+    const key = this.stackKey("logs, buckets, data stores, brokers and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "cloudfront.amazonaws.com"]);
     // CA10: 10.0.0.0/16 across three AZs.
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const network = this.systemNetwork(cfg, key);
 
     // CA2: PostgreSQL, Multi-AZ in prod, a supported major version (16, not the plan's 14).
     const database = new Database(this, "Database", {
@@ -88,7 +76,7 @@ export class ChatAppStack extends SystemStack {
       kmsKeyArn: key.keyArn,
       brokerLogs: { retentionDays: cfg.logRetentionDays },
       protection,
-});
+    });
     // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention.
     const redis = new RedisClusterOnEc2(this, "RedisCluster", {
       name: `${prefix}-redis`,
@@ -117,14 +105,14 @@ export class ChatAppStack extends SystemStack {
       kmsKeyArn: edgeKey.keyArn,
       provider: edge,
       protection,
-});
+    });
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
     const attachments = new S3Bucket(this, "AttachmentsBucket", {
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
       replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },
       protection,
-});
+    });
     // CA7: the CDN's own web ACL, CLOUDFRONT scope, with its request logs in us-east-1 too.
     const cdnFirewall = new WebAcl(this, "CdnFirewall", {
       name: `${prefix}-cdn`,

@@ -6,8 +6,6 @@ import { aspnetEnvironmentName } from "../environments";
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { allowFrom } from "../modules/core";
-import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { EcsService } from "../modules/ecs-service";
 import { Alb } from "../modules/alb";
@@ -36,19 +34,8 @@ export class DotnetApiStack extends SystemStack {
     const protection = this.protection;
     const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: logs, parameters, secrets, repositories, data stores and alarms`,
-      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
-      protection,
-    });
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const key = this.stackKey("logs, parameters, secrets, repositories, data stores and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    const network = this.systemNetwork(cfg, key);
     const cluster = new EcsCluster(this, "Cluster", {
       name: prefix,
       network,

@@ -7,7 +7,9 @@ import { TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
 import { Protection, SystemContext, standardTags } from "../modules/core";
-import { checkSystem, Environment, systemKey } from "../environments";
+import { checkSystem, Environment, NatGateways, systemKey } from "../environments";
+import { KmsKey } from "../modules/kms-key";
+import { Vpc } from "../modules/vpc";
 import { fail } from "../modules/core/errors";
 import { undeclaredReferences } from "./references";
 
@@ -146,4 +148,31 @@ export class SystemStack extends BaseStack {
     this.protection = env.safety;
     this.prefix = this.context.prefix;
   }
+
+  /**
+   * The stack's customer-managed key (G6), construct id "Key", alias `<prefix>`, protected as the environment says;
+   * `allowServices` lists the service principals that encrypt with it through their integrations.
+   */
+  protected stackKey(description: string, allowServices?: string[]): KmsKey {
+    return new KmsKey(this, "Key", { name: this.prefix, description: `${this.prefix}: ${description}`, ...(allowServices ? { allowServices } : {}), protection: this.protection });
+  }
+
+  /** The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`. */
+  protected systemNetwork(cfg: NetworkSettings, key: KmsKey): Vpc {
+    return new Vpc(this, "Network", {
+      name: this.prefix,
+      cidr: cfg.vpcCidr,
+      azCount: cfg.azCount,
+      natGateways: cfg.natGateways,
+      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+    });
+  }
+}
+
+/** What every system's settings say about its network. */
+export interface NetworkSettings {
+  readonly vpcCidr: string;
+  readonly azCount: number;
+  readonly natGateways: NatGateways;
+  readonly logRetentionDays: number;
 }

@@ -8,7 +8,6 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { allowFrom } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
 import { EksCluster } from "../modules/eks";
 import { LifecycleRule, S3Bucket } from "../modules/s3-bucket";
 import { Queue } from "../modules/sqs";
@@ -42,19 +41,8 @@ export class UploadPipelineStack extends SystemStack {
     const protection = this.protection;
     const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: bucket, queue, secrets, database and logs`,
-      allowServices: ["s3.amazonaws.com"],
-      protection,
-    });
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const key = this.stackKey("bucket, queue, secrets, database and logs", ["s3.amazonaws.com"]);
+    const network = this.systemNetwork(cfg, key);
 
     // UP9: an optional replica bucket in another region, with its own provider and key.
     let replica: { bucket: S3Bucket; key: KmsKey } | undefined;
