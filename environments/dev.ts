@@ -33,7 +33,7 @@ export const dev: Environment = {
       },
       database: { instanceClass: "db.t3.micro", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 20, multiAz: false },
       redis: { nodeType: "cache.t3.micro", snapshotRetentionDays: 5 },
-      kafka: { cpu: 512, memoryMiB: 768, storageGiB: 10, partitions: 9 },
+      kafka: { cpu: 512, memoryMiB: 768, partitions: 9 },
       logRetentionDays: 7,
     },
     dotnetApi: {

@@ -9,6 +9,7 @@ import { validateEnvironment } from "./validate";
 import { fail } from "../modules/core/errors";
 
 export * from "./types";
+export { aspnetEnvironmentName, checkSystem, systemKey } from "./system-checks";
 export { bootstrap, stateBackend } from "./bootstrap";
 
 export const environments: Readonly<Record<EnvironmentName, Environment>> = { dev, staging, prod };
@@ -18,5 +19,5 @@ export function loadEnvironment(name: string): Environment {
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
     fail("environments", "environment", name, `expected one of ${ENVIRONMENT_NAMES.map((n) => JSON.stringify(n)).join(", ")}`);
   }
-  return validateEnvironment(environments[name as EnvironmentName]);
+  return validateEnvironment(environments[name as EnvironmentName], `environments/${name}.ts`);
 }

@@ -37,7 +37,7 @@ export const prod: Environment = {
       },
       database: { instanceClass: "db.t3.micro", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       redis: { nodeType: "cache.t3.micro", snapshotRetentionDays: 5 },
-      kafka: { cpu: 512, memoryMiB: 768, storageGiB: 10, partitions: 9 },
+      kafka: { cpu: 512, memoryMiB: 768, partitions: 9 },
       logRetentionDays: 365,
     },
     dotnetApi: {

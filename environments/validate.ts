@@ -6,6 +6,9 @@
 import { fail } from "../modules/core/errors";
 import { capacity, cidr, inRange, logRetentionDays, oneOf, region } from "../modules/core/validate";
 import type { DatabaseChoice, DatabaseSizing, EksSizing, Environment, NatGateways, ServiceSizing } from "./types";
+import { environmentSchema } from "./schema";
+import { checkShape } from "./shape";
+import { checkSystem } from "./system-checks";
 
 export function checkServiceSizing(where: string, setting: string, s: ServiceSizing): void {
   inRange(where, `${setting}.cpu`, s.cpu, 128, 16384);
@@ -44,8 +47,13 @@ function checkEmails(where: string, s: string, emails: readonly string[]): void 
   });
 }
 
-export function validateEnvironment(env: Environment): Environment {
-  const where = `environments/${env.name}.ts`;
+/**
+ * Checks the shape (schema: unknown keys, types) and then the values of an environment; returns it unchanged.
+ * `file` names the source in messages; by default `environments/<name>.ts`.
+ */
+export function validateEnvironment(env: Environment, file?: string): Environment {
+  const where = file ?? `environments/${typeof env?.name === "string" ? env.name : "<unknown>"}.ts`;
+  checkShape(where, environmentSchema, env);
   region(where, "region", env.region);
   if (env.accountId !== undefined && !/^\d{12}$/.test(env.accountId)) fail(where, "accountId", env.accountId, "expected a 12-digit AWS account id");
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(env.backend.bucket)) fail(where, "backend.bucket", env.backend.bucket, "expected an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens");
@@ -119,10 +127,8 @@ export function validateEnvironment(env: Environment): Environment {
   checkEks(where, "systems.uploadPipeline.eks", up.eks);
   checkDatabaseSizing(where, "systems.uploadPipeline.database", up.database);
   if (prod && !up.database.multiAz) fail(where, "systems.uploadPipeline.database.multiAz", false, "prod requires a Multi-AZ database (UP6, G8)");
-  if (up.replicaRegion !== undefined) {
-    region(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion);
-    if (up.replicaRegion === env.region) fail(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion, `expected a region other than the stack's own (${env.region}): replication is for disaster recovery`);
-  }
+  if (up.replicaRegion !== undefined) region(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion);
+  for (const system of Object.keys(env.systems) as (keyof Environment["systems"])[]) checkSystem(system, env, where);
   logRetentionDays(where, "systems.uploadPipeline.logRetentionDays", up.logRetentionDays);
   return env;
 }

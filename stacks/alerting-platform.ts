@@ -5,11 +5,8 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { ALERTING_SERVICES, AlertingServiceName, Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
+import { ALERTING_SERVICES, AlertingServiceName } from "../environments";
 import { allowFrom } from "../modules/core";
-import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { EcsService } from "../modules/ecs-service";
 import { Alb, AlbTarget } from "../modules/alb";
@@ -19,7 +16,7 @@ import { SelfHostedKafka } from "../modules/kafka";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { WebAcl } from "../modules/waf";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 import { pascal } from "./naming";
 
 export const SYSTEM = "alerting-platform";
@@ -50,44 +47,23 @@ export const WORKER_HEALTH_CHECK = {
 /** AP5: the one service that must never run more than one task. */
 const SINGLETONS: readonly AlertingServiceName[] = ["rule-updater"];
 
-export interface AlertingPlatformStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type AlertingPlatformStackProps = SystemStackProps;
 
-export class AlertingPlatformStack extends BaseStack {
+export class AlertingPlatformStack extends SystemStack {
   /** The six services, by name (tests and extensions read them). */
   readonly services: Readonly<Record<string, EcsService>>;
 
   constructor(scope: Construct, props: AlertingPlatformStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.alertingPlatform;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
+    const protection = this.protection;
+    const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: logs, secrets, repositories and data stores`,
-      preventDestroy: safety.preventDestroy,
-    });
+    const key = this.stackKey("logs, secrets, repositories and data stores");
 
     // AP1: 10.0.0.0/16, two public + two private subnets in two AZs, NAT switchable.
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const network = this.systemNetwork(cfg, key);
 
     // AP2: EC2 capacity (t3.micro, 1-4) behind a capacity provider with managed scaling; Cloud Map for Kafka (AP7).
     const cluster = new EcsCluster(this, "Cluster", {
@@ -105,7 +81,7 @@ export class AlertingPlatformStack extends BaseStack {
       name: prefix,
       network,
       certificateArn: cfg.certificateArn,
-      deletionProtection: safety.deletionProtection,
+      protection,
     });
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
     new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });
@@ -122,10 +98,7 @@ export class AlertingPlatformStack extends BaseStack {
       },
       engineVersion: "15",
       multiAz: cfg.database.multiAz,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
     });
 
@@ -137,7 +110,7 @@ export class AlertingPlatformStack extends BaseStack {
       replicas: 0,
       snapshotRetentionDays: cfg.redis.snapshotRetentionDays,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
+      protection,
       logs: { retentionDays: cfg.logRetentionDays },
     });
 
@@ -152,8 +125,7 @@ export class AlertingPlatformStack extends BaseStack {
       logGroupName: `/ecs/${SYSTEM}/${env.name}/kafka`,
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
-      backupRetentionDays: safety.backupRetentionDays,
+      protection,
     });
 
     const repositories: EcrRepository[] = [];
@@ -168,7 +140,7 @@ export class AlertingPlatformStack extends BaseStack {
       const repository = new EcrRepository(this, `${id}Repository`, {
         name: `${prefix}/${name}`,
         kmsKeyArn: key.keyArn,
-        forceDelete: safety.forceDestroy,
+        forceDelete: protection.forceDestroy,
       });
       repositories.push(repository);
 
@@ -206,30 +178,30 @@ export class AlertingPlatformStack extends BaseStack {
         environment: {
           SERVICE_NAME: name,
           KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-          REDIS_HOST: redis.primaryEndpoint,
-          REDIS_PORT: String(redis.port),
+          REDIS_HOST: redis.endpoint.hostname,
+          REDIS_PORT: String(redis.endpoint.port),
           REDIS_TLS: "true",
           // Redis authenticates with IAM: the task signs a token for this user with its role (no password anywhere).
           REDIS_USER: redis.appUserName ?? "",
           REDIS_REPLICATION_GROUP_ID: redis.replicationGroupId,
-          DB_HOST: database.address,
-          DB_PORT: String(database.port),
+          DB_HOST: database.endpoint.hostname,
+          DB_PORT: String(database.endpoint.port),
           DB_NAME: database.databaseName,
           DB_SSLMODE: "require",
         },
         // G7: credentials come from the RDS-managed secret, read by the execution role.
         secrets: {
-          DB_USERNAME: `${database.secretArn}:username::`,
-          DB_PASSWORD: `${database.secretArn}:password::`,
+          DB_USERNAME: database.secret.field("username"),
+          DB_PASSWORD: database.secret.field("password"),
         },
         secretsKmsKeyArn: key.keyArn,
         healthCheckPath: "/health",
         healthCheck: route.port ? undefined : WORKER_HEALTH_CHECK,
-        taskPolicyStatements: redis.connectStatements(),
         loadBalancer: target,
         serviceDiscoveryName: name,
       });
       services[name] = service;
+      redis.grantConnect(service);
 
       // G5: each data store accepts only its port, only from the services that use it.
       allowFrom(database, service, database.port);
@@ -253,7 +225,7 @@ export class AlertingPlatformStack extends BaseStack {
 
     new TerraformOutput(this, "alb_dns_name", { value: alb.dnsName });
     new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "database_secret_arn", { value: database.secretArn });
     new TerraformOutput(this, "redis_endpoint", { value: redis.primaryEndpoint });
     new TerraformOutput(this, "kafka_bootstrap_servers", { value: kafka.bootstrapServers });

@@ -8,16 +8,9 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CHAT_SERVICES, ChatServiceName, Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, fail, IConnectable, PolicyStatement, standardTags } from "../modules/core";
+import { CHAT_SERVICES, ChatServiceName } from "../environments";
+import { allowFrom, IConnectable, IGrantee } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
-import { EcsCluster } from "../modules/ecs-cluster";
-import { EcsService } from "../modules/ecs-service";
-import { EksCluster } from "../modules/eks";
-import { Alb, AlbTarget } from "../modules/alb";
 import { Database } from "../modules/rds";
 import { DocumentDb } from "../modules/documentdb";
 import { ManagedKafka } from "../modules/kafka";
@@ -25,65 +18,33 @@ import { S3Bucket } from "../modules/s3-bucket";
 import { S3Distribution } from "../modules/cloudfront";
 import { RedisClusterOnEc2 } from "../modules/redis-cluster";
 import { WebAcl } from "../modules/waf";
-import { EcsBlueGreen } from "../modules/ecs-blue-green";
 import { EcrRepository } from "../modules/ecr";
-import { GithubDeployRole } from "../modules/github-oidc";
-import { AlarmTopic, Alarms, albAlarms, XraySamplingRule, xrayWriteStatements } from "../modules/observability";
-import { BaseStack } from "./system-stack";
+import { AlarmTopic, XraySamplingRule } from "../modules/observability";
+import { SystemStack, SystemStackProps } from "./system-stack";
 import { pascal } from "./naming";
+import { ChatAppParts, SYSTEM, USES } from "./chat-app-parts";
+import { buildEcsServices } from "./chat-app-ecs";
+import { buildEksServices } from "./chat-app-eks";
 
-export const SYSTEM = "chat-app";
-const SERVICE_PORT = 8080;
+export { SYSTEM } from "./chat-app-parts";
 /** CloudFront reads web ACLs (CLOUDFRONT scope) and certificates from this region only. */
 const EDGE_REGION = "us-east-1";
 
-/** Which data stores each service uses (G5: a store accepts only the services listed here). */
-const USES: Readonly<Record<ChatServiceName, { postgres?: boolean; documentDb?: boolean; kafka?: boolean; attachments?: boolean }>> = {
-  "api-gateway": {},
-  "auth-service": { postgres: true },
-  "user-service": { postgres: true, attachments: true },
-  "chat-service": { documentDb: true, kafka: true, attachments: true },
-  "notification-service": { kafka: true },
-};
+export type ChatAppStackProps = SystemStackProps;
 
-export interface ChatAppStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
-
-export class ChatAppStack extends BaseStack {
+export class ChatAppStack extends SystemStack {
   constructor(scope: Construct, props: ChatAppStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.chatApp;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
-    checkSettings(env);
+    const protection = this.protection;
+    const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: logs, buckets, data stores, brokers and alarms`,
-      // CloudFront reads the SSE-KMS attachments through origin access control, so it must decrypt with this key;
-      // the bucket policy lets only this stack's distribution read (CA5).
-      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "cloudfront.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
-    });
+    // CloudFront reads the SSE-KMS attachments through origin access control, so it must decrypt with this key;
+    // the bucket policy lets only this stack's distribution read (CA5).
+    const key = this.stackKey("logs, buckets, data stores, brokers and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "cloudfront.amazonaws.com"]);
     // CA10: 10.0.0.0/16 across three AZs.
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const network = this.systemNetwork(cfg, key);
 
     // CA2: PostgreSQL, Multi-AZ in prod, a supported major version (16, not the plan's 14).
     const database = new Database(this, "Database", {
@@ -92,10 +53,7 @@ export class ChatAppStack extends BaseStack {
       engine: { kind: "instance", instanceClass: cfg.database.instanceClass, allocatedStorageGiB: cfg.database.allocatedStorageGiB, maxAllocatedStorageGiB: cfg.database.maxAllocatedStorageGiB },
       engineVersion: "16",
       multiAz: cfg.database.multiAz,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
     });
     // CA3: DocumentDB, encrypted, private.
@@ -104,10 +62,7 @@ export class ChatAppStack extends BaseStack {
       network,
       instanceClass: cfg.documentDb.instanceClass,
       instances: cfg.documentDb.instances,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
       logRetentionDays: cfg.logRetentionDays,
     });
@@ -120,7 +75,7 @@ export class ChatAppStack extends BaseStack {
       volumeGiB: cfg.msk.volumeGiB,
       kmsKeyArn: key.keyArn,
       brokerLogs: { retentionDays: cfg.logRetentionDays },
-      preventDestroy: safety.preventDestroy,
+      protection,
     });
     // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention.
     const redis = new RedisClusterOnEc2(this, "RedisCluster", {
@@ -130,19 +85,18 @@ export class ChatAppStack extends BaseStack {
       dataVolumeGiB: cfg.redisCluster.dataVolumeGiB,
       kmsKeyArn: key.keyArn,
       backupBucketName: `${prefix}-redis-backups`,
-      preventDestroy: safety.preventDestroy,
-      forceDestroyBackups: safety.forceDestroy,
+      protection,
       logRetentionDays: cfg.logRetentionDays,
     });
 
     // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL and the attachments replica.
-    const edge = edgeProvider(this, env, SYSTEM);
+    const edge = this.regionalProvider("us_east_1", EDGE_REGION);
     const edgeKey = new KmsKey(this, "EdgeKey", {
       name: `${prefix}-edge`,
       description: `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}`,
       // CloudFront reads the replica through origin access control when it fails over, so it decrypts with this key.
       allowServices: ["cloudfront.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
+      protection,
       provider: edge,
     });
     // CA5: a copy of every attachment in us-east-1, the CDN's failover origin (and the attachments' disaster recovery).
@@ -150,16 +104,14 @@ export class ChatAppStack extends BaseStack {
       bucketName: `${prefix}-attachments-replica`,
       kmsKeyArn: edgeKey.keyArn,
       provider: edge,
-      forceDestroy: safety.forceDestroy,
-      preventDestroy: safety.preventDestroy,
+      protection,
     });
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
     const attachments = new S3Bucket(this, "AttachmentsBucket", {
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
       replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },
-      forceDestroy: safety.forceDestroy,
-      preventDestroy: safety.preventDestroy,
+      protection,
     });
     // CA7: the CDN's own web ACL, CLOUDFRONT scope, with its request logs in us-east-1 too.
     const cdnFirewall = new WebAcl(this, "CdnFirewall", {
@@ -183,19 +135,14 @@ export class ChatAppStack extends BaseStack {
     // CA8: X-Ray sampling; task roles (ECS: xrayTracing) and pod roles (EKS) may write traces.
     new XraySamplingRule(this, "Sampling", { name: prefix, fixedRate: cfg.tracingSampleRate });
     // What each service's application calls, besides X-Ray and its secrets.
-    const servicePolicy = (name: ChatServiceName): PolicyStatement[] => [
-      ...(USES[name].kafka ? kafka.clientPolicyStatements() : []),
-      ...(USES[name].attachments
-        ? [
-            { actions: ["s3:GetObject", "s3:PutObject"], resources: [`${attachments.bucketArn}/*`] },
-            { actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key.keyArn] },
-          ]
-        : []),
-    ];
+    const grantUses = (grantee: IGrantee, name: ChatServiceName): void => {
+      if (USES[name].kafka) kafka.grantProduceConsume(grantee);
+      if (USES[name].attachments) attachments.grantReadWrite(grantee);
+    };
 
     // CA1: one repository per service.
     const repositories = Object.fromEntries(
-      CHAT_SERVICES.map((name) => [name, new EcrRepository(this, `${pascal(name)}Repository`, { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy })]),
+      CHAT_SERVICES.map((name) => [name, new EcrRepository(this, `${pascal(name)}Repository`, { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: protection.forceDestroy })]),
     ) as Record<ChatServiceName, EcrRepository>;
 
     const topic = new AlarmTopic(this, "Alarms", { name: `${prefix}-alarms`, kmsKeyArn: key.keyArn, emailSubscriptions: cfg.alarmEmails });
@@ -208,163 +155,21 @@ export class ChatAppStack extends BaseStack {
         associateWith,
       });
 
-    // The secrets a service reads (pods read them through IRSA; ECS tasks through the execution role).
-    const secretArns = (name: ChatServiceName): string[] => [
-      ...(redis.authSecretArn ? [redis.authSecretArn] : []),
-      ...(USES[name].postgres ? [database.secretArn] : []),
-      ...(USES[name].documentDb ? [documentDb.secretArn] : []),
-    ];
-    const secretStatements = (name: ChatServiceName): PolicyStatement[] => {
-      const arns = secretArns(name);
-      if (arns.length === 0) return [];
-      return [
-        { actions: ["secretsmanager:GetSecretValue"], resources: arns },
-        // The Redis AUTH and RDS master secrets are encrypted with the stack's key.
-        { actions: ["kms:Decrypt"], resources: [key.keyArn] },
-      ];
+    // The secrets a pod reads through IRSA (ECS tasks read theirs through the execution role).
+    const grantSecrets = (grantee: IGrantee, name: ChatServiceName): void => {
+      redis.authSecret?.grantRead(grantee);
+      if (USES[name].postgres) database.secret.grantRead(grantee);
+      if (USES[name].documentDb) documentDb.secret.grantRead(grantee);
     };
 
-    const grant = (client: IConnectable, name: ChatServiceName) => {
+    const allow = (client: IConnectable, name: ChatServiceName) => {
       if (USES[name].postgres) allowFrom(database, client, database.port);
       if (USES[name].documentDb) allowFrom(documentDb, client, documentDb.port);
       if (USES[name].kafka) allowFrom(kafka, client, kafka.port);
     };
 
-    const outputs: Record<string, string> = {};
-    let deployRole: GithubDeployRole;
-    const repositoryArns = CHAT_SERVICES.map((n) => repositories[n].repositoryArn);
-
-    if (cfg.compute === "ecs") {
-      const cluster = new EcsCluster(this, "Cluster", {
-        name: prefix,
-        network,
-        capacity: { kind: "fargate" },
-        privateNamespace: `${prefix}.internal`,
-        kmsKeyArn: key.keyArn,
-        logRetentionDays: cfg.logRetentionDays,
-        containerInsights: cfg.containerInsights,
-      });
-      const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
-      outputs.waf_acl_arn = firewall([alb.albArn]).webAclArn;
-
-      // CA9: the public entry gets a blue/green target group pair when the environment asks for it.
-      let pair: [AlbTarget, AlbTarget] | undefined;
-      let target: AlbTarget;
-      if (cfg.blueGreen) {
-        pair = alb.addTargetGroupPair("ApiGatewayTargets", { name: "api-gateway", port: SERVICE_PORT, healthCheckPath: "/health" });
-        target = pair[0];
-      } else {
-        target = alb.addTarget("ApiGatewayTarget", { name: "api-gateway", port: SERVICE_PORT, healthCheckPath: "/health" });
-      }
-
-      const services = CHAT_SERVICES.map((name) => {
-        const sizing = cfg.services[name];
-        const isEntry = name === "api-gateway";
-        const service = new EcsService(this, pascal(name), {
-          name: `${prefix}-${name}`,
-          cluster,
-          network,
-          image: `${repositories[name].repositoryUrl}:${env.imageTag}`,
-          cpu: sizing.cpu,
-          memoryMiB: sizing.memoryMiB,
-          containerPort: SERVICE_PORT,
-          desiredCount: sizing.desiredCount,
-          scaling: { minCount: sizing.minCount, maxCount: sizing.maxCount },
-          logGroupName: `/ecs/${SYSTEM}/${env.name}/${name}`,
-          logRetentionDays: cfg.logRetentionDays,
-          kmsKeyArn: key.keyArn,
-          environment: {
-            SERVICE_NAME: name,
-            SERVICE_DISCOVERY_DOMAIN: `${prefix}.internal`,
-            ...(USES[name].postgres ? { POSTGRES_HOST: database.address, POSTGRES_DB: database.databaseName } : {}),
-            ...(USES[name].documentDb ? { MONGO_HOST: documentDb.endpoint } : {}),
-            ...(USES[name].kafka ? { KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapBrokersSaslIam } : {}),
-            ...(USES[name].attachments ? { ATTACHMENTS_BUCKET: attachments.bucketName, ATTACHMENTS_CDN: cdn.domainName } : {}),
-            REDIS_CLUSTER_NODES: redis.privateIps.join(","),
-          },
-          secrets: {
-            ...(redis.authSecretArn ? { REDIS_PASSWORD: redis.authSecretArn } : {}),
-            ...(USES[name].postgres ? { POSTGRES_USERNAME: `${database.secretArn}:username::`, POSTGRES_PASSWORD: `${database.secretArn}:password::` } : {}),
-            ...(USES[name].documentDb ? { MONGO_USERNAME: `${documentDb.secretArn}:username::`, MONGO_PASSWORD: `${documentDb.secretArn}:password::` } : {}),
-          },
-          secretsKmsKeyArn: key.keyArn,
-          healthCheckPath: "/health",
-          loadBalancer: isEntry ? target : undefined,
-          serviceDiscoveryName: name,
-          taskPolicyStatements: servicePolicy(name),
-          xrayTracing: true,
-          deploymentController: isEntry && cfg.blueGreen ? "CODE_DEPLOY" : "ECS",
-        });
-        grant(service, name); // Redis Cluster nodes accept the whole VPC on 6379/16379 (CA6).
-        if (isEntry) allowFrom(service, alb, SERVICE_PORT);
-        return service;
-      });
-      // The gateway calls the four internal services on their port.
-      for (const service of services.slice(1)) allowFrom(service, services[0], SERVICE_PORT);
-
-      // With blue/green, production traffic alternates between the two groups: watch both, so a rollback alarm
-      // fires whichever group the new task set is in.
-      const alarms = new Alarms(this, "EdgeAlarms", {
-        topic,
-        alarms: [
-          ...albAlarms({ name: `${prefix}-alb`, albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: target.arnSuffix }),
-          ...(pair ? albAlarms({ name: `${prefix}-alb-green`, idPrefix: "Green", albArnSuffix: alb.arnSuffix, targetGroupArnSuffix: pair[1].arnSuffix }) : []),
-        ],
-      });
-      let blueGreen: EcsBlueGreen | undefined;
-      if (pair) {
-        blueGreen = new EcsBlueGreen(this, "ApiGatewayBlueGreen", {
-          name: `${prefix}-api-gateway`,
-          clusterName: cluster.clusterName,
-          serviceName: services[0].serviceName,
-          listenerArn: alb.listenerArn,
-          blueTargetGroupName: pair[0].targetGroupName,
-          greenTargetGroupName: pair[1].targetGroupName,
-          rollbackAlarmNames: Object.values(alarms.alarmNames),
-        });
-      }
-      deployRole = new GithubDeployRole(this, "DeployRole", {
-        name: `${prefix}-github-deploy`,
-        repositories: [`${env.githubOrg}/${SYSTEM}`],
-        ecrRepositoryArns: repositoryArns,
-        ecs: { clusterArn: cluster.clusterArn, serviceArns: services.map((s) => s.serviceArn), passRoleArns: services.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]) },
-        ...(blueGreen ? { codeDeploy: { applicationArn: blueGreen.applicationArn, deploymentGroupArn: blueGreen.deploymentGroupArn } } : {}),
-      });
-      outputs.alb_dns_name = alb.dnsName;
-      outputs.cluster_name = cluster.clusterName;
-    } else {
-      const cluster = new EksCluster(this, "Cluster", {
-        name: prefix,
-        network,
-        kubernetesVersion: cfg.eks.kubernetesVersion,
-        nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
-        logRetentionDays: cfg.logRetentionDays,
-        logKmsKeyArn: key.keyArn,
-        secretsKmsKeyArn: key.keyArn,
-      });
-      // On EKS the ingress controller creates the ALB; it attaches this ACL through its wafv2-acl-arn annotation.
-      outputs.waf_acl_arn = firewall([]).webAclArn;
-      // Pods share the cluster's security group; the data stores accept it for the services that use them.
-      for (const name of CHAT_SERVICES) grant(cluster, name);
-      for (const name of CHAT_SERVICES) {
-        const role = cluster.serviceAccountRole(`${pascal(name)}Role`, {
-          name: `${prefix}-${name}`,
-          namespace: SYSTEM,
-          serviceAccount: name,
-          statements: [...servicePolicy(name), ...xrayWriteStatements(), ...secretStatements(name)],
-        });
-        outputs[`${name.replace(/-/g, "_")}_role_arn`] = role.roleArn;
-      }
-      deployRole = new GithubDeployRole(this, "DeployRole", {
-        name: `${prefix}-github-deploy`,
-        repositories: [`${env.githubOrg}/${SYSTEM}`],
-        ecrRepositoryArns: repositoryArns,
-        eks: { clusterArn: cluster.clusterArn },
-      });
-      cluster.grantAccess("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [SYSTEM] });
-      outputs.cluster_name = cluster.clusterName;
-      outputs.cluster_endpoint = cluster.endpoint;
-    }
+    const parts: ChatAppParts = { stack: this, cfg, prefix, key, network, repositories, topic, firewall, database, documentDb, kafka, redis, attachments, cdn, allow, grantUses, grantSecrets };
+    const { outputs, deployRole } = cfg.compute === "ecs" ? buildEcsServices(parts) : buildEksServices(parts);
 
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
     new TerraformOutput(this, "cdn_domain_name", { value: cdn.domainName });
@@ -372,56 +177,9 @@ export class ChatAppStack extends BaseStack {
     new TerraformOutput(this, "attachments_replica_bucket", { value: replica.bucketName });
     new TerraformOutput(this, "cdn_waf_acl_arn", { value: cdnFirewall.webAclArn });
     new TerraformOutput(this, "redis_cluster_nodes", { value: redis.privateIps });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
-    new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
+    new TerraformOutput(this, "documentdb_endpoint", { value: documentDb.endpoint.address });
     new TerraformOutput(this, "kafka_bootstrap_brokers", { value: kafka.bootstrapBrokersSaslIam });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
   }
-}
-
-/**
- * Settings that only make sense together, refused with the environment file's setting path. CA10: three AZs. On EKS the
- * ingress controller creates the ALB: blue/green is an ECS (CodeDeploy) feature, and Shield Advanced is switched
- * on by the ingress annotation `alb.ingress.kubernetes.io/shield-advanced-protection`.
- */
-function checkSettings(env: Environment): void {
-  const cfg = env.systems.chatApp;
-  const where = `environments/${env.name}.ts`;
-  if (cfg.azCount < 3) {
-    fail(where, "systems.chatApp.azCount", cfg.azCount, "expected at least 3 (CA10): MSK's three brokers and the Redis Cluster's primaries each need their own AZ");
-  }
-  if (cfg.compute === "eks" && cfg.blueGreen) {
-    fail(where, "systems.chatApp.blueGreen", true, "blue/green (CodeDeploy) applies to compute \"ecs\" only; set false with compute \"eks\" (use Argo Rollouts in the cluster)");
-  }
-  if (cfg.cdn.aliases.length > 0 && cfg.cdn.certificateArn === undefined) {
-    fail(where, "systems.chatApp.cdn.aliases", cfg.cdn.aliases, "custom domain names need systems.chatApp.cdn.certificateArn, an ACM certificate in us-east-1 covering them");
-  }
-  if (cfg.compute === "eks" && cfg.shieldAdvanced) {
-    fail(where, "systems.chatApp.shieldAdvanced", true, "with compute \"eks\" the ingress controller owns the ALB; set false and use the ingress annotation alb.ingress.kubernetes.io/shield-advanced-protection");
-  }
-}
-
-/**
- * The us-east-1 provider (alias "us_east_1") with the default provider's tags (G3), account guard and, for emulator
- * runs, its endpoints and credentials, so nothing this stack builds there ever reaches past the emulator.
- */
-function edgeProvider(stack: BaseStack, env: Environment, system: string): AwsProvider {
-  const main = stack.node.findChild("aws") as AwsProvider;
-  return new AwsProvider(stack, "aws-us-east-1", {
-    alias: "us_east_1",
-    region: EDGE_REGION,
-    ...(env.accountId ? { allowedAccountIds: [env.accountId] } : {}),
-    defaultTags: [{ tags: standardTags({ project: env.project, system, environment: env.name }) }],
-    ...(main.endpoints !== undefined
-      ? {
-          accessKey: main.accessKey,
-          secretKey: main.secretKey,
-          s3UsePathStyle: main.s3UsePathStyle,
-          skipCredentialsValidation: main.skipCredentialsValidation,
-          skipMetadataApiCheck: main.skipMetadataApiCheck,
-          skipRequestingAccountId: main.skipRequestingAccountId,
-          endpoints: main.endpoints,
-        }
-      : {}),
-  });
 }

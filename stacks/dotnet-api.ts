@@ -2,13 +2,10 @@
  * dotnet-api (plan 000): a .NET 8 Web API on ECS Fargate behind an ALB, with ElastiCache Redis, Amazon MSK and
  * PostgreSQL (RDS instance or Aurora Serverless v2, per environment). Requirements DA1-DA7 and G1-G10.
  */
+import { aspnetEnvironmentName } from "../environments";
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import type { Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
 import { allowFrom } from "../modules/core";
-import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { EcsService } from "../modules/ecs-service";
 import { Alb } from "../modules/alb";
@@ -20,47 +17,25 @@ import { GithubDeployRole } from "../modules/github-oidc";
 import { Parameter } from "../modules/secrets";
 import { WebAcl } from "../modules/waf";
 import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, mskConsumerLagAlarm } from "../modules/observability";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 
 export const SYSTEM = "dotnet-api";
 const API_PORT = 8080;
 
-export interface DotnetApiStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type DotnetApiStackProps = SystemStackProps;
 
-export class DotnetApiStack extends BaseStack {
+export class DotnetApiStack extends SystemStack {
   readonly api: EcsService;
 
   constructor(scope: Construct, props: DotnetApiStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.dotnetApi;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
+    const protection = this.protection;
+    const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: logs, parameters, secrets, repositories, data stores and alarms`,
-      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
-    });
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const key = this.stackKey("logs, parameters, secrets, repositories, data stores and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    const network = this.systemNetwork(cfg, key);
     const cluster = new EcsCluster(this, "Cluster", {
       name: prefix,
       network,
@@ -70,7 +45,7 @@ export class DotnetApiStack extends BaseStack {
       logRetentionDays: cfg.logRetentionDays,
     });
     // DA1: the ALB in public subnets, the API in private ones.
-    const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, deletionProtection: safety.deletionProtection });
+    const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, protection });
     const target = alb.addTarget("ApiTarget", { name: "api", port: API_PORT, healthCheckPath: "/health" });
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
     new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });
@@ -85,10 +60,7 @@ export class DotnetApiStack extends BaseStack {
           ? { kind: "instance", instanceClass: db.instanceClass, allocatedStorageGiB: db.allocatedStorageGiB, maxAllocatedStorageGiB: db.maxAllocatedStorageGiB }
           : { kind: "aurora-serverless-v2", minAcu: db.minAcu, maxAcu: db.maxAcu, instances: db.instances },
       multiAz: db.kind === "instance" ? db.multiAz : db.instances > 1,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
     });
 
@@ -101,7 +73,7 @@ export class DotnetApiStack extends BaseStack {
       multiAz: cfg.redis.multiAz,
       snapshotRetentionDays: cfg.redis.snapshotRetentionDays,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
+      protection,
       logs: { retentionDays: cfg.logRetentionDays },
     });
 
@@ -114,7 +86,7 @@ export class DotnetApiStack extends BaseStack {
       volumeGiB: cfg.msk.volumeGiB,
       kmsKeyArn: key.keyArn,
       brokerLogs: { retentionDays: cfg.logRetentionDays },
-      preventDestroy: safety.preventDestroy,
+      protection,
     });
 
     // DA5: connection settings live in Parameter Store / Secrets Manager, never as literals in the task definition.
@@ -123,21 +95,16 @@ export class DotnetApiStack extends BaseStack {
     const kmsKeyArn = key.keyArn;
     const parameters = {
       KAFKA_BOOTSTRAP_SERVERS: new Parameter(this, "KafkaBootstrapParameter", { name: `${paramPath}/kafka/bootstrap-servers`, value: kafka.bootstrapBrokersSaslIam, description: "MSK bootstrap brokers (SASL/IAM over TLS)", kmsKeyArn }),
-      REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: `${redis.primaryEndpoint}:${redis.port}`, description: "Redis primary endpoint (TLS)", kmsKeyArn }),
+      REDIS_ENDPOINT: new Parameter(this, "RedisEndpointParameter", { name: `${paramPath}/redis/endpoint`, value: redis.endpoint.address, description: "Redis primary endpoint (TLS)", kmsKeyArn }),
       ...(redis.appUserName
         ? { REDIS_USER: new Parameter(this, "RedisUserParameter", { name: `${paramPath}/redis/user`, value: redis.appUserName, description: "Redis user the task signs IAM auth tokens for", kmsKeyArn }) }
         : {}),
-      DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint, description: "PostgreSQL endpoint", kmsKeyArn }),
+      DATABASE_ENDPOINT: new Parameter(this, "DatabaseEndpointParameter", { name: `${paramPath}/database/endpoint`, value: database.endpoint.address, description: "PostgreSQL endpoint", kmsKeyArn }),
       DATABASE_NAME: new Parameter(this, "DatabaseNameParameter", { name: `${paramPath}/database/name`, value: database.databaseName, description: "PostgreSQL database name", kmsKeyArn }),
     };
-    // One read statement for all of them (IAM refuses a policy whose statement ids repeat), plus decryption with the key.
-    const parameterRead = [
-      { sid: "ReadConnectionParameters", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: Object.values(parameters).map((p) => p.parameterArn) },
-      { sid: "DecryptConnectionParameters", actions: ["kms:Decrypt"], resources: [key.keyArn] },
-    ];
 
     // DA6: the API image's repository.
-    const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
+    const repository = new EcrRepository(this, "ApiRepository", { name: `${prefix}/api`, kmsKeyArn: key.keyArn, forceDelete: protection.forceDestroy });
 
     this.api = new EcsService(this, "Api", {
       name: `${prefix}-api`,
@@ -152,19 +119,21 @@ export class DotnetApiStack extends BaseStack {
       logGroupName: `/ecs/${SYSTEM}/${env.name}/api`,
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
-      environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: env.name === "prod" ? "Production" : env.name === "staging" ? "Staging" : "Development" },
+      environment: { ASPNETCORE_URLS: `http://+:${API_PORT}`, ASPNETCORE_ENVIRONMENT: aspnetEnvironmentName(env) },
       secrets: {
         ...Object.fromEntries(Object.entries(parameters).map(([name, p]) => [name, p.parameterArn])),
-        DATABASE_USERNAME: `${database.secretArn}:username::`,
-        DATABASE_PASSWORD: `${database.secretArn}:password::`,
+        DATABASE_USERNAME: database.secret.field("username"),
+        DATABASE_PASSWORD: database.secret.field("password"),
       },
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/health",
       loadBalancer: target,
-      // The task role reads its configuration (for reloads) and talks to MSK through IAM.
-      // Redis and MSK both authenticate with IAM: the task role is the credential.
-      taskPolicyStatements: [...parameterRead, ...kafka.clientPolicyStatements(), ...redis.connectStatements()],
     });
+    // The task role reads its configuration (for reloads); Redis and MSK both authenticate with IAM: the task role
+    // is the credential.
+    for (const parameter of Object.values(parameters)) parameter.grantRead(this.api);
+    kafka.grantProduceConsume(this.api);
+    redis.grantConnect(this.api);
 
     allowFrom(this.api, alb, API_PORT);
     allowFrom(database, this.api, database.port);
@@ -194,7 +163,7 @@ export class DotnetApiStack extends BaseStack {
     new TerraformOutput(this, "ecr_repository_url", { value: repository.repositoryUrl });
     new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
     new TerraformOutput(this, "service_name", { value: this.api.serviceName });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "kafka_cluster_arn", { value: kafka.clusterArn });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
   }

@@ -4,9 +4,12 @@
  */
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
-import { SystemContext, standardTags } from "../modules/core";
+import { Protection, SystemContext, standardTags } from "../modules/core";
+import { checkSystem, Environment, NatGateways, systemKey } from "../environments";
+import { KmsKey } from "../modules/kms-key";
+import { Vpc } from "../modules/vpc";
 import { fail } from "../modules/core/errors";
 import { undeclaredReferences } from "./references";
 import { FastTerraformStack } from "./synth/fast-stack";
@@ -38,6 +41,9 @@ export interface StackSettings {
 
 export class BaseStack extends FastTerraformStack {
   readonly context: SystemContext;
+  /** The default AWS provider (the stack's region). */
+  readonly provider: AwsProvider;
+  private readonly settings: StackSettings;
 
   constructor(scope: Construct, id: string, settings: StackSettings) {
     super(scope, id);
@@ -47,12 +53,32 @@ export class BaseStack extends FastTerraformStack {
       environment: settings.environment,
       region: settings.region,
     };
+    this.settings = settings;
     const emulator = settings.emulator;
-    new AwsProvider(this, "aws", {
-      region: settings.region,
-      ...(settings.accountId ? { allowedAccountIds: [settings.accountId] } : {}),
-      defaultTags: [{ tags: standardTags({ project: settings.project, system: settings.system, environment: settings.environment }) }],
-      ...(emulator
+    this.provider = new AwsProvider(this, "aws", this.providerConfig(settings.region));
+    this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
+    // With an emulator, the S3 backend follows the provider there even when a stack passed its backend settings alone.
+    const backend: BackendMode =
+      emulator && settings.backend.kind === "s3" && !settings.backend.emulator ? { ...settings.backend, emulator } : settings.backend;
+    configureBackend(this, backend, settings.system, settings.environment);
+  }
+
+  /**
+   * Another provider of the same account in `region`, for resources that must live there (a CloudFront certificate
+   * in us-east-1, a disaster-recovery replica). It carries the default tags (G3), the account guard and, in emulator
+   * runs, the emulator's endpoints, so nothing reaches past the emulator.
+   */
+  regionalProvider(alias: string, region: string, id = `aws-${alias.replace(/_/g, "-")}`): AwsProvider {
+    return new AwsProvider(this, id, { alias, ...this.providerConfig(region) });
+  }
+
+  private providerConfig(region: string): AwsProviderConfig {
+    const s = this.settings;
+    return {
+      region,
+      ...(s.accountId ? { allowedAccountIds: [s.accountId] } : {}),
+      defaultTags: [{ tags: standardTags({ project: s.project, system: s.system, environment: s.environment }) }],
+      ...(s.emulator
         ? {
             accessKey: "emulator",
             secretKey: "emulator",
@@ -60,15 +86,10 @@ export class BaseStack extends FastTerraformStack {
             skipCredentialsValidation: true,
             skipMetadataApiCheck: "true",
             skipRequestingAccountId: false,
-            endpoints: [emulatorEndpoints(emulator.endpoint)],
+            endpoints: [emulatorEndpoints(s.emulator.endpoint)],
           }
         : {}),
-    });
-    this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
-    // With an emulator, the S3 backend follows the provider there even when a stack passed its backend settings alone.
-    const backend: BackendMode =
-      emulator && settings.backend.kind === "s3" && !settings.backend.emulator ? { ...settings.backend, emulator } : settings.backend;
-    configureBackend(this, backend, settings.system, settings.environment);
+    };
   }
 
   /**
@@ -90,4 +111,69 @@ export class BaseStack extends FastTerraformStack {
     }
     return tf;
   }
+}
+
+export interface SystemStackProps {
+  readonly environment: Environment;
+  /** Points providers and backend at an AWS API emulator; never set for real deployments. */
+  readonly emulator?: EmulatorSettings;
+}
+
+/**
+ * The base of every system stack: from the system name and the environment it gives the stack id
+ * (`<system>-<env>`), the provider(s) with default tags, the S3 backend (`<system>/<env>/terraform.tfstate`), the
+ * naming context and the environment's protection profile as one value modules accept. It also runs the system's
+ * cross-setting checks (environments/system-checks.ts), so a stack refuses what main.ts would.
+ */
+export class SystemStack extends BaseStack {
+  /** The environment this stack is built for. */
+  readonly env: Environment;
+  /** Deletion protection, final snapshots, backups, prevent_destroy, force-destroy: `protection: this.protection`. */
+  readonly protection: Protection;
+  /** `<system>-<env>`: the physical-name prefix of everything in the stack. */
+  readonly prefix: string;
+
+  constructor(scope: Construct, system: string, props: SystemStackProps) {
+    const env = props.environment;
+    checkSystem(systemKey(system), env);
+    super(scope, `${system}-${env.name}`, {
+      project: env.project,
+      system,
+      environment: env.name,
+      region: env.region,
+      accountId: env.accountId,
+      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
+      emulator: props.emulator,
+    });
+    this.env = env;
+    this.protection = env.safety;
+    this.prefix = this.context.prefix;
+  }
+
+  /**
+   * The stack's customer-managed key (G6), construct id "Key", alias `<prefix>`, protected as the environment says;
+   * `allowServices` lists the service principals that encrypt with it through their integrations.
+   */
+  protected stackKey(description: string, allowServices?: string[]): KmsKey {
+    return new KmsKey(this, "Key", { name: this.prefix, description: `${this.prefix}: ${description}`, ...(allowServices ? { allowServices } : {}), protection: this.protection });
+  }
+
+  /** The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`. */
+  protected systemNetwork(cfg: NetworkSettings, key: KmsKey): Vpc {
+    return new Vpc(this, "Network", {
+      name: this.prefix,
+      cidr: cfg.vpcCidr,
+      azCount: cfg.azCount,
+      natGateways: cfg.natGateways,
+      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+    });
+  }
+}
+
+/** What every system's settings say about its network. */
+export interface NetworkSettings {
+  readonly vpcCidr: string;
+  readonly azCount: number;
+  readonly natGateways: NatGateways;
+  readonly logRetentionDays: number;
 }

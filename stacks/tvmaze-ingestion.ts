@@ -5,11 +5,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import type { Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, PolicyStatement } from "../modules/core";
-import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
+import { allowFrom } from "../modules/core";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { EcsService } from "../modules/ecs-service";
 import { Alb } from "../modules/alb";
@@ -22,7 +18,7 @@ import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { ApiWithUsagePlans } from "../modules/api-gateway";
 import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, rdsAlarms, XraySamplingRule } from "../modules/observability";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 import { pascal } from "./naming";
 
 export const SYSTEM = "tvmaze-ingestion";
@@ -30,42 +26,20 @@ const SERVICE_PORT = 3000;
 /** TV5: the three buckets, prefixed per system and environment. */
 export const TVMAZE_BUCKETS = ["assets", "backups", "temp"] as const;
 
-export interface TvmazeIngestionStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type TvmazeIngestionStackProps = SystemStackProps;
 
-export class TvmazeIngestionStack extends BaseStack {
+export class TvmazeIngestionStack extends SystemStack {
   readonly service: EcsService;
 
   constructor(scope: Construct, props: TvmazeIngestionStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.tvmazeIngestion;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
+    const protection = this.protection;
+    const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: logs, buckets, file system, data stores and alarms`,
-      allowServices: ["sns.amazonaws.com", "cloudwatch.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
-    });
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const key = this.stackKey("logs, buckets, file system, data stores and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    const network = this.systemNetwork(cfg, key);
     const cluster = new EcsCluster(this, "Cluster", {
       name: prefix,
       network,
@@ -81,7 +55,7 @@ export class TvmazeIngestionStack extends BaseStack {
       network,
       certificateArn: cfg.certificateArn,
       idleTimeoutSeconds: 60,
-      deletionProtection: safety.deletionProtection,
+      protection,
     });
     const target = alb.addTarget("ServiceTarget", { name: "service", port: SERVICE_PORT, healthCheckPath: "/up" });
 
@@ -96,11 +70,8 @@ export class TvmazeIngestionStack extends BaseStack {
         maxAllocatedStorageGiB: cfg.database.maxAllocatedStorageGiB,
       },
       multiAz: cfg.database.multiAz,
-      backupRetentionDays: safety.backupRetentionDays,
       maintenanceWindow: "sun:03:00-sun:04:00",
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
       passwordRotationDays: cfg.secretRotationDays,
     });
@@ -112,7 +83,7 @@ export class TvmazeIngestionStack extends BaseStack {
       nodeType: cfg.redis.nodeType,
       replicas: 0,
       kmsKeyArn: key.keyArn,
-      preventDestroy: safety.preventDestroy,
+      protection,
       logs: { retentionDays: cfg.logRetentionDays },
     });
 
@@ -132,8 +103,7 @@ export class TvmazeIngestionStack extends BaseStack {
               noncurrentExpirationDays: 90,
             },
           ],
-          forceDestroy: safety.forceDestroy,
-          preventDestroy: safety.preventDestroy,
+          protection,
         }),
     );
 
@@ -143,19 +113,12 @@ export class TvmazeIngestionStack extends BaseStack {
           name: `${prefix}-shared`,
           network,
           kmsKeyArn: key.keyArn,
-          preventDestroy: safety.preventDestroy,
+          protection,
           accessPoints: [{ name: "app", path: "/app", uid: 1000, gid: 1000 }],
         })
       : undefined;
 
-    const repository = new EcrRepository(this, "ServiceRepository", { name: `${prefix}/service`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy });
-
-    // The task role: only its buckets (the module adds the file system mount when there is one).
-    const bucketStatements: PolicyStatement[] = [
-      { actions: ["s3:ListBucket"], resources: buckets.map((b) => b.bucketArn) },
-      { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: buckets.map((b) => `${b.bucketArn}/*`) },
-      { actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key.keyArn] },
-    ];
+    const repository = new EcrRepository(this, "ServiceRepository", { name: `${prefix}/service`, kmsKeyArn: key.keyArn, forceDelete: protection.forceDestroy });
 
     // TV1: 512 CPU units / 1 GB, desired 2, scaling 1-4 on CPU.
     this.service = new EcsService(this, "Service", {
@@ -173,10 +136,10 @@ export class TvmazeIngestionStack extends BaseStack {
       logRetentionDays: cfg.logRetentionDays,
       kmsKeyArn: key.keyArn,
       environment: {
-        DB_HOST: database.address,
-        DB_PORT: String(database.port),
+        DB_HOST: database.endpoint.hostname,
+        DB_PORT: String(database.endpoint.port),
         DB_NAME: database.databaseName,
-        REDIS_URL: `rediss://${redis.primaryEndpoint}:${redis.port}`,
+        REDIS_URL: `rediss://${redis.endpoint.address}`,
         REDIS_TTL_SECONDS: "86400",
         // Redis authenticates with IAM: the task signs a token for this user with its role.
         REDIS_USER: redis.appUserName ?? "",
@@ -185,17 +148,20 @@ export class TvmazeIngestionStack extends BaseStack {
         BACKUPS_BUCKET: buckets[1].bucketName,
         TEMP_BUCKET: buckets[2].bucketName,
       },
-      secrets: { DB_USERNAME: `${database.secretArn}:username::`, DB_PASSWORD: `${database.secretArn}:password::` },
+      secrets: { DB_USERNAME: database.secret.field("username"), DB_PASSWORD: database.secret.field("password") },
       secretsKmsKeyArn: key.keyArn,
       healthCheckPath: "/up",
       loadBalancer: target,
-      taskPolicyStatements: [...bucketStatements, ...redis.connectStatements()],
       xrayTracing: true,
       // TV6: the shared file system through its "app" access point, TLS and IAM (the task role may mount it).
       efsVolumes: fileSystem
         ? [{ name: "shared", fileSystemId: fileSystem.fileSystemId, accessPointId: fileSystem.accessPointIds.app, containerPath: "/mnt/shared" }]
         : undefined,
     });
+
+    // The task role: its buckets and the cache (the module adds the file system mount when there is one).
+    for (const bucket of buckets) bucket.grantReadWrite(this.service);
+    redis.grantConnect(this.service);
 
     // TV11: ALB from the internet (the module), service only from the ALB, data stores only from the service.
     allowFrom(this.service, alb, SERVICE_PORT);
@@ -235,7 +201,7 @@ export class TvmazeIngestionStack extends BaseStack {
           logRetentionDays: cfg.logRetentionDays,
           kmsKeyArn: key.keyArn,
           // The user pool holds the users: protected where the environment protects its databases.
-          deletionProtection: safety.deletionProtection,
+          protection,
         })
       : undefined;
 
@@ -249,7 +215,7 @@ export class TvmazeIngestionStack extends BaseStack {
     new TerraformOutput(this, "alb_dns_name", { value: alb.dnsName });
     new TerraformOutput(this, "ecr_repository_url", { value: repository.repositoryUrl });
     new TerraformOutput(this, "bucket_names", { value: Object.fromEntries(TVMAZE_BUCKETS.map((n, i) => [n, buckets[i].bucketName])) });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "alarm_topic_arn", { value: topic.topicArn });
     new TerraformOutput(this, "deploy_role_arn", { value: deployRole.roleArn });
     if (api) new TerraformOutput(this, "api_invoke_url", { value: api.invokeUrl });

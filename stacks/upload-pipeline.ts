@@ -6,12 +6,8 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Environment } from "../environments";
-import type { EmulatorSettings } from "../.terraform-backend";
-import { allowFrom, fail, standardTags } from "../modules/core";
+import { allowFrom } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
-import { Vpc } from "../modules/vpc";
 import { EksCluster } from "../modules/eks";
 import { LifecycleRule, S3Bucket } from "../modules/s3-bucket";
 import { Queue } from "../modules/sqs";
@@ -19,7 +15,7 @@ import { Database } from "../modules/rds";
 import { Secret } from "../modules/secrets";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
-import { BaseStack } from "./system-stack";
+import { SystemStack, SystemStackProps } from "./system-stack";
 
 export const SYSTEM = "upload-pipeline";
 /** UP4: each workload runs in its own namespace under a service account of the same name. */
@@ -35,57 +31,25 @@ const ARCHIVE: LifecycleRule = {
   noncurrentExpirationDays: 90,
 };
 
-export interface UploadPipelineStackProps {
-  readonly environment: Environment;
-  readonly emulator?: EmulatorSettings;
-}
+export type UploadPipelineStackProps = SystemStackProps;
 
-export class UploadPipelineStack extends BaseStack {
+export class UploadPipelineStack extends SystemStack {
   constructor(scope: Construct, props: UploadPipelineStackProps) {
-    const env = props.environment;
-    super(scope, `${SYSTEM}-${env.name}`, {
-      project: env.project,
-      system: SYSTEM,
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      backend: { kind: "s3", settings: env.backend, emulator: props.emulator },
-      emulator: props.emulator,
-    });
+    super(scope, SYSTEM, props);
+    const env = this.env;
     const cfg = env.systems.uploadPipeline;
-    const safety = env.safety;
-    const prefix = this.context.prefix;
-    // Also checked when main.ts loads the environment; repeated where the provider is built, because a replica in
-    // the stack's own region would survive nothing the source bucket does not (UP9).
-    if (cfg.replicaRegion !== undefined && cfg.replicaRegion === env.region) {
-      fail(`environments/${env.name}.ts`, "systems.uploadPipeline.replicaRegion", cfg.replicaRegion, `expected a region other than the stack's own (${env.region}): replication is for disaster recovery`);
-    }
+    const protection = this.protection;
+    const prefix = this.prefix;
 
-    const key = new KmsKey(this, "Key", {
-      name: prefix,
-      description: `${prefix}: bucket, queue, secrets, database and logs`,
-      allowServices: ["s3.amazonaws.com"],
-      preventDestroy: safety.preventDestroy,
-    });
-    const network = new Vpc(this, "Network", {
-      name: prefix,
-      cidr: cfg.vpcCidr,
-      azCount: cfg.azCount,
-      natGateways: cfg.natGateways,
-      flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
-    });
+    const key = this.stackKey("bucket, queue, secrets, database and logs", ["s3.amazonaws.com"]);
+    const network = this.systemNetwork(cfg, key);
 
     // UP9: an optional replica bucket in another region, with its own provider and key.
     let replica: { bucket: S3Bucket; key: KmsKey } | undefined;
     if (cfg.replicaRegion) {
-      const drProvider = new AwsProvider(this, "aws-replica", {
-        alias: "replica",
-        region: cfg.replicaRegion,
-        ...(env.accountId ? { allowedAccountIds: [env.accountId] } : {}),
-        // G3: the replica's resources carry the same tags as everything the default provider creates.
-        defaultTags: [{ tags: standardTags({ project: env.project, system: SYSTEM, environment: env.name }) }],
-      });
-      const drKey = new KmsKey(this, "ReplicaKey", { name: `${prefix}-replica`, description: `${prefix}: disaster-recovery copy of uploads`, preventDestroy: safety.preventDestroy, provider: drProvider });
+      // G3: the replica's resources carry the same tags as everything the default provider creates.
+      const drProvider = this.regionalProvider("replica", cfg.replicaRegion);
+      const drKey = new KmsKey(this, "ReplicaKey", { name: `${prefix}-replica`, description: `${prefix}: disaster-recovery copy of uploads`, protection, provider: drProvider });
       replica = {
         key: drKey,
         bucket: new S3Bucket(this, "UploadReplicaBucket", {
@@ -94,8 +58,7 @@ export class UploadPipelineStack extends BaseStack {
           provider: drProvider,
           // The disaster-recovery copy ages like the original (replicas arrive as STANDARD).
           lifecycleRules: [ARCHIVE],
-          forceDestroy: safety.forceDestroy,
-          preventDestroy: safety.preventDestroy,
+          protection,
         }),
       };
     }
@@ -107,8 +70,7 @@ export class UploadPipelineStack extends BaseStack {
       lifecycleRules: [ARCHIVE],
       cors: [{ allowedOrigins: cfg.uploadCorsOrigins, allowedMethods: ["PUT", "POST", "GET"] }],
       replicateTo: replica ? { destinationBucketArn: replica.bucket.bucketArn, destinationKmsKeyArn: replica.key.keyArn } : undefined,
-      forceDestroy: safety.forceDestroy,
-      preventDestroy: safety.preventDestroy,
+      protection,
     });
 
     // UP2: job queue with a dead-letter queue; the visibility timeout covers the parser's longest job.
@@ -141,10 +103,7 @@ export class UploadPipelineStack extends BaseStack {
         maxAllocatedStorageGiB: cfg.database.maxAllocatedStorageGiB,
       },
       multiAz: cfg.database.multiAz,
-      backupRetentionDays: safety.backupRetentionDays,
-      deletionProtection: safety.deletionProtection,
-      skipFinalSnapshot: safety.skipFinalSnapshot,
-      preventDestroy: safety.preventDestroy,
+      protection,
       kmsKeyArn: key.keyArn,
     });
     // Pods reach the database through the cluster's security group (nodes and pods share it).
@@ -156,7 +115,7 @@ export class UploadPipelineStack extends BaseStack {
       description: "Confluent Cloud bootstrap servers and API key for the upload pipeline (set out of band)",
       kmsKeyArn: key.keyArn,
       jsonKeys: ["bootstrap_servers", "api_key", "api_secret"],
-      preventDestroy: safety.preventDestroy,
+      protection,
     });
 
     // UP4: one IRSA role per workload, bound to its namespace and service account.
@@ -164,29 +123,22 @@ export class UploadPipelineStack extends BaseStack {
       name: `${prefix}-uploader`,
       namespace: "uploader",
       serviceAccount: "uploader",
-      statements: [
-        { actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: [`${uploads.bucketArn}/*`] },
-        { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] },
-        ...queue.sendStatements(),
-        ...kafkaSecret.readStatements(),
-      ],
     });
+    uploads.grantPut(uploader);
+    queue.grantSendMessages(uploader);
+    kafkaSecret.grantRead(uploader);
     const parser = cluster.serviceAccountRole("ParserRole", {
       name: `${prefix}-parser`,
       namespace: "parser",
       serviceAccount: "parser",
-      statements: [
-        { actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [`${uploads.bucketArn}/*`] },
-        { actions: ["s3:ListBucket"], resources: [uploads.bucketArn] },
-        { actions: ["kms:Decrypt"], resources: [key.keyArn] },
-        ...queue.consumeStatements(),
-        ...kafkaSecret.readStatements(),
-        { actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [database.secretArn] },
-      ],
     });
+    uploads.grantRead(parser);
+    queue.grantConsumeMessages(parser);
+    kafkaSecret.grantRead(parser);
+    database.grantConnect(parser);
 
     const repositories = WORKLOADS.map(
-      (name) => new EcrRepository(this, name === "uploader" ? "UploaderRepository" : "ParserRepository", { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: safety.forceDestroy }),
+      (name) => new EcrRepository(this, name === "uploader" ? "UploaderRepository" : "ParserRepository", { name: `${prefix}/${name}`, kmsKeyArn: key.keyArn, forceDelete: protection.forceDestroy }),
     );
 
     // G10: GitHub Actions pushes images and runs helm against this cluster (access entry below).
@@ -206,7 +158,7 @@ export class UploadPipelineStack extends BaseStack {
     new TerraformOutput(this, "queue_url", { value: queue.queueUrl });
     new TerraformOutput(this, "dead_letter_queue_url", { value: queue.deadLetterQueueUrl ?? "" });
     new TerraformOutput(this, "upload_bucket_name", { value: uploads.bucketName });
-    new TerraformOutput(this, "database_endpoint", { value: database.endpoint });
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "database_secret_arn", { value: database.secretArn });
     new TerraformOutput(this, "kafka_secret_arn", { value: kafkaSecret.secretArn });
     new TerraformOutput(this, "ecr_repository_urls", { value: Object.fromEntries(WORKLOADS.map((n, i) => [n, repositories[i].repositoryUrl])) });

@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   allowCidr, allowFrom, capacity, cidr, ConfigError, exactName, fitName, IConnectable, inRange, logRetentionDays, NAME_LIMITS, oneOf, port, region,
 } from "../../modules/core";
-import { App, TerraformOutput } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { buildApp } from "../../stacks";
 import { loadEnvironment, environments } from "../../environments";
 import { validateEnvironment } from "../../environments/validate";
@@ -100,7 +100,7 @@ describe("environments", () => {
     expect(() => loadEnvironment("qa")).toThrow('environments: environment = "qa" is not allowed; expected one of "dev", "staging", "prod"');
   });
   it("refuses an unknown system in the selection", () => {
-    expect(() => buildApp(new App({ outdir: ".cache/unused" }), { systems: ["billing"] })).toThrow(/main.ts: systems = "billing" is not allowed; expected one of "bootstrap"/);
+    expect(() => buildApp(Testing.app(), { systems: ["billing"] })).toThrow(/main.ts: systems = "billing" is not allowed; expected one of "bootstrap"/);
   });
   it("G8: refuses a prod without deletion protection", () => {
     expect(() => validateEnvironment({ ...environments.prod, safety: { ...environments.prod.safety, deletionProtection: false } })).toThrow(

@@ -7,6 +7,7 @@ import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-p
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { only, resources, synthWith } from "../support/synth";
+import { trustedServices } from "../support/stacks";
 
 const base: ApiWithUsagePlansProps = { name: "trading-platform-dev-public-api", backendUrl: "http://internal-alb.example.com/" };
 
@@ -81,7 +82,7 @@ describe("ApiWithUsagePlans", () => {
       const account = only(s, "aws_api_gateway_account");
       expect(account.cloudwatch_role_arn).toContain("aws_iam_role.");
       expect(only(s, "aws_api_gateway_stage").depends_on[0]).toContain("aws_api_gateway_account.");
-      expect(only(s, "aws_iam_role").assume_role_policy).toContain("apigateway.amazonaws.com");
+      expect(trustedServices(only(s, "aws_iam_role").assume_role_policy)).toContain("apigateway.amazonaws.com");
     });
   });
 

@@ -3,6 +3,7 @@ import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { BackupPlan as BackupPlanResource } from "@cdktf/provider-aws/lib/backup-plan";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { only, resources, synthWith } from "../support/synth";
+import { trustedServices } from "../support/stacks";
 
 const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
 const VOLUME = "arn:aws:ec2:eu-west-1:123456789012:volume/vol-0123456789abcdef0";
@@ -46,7 +47,7 @@ describe("BackupPlan", () => {
     it("runs as a role trusting only AWS Backup, with the AWS-managed backup and restore policies", () => {
       expect(Object.keys(roles)).toHaveLength(1);
       expect(roles[roleId].name).toBe("chat-app-prod-redis-data-backup");
-      expect(roles[roleId].assume_role_policy).toContain('"Service" = "backup.amazonaws.com"');
+      expect(trustedServices(roles[roleId].assume_role_policy)).toContain("backup.amazonaws.com");
       expect(resources(s, "aws_iam_role_policy")).toEqual({});
       const attachments = Object.values(resources(s, "aws_iam_role_policy_attachment"));
       expect(attachments.map((a) => a.policy_arn).sort()).toEqual([

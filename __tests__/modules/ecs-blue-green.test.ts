@@ -3,6 +3,7 @@ import { CodedeployApp } from "@cdktf/provider-aws/lib/codedeploy-app";
 import { CodedeployDeploymentGroup } from "@cdktf/provider-aws/lib/codedeploy-deployment-group";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { only, resources, synthWith } from "../support/synth";
+import { trustedServices } from "../support/stacks";
 
 const LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/chat/abc/def";
 const TEST_LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/chat/abc/test";
@@ -51,7 +52,7 @@ describe("EcsBlueGreen", () => {
 
     it("gives CodeDeploy a role it alone can assume, with the AWS policy for ECS", () => {
       const role = only(s, "aws_iam_role");
-      expect(JSON.stringify(role.assume_role_policy)).toContain("codedeploy.amazonaws.com");
+      expect(trustedServices(role.assume_role_policy)).toContain("codedeploy.amazonaws.com");
       expect(role.name).toBe("chat-platform-dev-chat-service-codedeploy");
       expect(s.json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS" });
       expect(only(s, "aws_codedeploy_deployment_group").service_role_arn).toContain("aws_iam_role.");

@@ -8,7 +8,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { only, resources, synthWith, Synthesized } from "../support/synth";
-import { decodeJsonencode } from "../support/stacks";
+import { allowedActions, decodeJsonencode, statementsOfPolicy, trustedServices } from "../support/stacks";
 
 const network = {
   vpcId: "vpc-0123",
@@ -51,17 +51,17 @@ describe("EcsService", () => {
       const roles = Object.values(resources(s, "aws_iam_role"));
       expect(roles.map((r) => r.name).sort()).toEqual(["alerting-platform-dev-rule-service-exec", "alerting-platform-dev-rule-service-task"]);
       for (const r of roles) {
-        expect(r.assume_role_policy).toContain("ecs-tasks.amazonaws.com");
-        expect(r.assume_role_policy).toContain("aws:SourceAccount");
+        expect(trustedServices(r.assume_role_policy)).toContain("ecs-tasks.amazonaws.com");
+        expect(Object.keys(statementsOfPolicy(r.assume_role_policy)[0].Condition?.StringEquals ?? {})).toContain("aws:SourceAccount");
       }
     });
 
     it("G9: lets the execution role pull from exactly its ECR repository and write its log streams", () => {
-      const policy = policyOf(s, "Execution")!;
-      expect(policy).toContain("\"Resource\" = [\"arn:aws:ecr:eu-west-1:123456789012:repository/alerting-platform/rule-service\"]");
-      expect(policy).toContain("ecr:GetAuthorizationToken");
-      expect(policy).toMatch(/logs:PutLogEvents.*aws_cloudwatch_log_group\.RuleService_LogGroup_\w+\.arn\}:\*/);
-      expect(policy).not.toContain("secretsmanager");
+      const statements = statementsOfPolicy(policyOf(s, "Execution")!);
+      expect(statements.find((st) => st.Sid === "EcrPull")?.Resource).toEqual(["arn:aws:ecr:eu-west-1:123456789012:repository/alerting-platform/rule-service"]);
+      expect(statements.find((st) => st.Sid === "EcrLogin")).toMatchObject({ Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] });
+      expect(statements.find((st) => st.Sid === "WriteLogs")?.Resource).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.RuleService_LogGroup_\w+\.arn\}:\*$/)]);
+      expect(allowedActions(statements).filter((a) => a.startsWith("secretsmanager:"))).toEqual([]);
     });
 
     it("G9: gives the task role no permissions unless asked", () => {
@@ -280,10 +280,14 @@ describe("EcsService", () => {
     });
 
     it("lets the execution role read exactly those secrets and decrypt with the key", () => {
-      const policy = policyOf(s, "Execution")!;
-      expect(policy).toContain("\"Action\" = [\"ssm:GetParameters\"], \"Resource\" = [\"arn:aws:ssm:eu-west-1:123456789012:parameter/alerting/dev/kafka-bootstrap\"]");
-      expect(policy).toContain("\"Action\" = [\"secretsmanager:GetSecretValue\"], \"Resource\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:alerting-db-AbC123\", \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token\", \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token-??????\"]");
-      expect(policy).toContain(`"Action" = ["kms:Decrypt"], "Resource" = ["${secretsKmsKeyArn}"]`);
+      const statements = statementsOfPolicy(policyOf(s, "Execution")!);
+      const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
+      expect(bySid("ReadParameters")).toMatchObject({ Action: ["ssm:GetParameters"], Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/alerting/dev/kafka-bootstrap"] });
+      expect(bySid("ReadSecrets")).toMatchObject({
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:alerting-db-AbC123", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token-??????"],
+      });
+      expect(bySid("DecryptSecrets")).toMatchObject({ Action: ["kms:Decrypt"], Resource: [secretsKmsKeyArn] });
     });
   });
 
@@ -294,28 +298,31 @@ describe("EcsService", () => {
     });
 
     it("derives the repository ARN from the repository URL at plan time, falling back to *", () => {
-      expect(policyOf(s, "Execution")).toMatch(/"Resource" = \[try\(format\("arn:%s:ecr:%s:%s:repository\/%s", data\.aws_partition\.\w+\.partition, element\(regex\("\^\(\[0-9\]\{12\}\)\[\.\]dkr.*aws_ecr_repository\.Repo\.repository_url\), 1\).*"\*"\)\]/);
+      const pull = statementsOfPolicy(policyOf(s, "Execution")!).find((st) => st.Sid === "EcrPull");
+      expect(pull?.Resource).toEqual([expect.stringMatching(/^<ref:try\(format\("arn:%s:ecr:%s:%s:repository\/%s", data\.aws_partition\.\w+\.partition, element\(regex\("\^\(\[0-9\]\{12\}\)\[\.\]dkr.*aws_ecr_repository\.Repo\.repository_url\), 1\).*"\*"\)>$/)]);
     });
 
     it("grants on the secret itself, without the JSON key", () => {
-      expect(policyOf(s, "Execution")).toContain("\"Action\" = [\"secretsmanager:GetSecretValue\"], \"Resource\" = [aws_ecr_repository.Repo.arn]");
+      expect(statementsOfPolicy(policyOf(s, "Execution")!).find((st) => st.Sid === "ReadSecrets")).toMatchObject({ Action: ["secretsmanager:GetSecretValue"], Resource: ["<ref:aws_ecr_repository.Repo.arn>"] });
     });
   });
 
   describe("with an image from another registry", () => {
     const { s } = build({ image: "apache/kafka:3.9.0" });
     it("grants no ECR access at all", () => {
-      expect(policyOf(s, "Execution")).not.toContain("ecr:");
+      expect(allowedActions(statementsOfPolicy(policyOf(s, "Execution")!)).filter((a) => a.startsWith("ecr:"))).toEqual([]);
     });
   });
 
   describe("with task permissions and X-Ray", () => {
     const { s } = build({ xrayTracing: true, taskPolicyStatements: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-1:123456789012:jobs"] }] });
     it("gives the task role exactly the given statements plus trace writing", () => {
-      const policy = policyOf(s, "Task")!;
-      expect(policy).toContain("\"Action\" = [\"sqs:SendMessage\"], \"Resource\" = [\"arn:aws:sqs:eu-west-1:123456789012:jobs\"]");
-      expect(policy).toContain("xray:PutTraceSegments");
-      expect(policyOf(s, "Execution")).not.toContain("xray");
+      const task = statementsOfPolicy(policyOf(s, "Task")!);
+      expect(task.map((st) => [st.Action, st.Resource])).toEqual([
+        [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:jobs"]],
+        [expect.arrayContaining(["xray:PutTraceSegments"]), ["*"]],
+      ]);
+      expect(allowedActions(statementsOfPolicy(policyOf(s, "Execution")!)).filter((a) => a.startsWith("xray:"))).toEqual([]);
     });
   });
 

@@ -6,6 +6,7 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { only, resources, synthWith } from "../support/synth";
+import { deniesInsecureTransport } from "../support/stacks";
 
 const network: INetwork = {
   vpcId: "vpc-123",
@@ -48,8 +49,7 @@ describe("FileSystem", () => {
 
     it("denies every request not made over TLS", () => {
       const policy = only(s, "aws_efs_file_system_policy").policy as string;
-      expect(policy).toContain("\"Effect\" = \"Deny\"");
-      expect(policy).toContain("\"aws:SecureTransport\" = \"false\"");
+      expect(deniesInsecureTransport(policy)).toBe(true);
     });
 
     it("moves files unread for 30 days to Infrequent Access", () => {

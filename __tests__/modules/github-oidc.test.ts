@@ -1,6 +1,7 @@
 import { GithubDeployRole, GithubDeployRoleProps } from "../../modules/github-oidc";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { only, synthWith } from "../support/synth";
+import { allowedActions, IamStatement, statementsOfPolicy } from "../support/stacks";
 
 const account = "123456789012";
 const repoArn = `arn:aws:ecr:eu-west-1:${account}:repository/dotnet-api/api`;
@@ -15,14 +16,15 @@ const ecs = {
   passRoleArns: [`arn:aws:iam::${account}:role/dotnet-api-prod-api-execution`, `arn:aws:iam::${account}:role/dotnet-api-prod-api-task`],
 };
 
-const trust = (s: ReturnType<typeof synthWith>): string => only(s, "aws_iam_role").assume_role_policy;
-const policy = (s: ReturnType<typeof synthWith>): string => only(s, "aws_iam_role_policy").policy;
+type S = ReturnType<typeof synthWith>;
+/** The one trust statement. */
+const trust = (s: S): IamStatement => statementsOfPolicy(only(s, "aws_iam_role").assume_role_policy)[0];
+const statements = (s: S): IamStatement[] => statementsOfPolicy(only(s, "aws_iam_role_policy").policy);
 
-/** The rendered statement with this Sid, as text (policies are Terraform jsonencode expressions). */
-function statement(s: ReturnType<typeof synthWith>, sid: string): string {
-  const all = policy(s).split("{\"Sid\" = ").slice(1);
-  const found = all.find((x) => x.startsWith(`"${sid}"`));
-  if (!found) throw new Error(`no statement ${sid} in ${policy(s)}`);
+/** The statement with this Sid, as data. */
+function statement(s: S, sid: string): IamStatement {
+  const found = statements(s).find((st) => st.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
   return found;
 }
 
@@ -32,25 +34,29 @@ describe("GithubDeployRole", () => {
 
     it("G10: is assumed with a web identity from the account's GitHub OIDC provider", () => {
       expect(only(s, "aws_iam_role").name).toBe("dotnet-api-prod-github-deploy");
-      expect(trust(s)).toContain("sts:AssumeRoleWithWebIdentity");
-      expect(trust(s)).toMatch(/"Federated" = "arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.\w+\.account_id\}:oidc-provider\/token\.actions\.githubusercontent\.com"/);
+      expect(trust(s).Action).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+      expect(trust(s).Principal).toEqual({
+        Federated: expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.\w+\.account_id\}:oidc-provider\/token\.actions\.githubusercontent\.com$/),
+      });
       expect(s.json).toHaveDataSource(DataAwsCallerIdentity);
     });
 
     it("G10: trusts only tokens for STS from the main branch of the listed repository", () => {
-      expect(trust(s)).toContain("\"StringEquals\" = {\"token.actions.githubusercontent.com:aud\" = \"sts.amazonaws.com\"}");
-      expect(trust(s)).toContain("\"StringLike\" = {\"token.actions.githubusercontent.com:sub\" = [\"repo:acme/dotnet-api:ref:refs/heads/main\"]}");
+      expect(trust(s).Condition).toEqual({
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+        StringLike: { "token.actions.githubusercontent.com:sub": ["repo:acme/dotnet-api:ref:refs/heads/main"] },
+      });
     });
 
     it("G10: may push and pull only the listed repositories; only the login token is on *", () => {
-      expect(statement(s, "EcrLogin")).toContain("\"Resource\" = [\"*\"]");
-      expect(statement(s, "EcrPushPull")).toContain(`"Resource" = ["${repoArn}"]`);
-      expect(statement(s, "EcrPushPull")).toContain("ecr:PutImage");
-      expect(policy(s).match(/"\*"/g)).toHaveLength(1);
+      expect(statement(s, "EcrLogin").Resource).toEqual(["*"]);
+      expect(statement(s, "EcrPushPull").Resource).toEqual([repoArn]);
+      expect(statement(s, "EcrPushPull").Action).toContain("ecr:PutImage");
+      expect(statements(s).flatMap((st) => st.Resource).filter((r) => r === "*")).toHaveLength(1);
     });
 
     it("has no deploy permissions unless asked", () => {
-      expect(policy(s)).not.toMatch(/ecs:|eks:|codedeploy:|iam:PassRole/);
+      expect(allowedActions(statements(s)).filter((a) => /^(ecs|eks|codedeploy):|^iam:PassRole$/.test(a))).toEqual([]);
     });
   });
 
@@ -61,11 +67,13 @@ describe("GithubDeployRole", () => {
     );
 
     it("trusts every repository × ref combination", () => {
-      expect(trust(s)).toContain("[\"repo:acme/api:ref:refs/heads/main\", \"repo:acme/api:ref:refs/tags/v*\", \"repo:acme/web:ref:refs/heads/main\", \"repo:acme/web:ref:refs/tags/v*\"]");
+      expect(trust(s).Condition?.StringLike).toEqual({
+        "token.actions.githubusercontent.com:sub": ["repo:acme/api:ref:refs/heads/main", "repo:acme/api:ref:refs/tags/v*", "repo:acme/web:ref:refs/heads/main", "repo:acme/web:ref:refs/tags/v*"],
+      });
     });
 
     it("uses the given provider and looks up no account", () => {
-      expect(trust(s)).toContain(`"Federated" = "${provider}"`);
+      expect(trust(s).Principal).toEqual({ Federated: provider });
       expect(s.parsed.data).toBeUndefined();
     });
   });
@@ -85,30 +93,30 @@ describe("GithubDeployRole", () => {
 
     it("G10: updates only the listed services of the cluster", () => {
       const st = statement(s, "EcsUpdateServices");
-      expect(st).toContain("ecs:UpdateService");
-      expect(st).toContain(`"Resource" = ["${ecs.serviceArns[0]}"]`);
-      expect(st).toContain(`"ArnEquals" = {"ecs:cluster" = "${ecs.clusterArn}"}`);
+      expect(st.Action).toContain("ecs:UpdateService");
+      expect(st.Resource).toEqual([ecs.serviceArns[0]]);
+      expect(st.Condition).toEqual({ ArnEquals: { "ecs:cluster": ecs.clusterArn } });
     });
 
     it("G10: passes only the listed roles, and only to ECS tasks", () => {
       const st = statement(s, "PassTaskRoles");
-      expect(st).toContain(`"Resource" = ["${ecs.passRoleArns[0]}", "${ecs.passRoleArns[1]}"]`);
-      expect(st).toContain("\"iam:PassedToService\" = \"ecs-tasks.amazonaws.com\"");
+      expect(st.Resource).toEqual([ecs.passRoleArns[0], ecs.passRoleArns[1]]);
+      expect(Object.values(st.Condition ?? {}).map((c) => c["iam:PassedToService"])).toContain("ecs-tasks.amazonaws.com");
     });
 
     it("registers task definitions (AWS offers no narrower resource)", () => {
-      expect(statement(s, "EcsTaskDefinitions")).toContain("ecs:RegisterTaskDefinition");
-      expect(statement(s, "EcsTagNewTaskDefinitions")).toContain("\"ecs:CreateAction\" = \"RegisterTaskDefinition\"");
+      expect(statement(s, "EcsTaskDefinitions").Action).toContain("ecs:RegisterTaskDefinition");
+      expect(Object.values(statement(s, "EcsTagNewTaskDefinitions").Condition ?? {}).map((c) => c["ecs:CreateAction"])).toContain("RegisterTaskDefinition");
     });
 
     it("G10: describes only the EKS cluster", () => {
-      expect(statement(s, "EksDescribeCluster")).toContain(`"Resource" = ["arn:aws:eks:eu-west-1:${account}:cluster/chat-app-prod"]`);
+      expect(statement(s, "EksDescribeCluster").Resource).toEqual([`arn:aws:eks:eu-west-1:${account}:cluster/chat-app-prod`]);
     });
 
     it("CA9: creates deployments only in the given deployment group", () => {
-      expect(statement(s, "CodeDeployDeployments")).toContain(`"Resource" = ["arn:aws:codedeploy:eu-west-1:${account}:deploymentgroup:chat-app-prod/api"]`);
-      expect(statement(s, "CodeDeployRevisions")).toContain("codedeploy:RegisterApplicationRevision");
-      expect(statement(s, "CodeDeployConfig")).toMatch(/:deploymentconfig:\*"\]/);
+      expect(statement(s, "CodeDeployDeployments").Resource).toEqual([`arn:aws:codedeploy:eu-west-1:${account}:deploymentgroup:chat-app-prod/api`]);
+      expect(statement(s, "CodeDeployRevisions").Action).toContain("codedeploy:RegisterApplicationRevision");
+      expect(statement(s, "CodeDeployConfig").Resource).toEqual([expect.stringMatching(/:deploymentconfig:\*$/)]);
     });
   });
 

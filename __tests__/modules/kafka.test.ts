@@ -7,6 +7,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { allowFrom, INetwork, policyDocument } from "../../modules/core";
 import { only, resources, Synthesized, synthWith } from "../support/synth";
+import { deniesInsecureTransport } from "../support/stacks";
 
 const network: INetwork = {
   vpcId: "vpc-123",
@@ -150,7 +151,7 @@ describe("SelfHostedKafka", () => {
       expect(rules).toHaveLength(1);
       expect(rules[0]).toMatchObject({ from_port: 2049, to_port: 2049, ip_protocol: "tcp" });
       expect(rules[0].referenced_security_group_id).toMatch(/Kafka_SecurityGroup/);
-      expect(only(s, "aws_efs_file_system_policy").policy).toContain("aws:SecureTransport");
+      expect(deniesInsecureTransport(only(s, "aws_efs_file_system_policy").policy)).toBe(true);
     });
 
     it("G8: backs the log directory up daily with AWS Backup, 35 days by default, and waits for the mount targets", () => {

@@ -1,10 +1,11 @@
 import {
-  Alarms, AlarmTopic, albAlarms, ecsServiceAlarms, MetricAlarmSpec, mskConsumerLagAlarm, rdsAlarms, XraySamplingRule, xrayWriteStatements,
+  Alarms, AlarmTopic, albAlarms, ecsServiceAlarms, MetricAlarmSpec, mskConsumerLagAlarm, rdsAlarms, XraySamplingRule, grantTraceWrite,
 } from "../../modules/observability";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { XraySamplingRule as XraySamplingRuleResource } from "@cdktf/provider-aws/lib/xray-sampling-rule";
-import { only, resources, synthWith } from "../support/synth";
+import { grantee, only, resources, synthWith } from "../support/synth";
+import { deniesInsecureTransport, principalServices, statementsOfPolicy } from "../support/stacks";
 
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:alarms";
 /** `${aws_sns_topic.<logical id>.arn}` of the only topic in a synthesized stack. */
@@ -29,14 +30,15 @@ describe("AlarmTopic", () => {
       expect(s.json).toHaveResourceWithProperties(SnsTopic, { name: "tvmaze-ingestion-dev-alarms", kms_master_key_id: `\${aws_kms_key.${keyId}.arn}` });
       const key = only(s, "aws_kms_key");
       expect(key.enable_key_rotation).toBe(true);
-      expect(key.policy).toContain("\"Principal\" = {\"Service\" = \"cloudwatch.amazonaws.com\"}");
-      expect(key.policy).toContain("kms:GenerateDataKey*");
+      const forCloudWatch = statementsOfPolicy(key.policy).filter((st) => principalServices(st).includes("cloudwatch.amazonaws.com"));
+      expect(forCloudWatch.flatMap((st) => st.Action)).toContain("kms:GenerateDataKey*");
     });
 
     it("lets CloudWatch alarms of this account publish, over TLS only", () => {
       const policy = only(s, "aws_sns_topic_policy").policy as string;
-      expect(policy).toContain("\"aws:SourceAccount\" = data.aws_caller_identity.Topic_Account_");
-      expect(policy).toContain("\"aws:SecureTransport\" = \"false\"");
+      const publish = statementsOfPolicy(policy).find((st) => st.Effect === "Allow");
+      expect(Object.values(publish?.Condition ?? {}).map((c) => c["aws:SourceAccount"])).toEqual([expect.stringMatching(/^<ref:data\.aws_caller_identity\.Topic_Account_\w+\.account_id>$/)]);
+      expect(deniesInsecureTransport(policy)).toBe(true);
     });
 
     it("has no subscriptions", () => {
@@ -272,7 +274,7 @@ describe("XraySamplingRule", () => {
   });
 
   it("CA8: gives task roles the statements to send traces", () => {
-    expect(xrayWriteStatements()[0].actions).toEqual(expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules"]));
+    expect(grantTraceWrite(grantee())[0].actions).toEqual(expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules"]));
   });
 
   describe("refuses", () => {

@@ -5,6 +5,7 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { trustedServices } from "../support/stacks";
 
 const network: INetwork = {
   vpcId: "vpc-123",
@@ -98,7 +99,7 @@ describe("Database", () => {
       expect(instance.monitoring_role_arn).toMatch(/^\$\{aws_iam_role\.Db_MonitoringRole_\w+\.arn\}$/);
       const role = only(s, "aws_iam_role");
       expect(role.name).toBe("alerting-platform-dev-db-rds-monitoring");
-      expect(role.assume_role_policy).toContain('"Service" = "monitoring.rds.amazonaws.com"');
+      expect(trustedServices(role.assume_role_policy)).toContain("monitoring.rds.amazonaws.com");
       const attachment = only(s, "aws_iam_role_policy_attachment");
       expect(attachment.policy_arn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
       expect(db.monitoringRoleArn).toMatch(/TOKEN/);
@@ -122,6 +123,8 @@ describe("Database", () => {
       expect(db.databaseName).toBe("app");
       expect(db.identifier).toBe("alerting-platform-dev-db");
       expect(db.readerEndpoint).toBeUndefined();
+      expect(db.endpoint).toEqual({ hostname: db.address, port: 5432, address: `${db.address}:5432` });
+      expect(db.secret.field("username")).toBe(`${db.secretArn}:username::`);
       expect(db.resource).toBeInstanceOf(DbInstance);
       expect(db.connectionsAlarmMaximum).toBe(79);
     });
@@ -266,8 +269,10 @@ describe("Database", () => {
     it("exposes the cluster and reader endpoints", () => {
       expect(db.kind).toBe("aurora-serverless-v2");
       expect(db.resource).toBeInstanceOf(RdsCluster);
-      expect(db.endpoint).toMatch(/TOKEN/);
-      expect(db.readerEndpoint).toBeDefined();
+      // Typed endpoints: a host and a port, the same shape for the writer and the reader.
+      expect(db.endpoint).toEqual({ hostname: db.address, port: 5432, address: `${db.address}:5432` });
+      expect(db.readerEndpoint?.port).toBe(5432);
+      expect(db.readerEndpoint?.hostname).toMatch(/TOKEN/);
       expect(db.connectionsAlarmMaximum).toBeUndefined();
     });
   });
@@ -321,7 +326,7 @@ describe("Database", () => {
     it("runs the backups as a role trusting AWS Backup with its backup and restore policies", () => {
       const role = roles[roleId("Backup_Role")];
       expect(role.name).toBe("dotnet-api-prod-db-backup");
-      expect(role.assume_role_policy).toContain('"Service" = "backup.amazonaws.com"');
+      expect(trustedServices(role.assume_role_policy)).toContain("backup.amazonaws.com");
       const policies = Object.values(resources(s, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn).sort();
       expect(policies).toEqual([
         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",

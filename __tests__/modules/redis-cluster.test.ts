@@ -5,6 +5,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { allowedActions, namedResources, statementsOfPolicy, trustedServices } from "../support/stacks";
 
 const network: INetwork = {
   vpcId: "vpc-123",
@@ -138,13 +139,14 @@ describe("RedisClusterOnEc2", () => {
     it("CA6: grants the CloudWatch agent and SSM policies, and S3 access to the backup bucket only", () => {
       expect(s.json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" });
       expect(s.json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
-      const policy = JSON.stringify(only(s, "aws_iam_role_policy").policy);
-      expect(policy).toContain("s3:PutObject");
-      expect(policy).toContain("s3:ListBucket");
-      expect(policy).toContain("aws_s3_bucket.Redis_Backups_Bucket");
-      expect(policy).not.toMatch(/"Resource":\s*\["\*"\]/);
+      const statements = statementsOfPolicy(only(s, "aws_iam_role_policy").policy);
+      expect(allowedActions(statements)).toEqual(expect.arrayContaining(["s3:PutObject", "s3:ListBucket"]));
+      const onBuckets = statements.filter((st) => st.Action.some((a) => a.startsWith("s3:"))).flatMap((st) => st.Resource);
+      expect(onBuckets.length).toBeGreaterThan(0);
+      expect(onBuckets.every((r) => r.includes("aws_s3_bucket.Redis_Backups_Bucket"))).toBe(true);
+      expect(namedResources(statements)).not.toContain("*");
       const nodeRole = Object.entries(resources(s, "aws_iam_role")).find(([id]) => id.startsWith("Redis_InstanceRole_"))![1];
-      expect(nodeRole.assume_role_policy).toContain("ec2.amazonaws.com");
+      expect(trustedServices(nodeRole.assume_role_policy)).toEqual(["ec2.amazonaws.com"]);
       expect(instances.every((i) => String(i.iam_instance_profile).includes("aws_iam_instance_profile."))).toBe(true);
     });
 
@@ -153,7 +155,7 @@ describe("RedisClusterOnEc2", () => {
       expect(secret.name).toBe("chat-platform-prod-redis/redis-auth");
       expect(resources(s, "aws_secretsmanager_secret_version")).toEqual({});
       expect(userData(instances[0])).toContain("requirepass");
-      expect(JSON.stringify(only(s, "aws_iam_role_policy").policy)).toContain("secretsmanager:GetSecretValue");
+      expect(allowedActions(statementsOfPolicy(only(s, "aws_iam_role_policy").policy))).toContain("secretsmanager:GetSecretValue");
     });
 
     it("takes the latest Amazon Linux 2023 x86_64 AMI and ignores later AMIs and boot-script changes", () => {
@@ -179,7 +181,7 @@ describe("RedisClusterOnEc2", () => {
     it("runs the snapshots as a role trusting AWS Backup, apart from the nodes' role", () => {
       const backupRole = Object.entries(resources(s, "aws_iam_role")).find(([id]) => id.startsWith("Redis_DataVolumeBackup_Role_"))![1];
       expect(backupRole.name).toBe("chat-platform-prod-redis-data-backup");
-      expect(backupRole.assume_role_policy).toContain("backup.amazonaws.com");
+      expect(trustedServices(backupRole.assume_role_policy)).toContain("backup.amazonaws.com");
       expect(s.json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup" });
     });
 
@@ -216,7 +218,8 @@ describe("RedisClusterOnEc2", () => {
       expect(instances.every((i) => i.root_block_device.kms_key_id === key)).toBe(true);
       expect(only(s, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(key);
       expect(only(s, "aws_cloudwatch_log_group").kms_key_id).toBe(key);
-      expect(JSON.stringify(only(s, "aws_iam_role_policy").policy)).toContain("kms:GenerateDataKey");
+      const statements = statementsOfPolicy(only(s, "aws_iam_role_policy").policy);
+      expect(statements.filter((st) => st.Action.includes("kms:GenerateDataKey")).flatMap((st) => st.Resource)).toEqual([key]);
     });
 
     it("carries prevent_destroy on nodes, data volumes and the bucket; the bucket may be emptied on destroy", () => {

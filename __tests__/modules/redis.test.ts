@@ -6,6 +6,7 @@ import { allowFrom, createRole, INetwork, serviceTrustPolicy } from "../../modul
 import { only, resources, synthWith } from "../support/synth";
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
+import { statementsOfPolicy } from "../support/stacks";
 
 class Workload extends Construct {
   readonly securityGroupId = "sg-service";
@@ -183,10 +184,10 @@ describe("Redis", () => {
       const statements = redis.connectStatements();
       expect(statements).toHaveLength(1);
       expect(statements[0].actions).toEqual(["elasticache:Connect"]);
-      const policy = only(s, "aws_iam_role_policy").policy as string;
-      expect(policy).toContain('"elasticache:Connect"');
-      expect(policy).toMatch(/aws_elasticache_replication_group\.Cache_ReplicationGroup_\w+\.arn/);
-      expect(policy).toMatch(/aws_elasticache_user\.Cache_Users_AppUser_\w+\.arn/);
+      const [st, ...more] = statementsOfPolicy(only(s, "aws_iam_role_policy").policy);
+      expect(more).toEqual([]);
+      expect(st.Action).toEqual(["elasticache:Connect"]);
+      expect(st.Resource).toEqual([expect.stringMatching(/^<ref:aws_elasticache_replication_group\.Cache_ReplicationGroup_\w+\.arn>$/), expect.stringMatching(/^<ref:aws_elasticache_user\.Cache_Users_AppUser_\w+\.arn>$/)]);
     });
   });
 

@@ -2,7 +2,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { Parameter, ParameterProps, Secret, SecretProps } from "../../modules/secrets";
-import { only, resources, synthWith } from "../support/synth";
+import { grantee, only, resources, synthWith } from "../support/synth";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 const kafkaProps: SecretProps = {
@@ -35,7 +35,7 @@ describe("Secret", () => {
     });
 
     it("grants read on this secret only, with no KMS statement for the AWS-managed key", () => {
-      expect(kafka.readStatements()).toEqual([
+      expect(kafka.grantRead(grantee())).toEqual([
         { sid: "ReadSecret", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [kafka.secretArn] },
       ]);
     });
@@ -57,7 +57,7 @@ describe("Secret", () => {
     });
 
     it("adds kms:Decrypt on the key to the read statements", () => {
-      expect(secret.readStatements()[1]).toEqual({ sid: "DecryptSecret", actions: ["kms:Decrypt"], resources: [KEY] });
+      expect(secret.grantRead(grantee())[1]).toEqual({ sid: "DecryptSecret", actions: ["kms:Decrypt"], resources: [KEY] });
     });
   });
 
@@ -107,7 +107,7 @@ describe("Parameter", () => {
     });
 
     it("grants GetParameter(s) on this parameter only", () => {
-      expect(param.readStatements()).toEqual([{ sid: "ReadParameter", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: [param.parameterArn] }]);
+      expect(param.grantRead(grantee())).toEqual([{ sid: "ReadParameter", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: [param.parameterArn] }]);
     });
   });
 
@@ -120,7 +120,7 @@ describe("Parameter", () => {
 
     it("encrypts with the key and adds kms:Decrypt to the read statements", () => {
       expect(only(s, "aws_ssm_parameter")).toMatchObject({ type: "SecureString", key_id: KEY });
-      expect(param.readStatements()[1]).toEqual({ sid: "DecryptParameter", actions: ["kms:Decrypt"], resources: [KEY] });
+      expect(param.grantRead(grantee())[1]).toEqual({ sid: "DecryptParameter", actions: ["kms:Decrypt"], resources: [KEY] });
     });
   });
 

@@ -7,6 +7,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { planSubnets } from "../../modules/vpc/subnets";
 import { only, resources, synthWith } from "../support/synth";
+import { allowedActions, namedResources, statementsOfPolicy, trustedServices } from "../support/stacks";
 
 const base: VpcProps = { name: "alerting-platform-dev", cidr: "10.0.0.0/16" };
 
@@ -76,11 +77,12 @@ describe("Vpc", () => {
 
     it("writes flow logs with a role scoped to its log group", () => {
       const role = only(s, "aws_iam_role");
-      expect(role.assume_role_policy).toContain("vpc-flow-logs.amazonaws.com");
+      expect(trustedServices(role.assume_role_policy)).toContain("vpc-flow-logs.amazonaws.com");
       const policy = only(s, "aws_iam_role_policy").policy as string;
-      expect(policy).toContain("logs:PutLogEvents");
-      expect(policy).not.toContain("\"*\"");
-      expect(policy).toContain("aws_cloudwatch_log_group.");
+      const statements = statementsOfPolicy(policy);
+      expect(allowedActions(statements)).toContain("logs:PutLogEvents");
+      expect(namedResources(statements).filter((r) => r === "*")).toEqual([]);
+      expect(namedResources(statements).every((r) => r.includes("aws_cloudwatch_log_group."))).toBe(true);
     });
 
     it("exposes the CIDR as a literal for security-group rules", () => {

@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { BootstrapStack, GITHUB_OIDC_URL } from "../../stacks/bootstrap";
 import { bootstrap } from "../../environments";
 import { resources } from "../support/synth";
-import { synthCustom, synthSystem } from "../support/stacks";
+import { deniesInsecureTransport, synthCustom, synthSystem } from "../support/stacks";
 
 const s = synthSystem("bootstrap", "dev");
 const one = (type: string): any => {
@@ -21,7 +21,7 @@ describe("bootstrap", () => {
     expect(sse.sse_algorithm).toBe("aws:kms");
     expect(sse.kms_master_key_id).toMatch(/aws_kms_key\./);
     expect(one("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    expect(one("aws_s3_bucket_policy").policy).toContain("aws:SecureTransport");
+    expect(deniesInsecureTransport(one("aws_s3_bucket_policy").policy)).toBe(true);
   });
 
   it("BS1: superseded state versions expire after the configured days", () => {

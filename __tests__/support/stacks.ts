@@ -188,3 +188,76 @@ export function decodeJsonencode(expression: string): any {
   }
   return JSON.parse(out);
 }
+
+/**
+ * The stack main.ts builds for (system, env), synthesized in the enclosing describe's `beforeAll` rather than while
+ * vitest collects the tests: a failing synth fails that block's tests instead of the whole file's collection.
+ */
+export function synthesizedInBeforeAll(system: string, env: EnvironmentName): Synthesized {
+  const target = { json: "", parsed: {} } as Synthesized;
+  beforeAll(() => {
+    Object.assign(target, synthSystem(system, env));
+  });
+  return target;
+}
+
+/** An IAM statement as IAM writes it, read back from a synthesized policy. */
+export interface IamStatement {
+  readonly Sid?: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+  readonly Principal?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The statements of a policy document expression (jsonencode or JSON), with Action and Resource as lists. */
+export function statementsOfPolicy(expression: string): IamStatement[] {
+  const doc = decodeJsonencode(expression) as { Statement: Record<string, unknown>[] };
+  const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+  return doc.Statement.map((st) => ({ ...st, Action: list(st.Action), Resource: list(st.Resource) }) as unknown as IamStatement);
+}
+
+/** The statements of every inline policy of the role named `roleName`. */
+export function roleStatements(s: Synthesized, roleName: string): IamStatement[] {
+  const roles = Object.entries((s.parsed.resource?.aws_iam_role ?? {}) as Record<string, { name?: string }>);
+  const [id] = roles.find(([, r]) => r.name === roleName) ?? [];
+  if (!id) throw new Error(`no role ${roleName}`);
+  return Object.values((s.parsed.resource?.aws_iam_role_policy ?? {}) as Record<string, { role: string; policy: string }>)
+    .filter((p) => String(p.role).includes(`aws_iam_role.${id}.`))
+    .flatMap((p) => statementsOfPolicy(p.policy));
+}
+
+/** Every action the statements allow. */
+export function allowedActions(statements: readonly IamStatement[]): string[] {
+  return [...new Set(statements.filter((st) => st.Effect === "Allow").flatMap((st) => st.Action))].sort();
+}
+
+/** Every resource the statements name. */
+export function namedResources(statements: readonly IamStatement[]): string[] {
+  return [...new Set(statements.flatMap((st) => st.Resource))].sort();
+}
+
+/** The GitHub subjects (`repo:<org>/<repo>:ref:<ref>`) a trust policy accepts, and whether it is a web-identity trust. */
+export function githubTrust(assumeRolePolicy: string): { webIdentity: boolean; subjects: string[] } {
+  const [st] = statementsOfPolicy(assumeRolePolicy);
+  const like = (st.Condition?.StringLike ?? {}) as Record<string, string | string[]>;
+  const subjects = Object.entries(like).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => (Array.isArray(v) ? v : [v]));
+  return { webIdentity: st.Action.includes("sts:AssumeRoleWithWebIdentity"), subjects };
+}
+
+/** The service principals one statement names. */
+export function principalServices(st: IamStatement): string[] {
+  const service = (st.Principal as { Service?: string | string[] } | undefined)?.Service;
+  return service === undefined ? [] : Array.isArray(service) ? service : [service];
+}
+
+/** The service principals a trust policy names. */
+export function trustedServices(assumeRolePolicy: string): string[] {
+  return statementsOfPolicy(assumeRolePolicy).flatMap(principalServices);
+}
+
+/** The Deny-non-TLS statement of a resource policy, if any: `aws:SecureTransport = false` denied. */
+export function deniesInsecureTransport(policy: string): boolean {
+  return statementsOfPolicy(policy).some((st) => st.Effect === "Deny" && (st.Condition?.Bool as Record<string, unknown> | undefined)?.["aws:SecureTransport"] === "false");
+}

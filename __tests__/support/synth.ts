@@ -1,3 +1,4 @@
+import type { IGrantee, PolicyStatement } from "../../modules/core";
 /** Small helpers over cdktf's Testing API so module tests read as specifications. */
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -36,4 +37,19 @@ export function only(s: Synthesized, type: string): any {
 export function synthStack(stack: TerraformStack): Synthesized {
   const json = Testing.synth(stack);
   return { json, parsed: JSON.parse(json) };
+}
+
+/** A grantee that records what it is granted (for asserting grant* methods without a role). */
+export interface RecordingGrantee extends IGrantee {
+  readonly statements: PolicyStatement[];
+}
+
+export function grantee(name = "test-role"): RecordingGrantee {
+  const statements: PolicyStatement[] = [];
+  return {
+    roleName: name,
+    roleArn: `arn:aws:iam::123456789012:role/${name}`,
+    statements,
+    addToPolicy: (...added) => void statements.push(...added),
+  };
 }

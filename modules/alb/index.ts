@@ -10,21 +10,12 @@ import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-
 import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import {
-  allowCidr,
-  cidr,
-  createSecurityGroup,
-  fail,
-  fitName,
-  IConnectable,
-  inRange,
-  INetwork,
-  isToken,
-  matches,
-  nonEmpty,
-  port as checkPort,
+  allowCidr, cidr, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, isToken, matches, nonEmpty, port as checkPort, Protection,
 } from "../core";
 
 export interface AlbProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name chosen by the stack, e.g. "alerting-platform-dev"; the load balancer name is fitted to 32 characters. */
   readonly name: string;
   /** The load balancer goes in the public subnets; target groups are created in this VPC. */
@@ -153,7 +144,7 @@ export class Alb extends Construct implements IConnectable {
       enableHttp2: true,
       dropInvalidHeaderFields: true,
       desyncMitigationMode: "defensive",
-      enableDeletionProtection: props.deletionProtection ?? false,
+      enableDeletionProtection: (props.deletionProtection ?? props.protection?.deletionProtection) ?? false,
       ...(props.accessLogsBucket ? { accessLogs: { bucket: props.accessLogsBucket, prefix: props.name, enabled: true } } : {}),
     });
     this.albArn = this.resource.arn;

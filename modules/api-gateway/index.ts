@@ -17,7 +17,9 @@ import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { arn, createRole, fail, fitName, inRange, isToken, logRetentionDays, matches, nonEmpty, serviceTrustPolicy } from "../core";
+import {
+  arn, createRole, fail, fitName, inRange, isToken, logRetentionDays, matches, nonEmpty, Protection, serviceTrustPolicy,
+} from "../core";
 import { UserPool } from "./cognito";
 
 /** A usage-plan tier with its own limits; a plain name takes the API's requestsPerMinute and requestsPerDayQuota. */
@@ -31,6 +33,8 @@ export interface UsagePlanTier {
 }
 
 export interface ApiWithUsagePlansProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name of the API, its user pool, usage plans and log group, e.g. "trading-platform-prod-public-api". */
   readonly name: string;
   /** The HTTP backend every path is forwarded to, e.g. "https://internal-alb.example.com" (no trailing path variables). */
@@ -132,7 +136,7 @@ export class ApiWithUsagePlans extends Construct {
     this.executionArn = this.resource.executionArn;
 
     const users = cognito
-      ? new UserPool(this, "UserPool", { name, deletionProtection: props.deletionProtection ?? true, allowSelfSignUp: props.allowSelfSignUp ?? false })
+      ? new UserPool(this, "UserPool", { name, deletionProtection: (props.deletionProtection ?? props.protection?.deletionProtection) ?? true, allowSelfSignUp: props.allowSelfSignUp ?? false })
       : undefined;
     this.userPoolId = users?.pool.id;
     this.userPoolArn = users?.pool.arn;

@@ -13,15 +13,17 @@ export function subjectName(subject: Subject): string {
   return typeof subject === "string" ? subject : subject.node.path;
 }
 
-/** Renders a value the way a user typed it: strings quoted, arrays and objects as JSON. */
+/** Renders a value the way a user typed it: strings quoted, arrays and objects as JSON (a long object cut short). */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "undefined";
+  let text: string;
   try {
-    return JSON.stringify(value);
+    text = JSON.stringify(value);
   } catch {
-    return String(value);
+    text = String(value);
   }
+  return text.length > 120 && typeof value === "object" && !Array.isArray(value) ? `${text.slice(0, 100)}...` : text;
 }
 
 export class ConfigError extends Error {

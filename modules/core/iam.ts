@@ -4,7 +4,7 @@
  * resolve at plan time.
  */
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, Lazy } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -63,10 +63,15 @@ export interface RoleProps {
   readonly maxSessionDurationSeconds?: number;
 }
 
-export interface Role {
-  readonly role: IamRole;
-  readonly arn: string;
-  readonly name: string;
+/**
+ * Anything that holds a role and can be granted permissions: an ECS service (its task role), an IRSA role, a
+ * deploy role, an EC2 instance role. Resource modules' `grant*` methods add statements through `addToPolicy`.
+ */
+export interface IGrantee {
+  readonly roleName: string;
+  readonly roleArn: string;
+  /** Adds least-privilege statements to the role's inline policy (rendered lazily, at synth). */
+  addToPolicy(...statements: readonly PolicyStatement[]): void;
 }
 
 /** IAM refuses a policy whose statements share a Sid; say so at synth, naming the role and the sid. */
@@ -79,28 +84,84 @@ function checkUniqueSids(role: string, statements: readonly PolicyStatement[]): 
   });
 }
 
-/** An IAM role with one inline policy (when statements are given) and the listed managed policies. */
+function sameStatement(a: PolicyStatement, b: PolicyStatement): boolean {
+  return JSON.stringify(renderStatement(a)) === JSON.stringify(renderStatement(b));
+}
+
+/**
+ * An IAM role with one inline least-privilege policy. The policy resource exists from the first statement on; its
+ * document is built from the structured statements when the stack is synthesized, so grants made after the role
+ * still land in it. A grant repeated on the same role is kept once; a grant whose Sid is taken gets a numbered Sid.
+ */
+export class Role implements IGrantee {
+  readonly role: IamRole;
+  readonly arn: string;
+  readonly name: string;
+  private readonly list: PolicyStatement[] = [];
+  private inline?: IamRolePolicy;
+
+  constructor(private readonly scope: Construct, private readonly id: string, role: IamRole) {
+    this.role = role;
+    this.arn = role.arn;
+    this.name = role.name;
+  }
+
+  get roleArn(): string {
+    return this.arn;
+  }
+
+  get roleName(): string {
+    return this.name;
+  }
+
+  /** The inline policy, once the role has a statement. */
+  get policy(): IamRolePolicy | undefined {
+    return this.inline;
+  }
+
+  /** The statements of the inline policy, as data (what tests assert). */
+  get statements(): readonly PolicyStatement[] {
+    return [...this.list];
+  }
+
+  addToPolicy(...statements: readonly PolicyStatement[]): void {
+    for (const statement of statements) {
+      if (this.list.some((s) => sameStatement(s, statement))) continue;
+      let added = statement;
+      if (statement.sid !== undefined && this.list.some((s) => s.sid === statement.sid)) {
+        let n = 2;
+        while (this.list.some((s) => s.sid === `${statement.sid}${n}`)) n++;
+        added = { ...statement, sid: `${statement.sid}${n}` };
+      }
+      this.list.push(added);
+    }
+    if (!this.inline && this.list.length > 0) {
+      this.inline = new IamRolePolicy(this.scope, `${this.id}Policy`, {
+        name: "least-privilege",
+        role: this.role.id,
+        policy: Lazy.stringValue({ produce: () => policyDocument(this.list) }),
+      });
+    }
+  }
+}
+
+/** An IAM role with one inline policy (when statements are given or granted later) and the listed managed policies. */
 export function createRole(scope: Construct, id: string, props: RoleProps): Role {
   const duration = props.maxSessionDurationSeconds ?? 3600;
   if (duration < 3600 || duration > 43200) fail(scope, "maxSessionDurationSeconds", duration, "expected a whole number of seconds from 3600 to 43200");
   const statements = props.statements ?? [];
   checkUniqueSids(`${subjectName(scope)}/${id}`, statements);
-  const role = new IamRole(scope, id, {
+  const iamRole = new IamRole(scope, id, {
     name: props.name,
     description: props.description,
     assumeRolePolicy: props.assumeRolePolicy,
     maxSessionDuration: duration,
   });
-  if (statements.length > 0) {
-    new IamRolePolicy(scope, `${id}Policy`, {
-      name: "least-privilege",
-      role: role.id,
-      policy: policyDocument(statements),
-    });
-  }
+  const role = new Role(scope, id, iamRole);
+  role.addToPolicy(...statements);
   (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
     const label = policyArn.includes("${") ? `${i}` : policyArn.split("/").pop()!.replace(/[^A-Za-z0-9]/g, "");
-    new IamRolePolicyAttachment(scope, `${id}${label}`, { role: role.name, policyArn });
+    new IamRolePolicyAttachment(scope, `${id}${label}`, { role: iamRole.name, policyArn });
   });
-  return { role, arn: role.arn, name: role.name };
+  return role;
 }

@@ -5,4 +5,7 @@ export * from "./tags";
 export * from "./network";
 export * from "./security-group";
 export * from "./iam";
+export * from "./grants";
+export * from "./endpoints";
+export * from "./protection";
 export * from "./windows";

@@ -44,14 +44,19 @@ function portLabel(p: { from: number; to: number }): string {
   return p.from === p.to ? `${p.from}` : `${p.from}to${p.to}`;
 }
 
+/** The rules allowFrom made, per target and rule id. */
+const ALLOWED = new WeakMap<IConnectable, Map<string, VpcSecurityGroupIngressRule>>();
+
 /** Lets `source` reach `target` on `port` (TCP). Returns the rule. */
 export function allowFrom(target: IConnectable, source: IConnectable, port: PortSpec, description?: string): VpcSecurityGroupIngressRule {
   const p = portRange(target, "port", port);
   const id = `From${pathInStack(source)}Port${portLabel(p)}`;
   // Allowing the same flow twice is the same flow: return the rule that already says so.
-  const existing = target.node.tryFindChild(id);
-  if (existing instanceof VpcSecurityGroupIngressRule) return existing;
-  return new VpcSecurityGroupIngressRule(target, id, {
+  const rules = ALLOWED.get(target) ?? new Map<string, VpcSecurityGroupIngressRule>();
+  ALLOWED.set(target, rules);
+  const existing = rules.get(id);
+  if (existing) return existing;
+  const rule = new VpcSecurityGroupIngressRule(target, id, {
     securityGroupId: target.securityGroupId,
     referencedSecurityGroupId: source.securityGroupId,
     ipProtocol: "tcp",
@@ -59,6 +64,8 @@ export function allowFrom(target: IConnectable, source: IConnectable, port: Port
     toPort: p.to,
     description: description ?? `from ${source.node.id} on ${portLabel(p)}`,
   });
+  rules.set(id, rule);
+  return rule;
 }
 
 /** Lets a CIDR block reach `target` on `port` (TCP): the internet for a load balancer, the VPC for a cluster bus. */

@@ -12,26 +12,15 @@ import { DocdbClusterParameterGroup } from "@cdktf/provider-aws/lib/docdb-cluste
 import { DocdbSubnetGroup } from "@cdktf/provider-aws/lib/docdb-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn,
-  createSecurityGroup,
-  fail,
-  fitName,
-  IConnectable,
-  inRange,
-  INetwork,
-  logRetentionDays,
-  matches,
-  NAME_LIMITS,
-  oneOf,
-  dailyWindow,
-  overlaps,
-  weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, endpoint, Endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, NAME_LIMITS, oneOf, overlaps, Protection, SecretReference, weeklyWindow,
 } from "../core";
 
 
 export type DocumentDbEngineVersion = "4.0.0" | "5.0.0" | "8.0.0";
 
 export interface DocumentDbProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Cluster identifier chosen by the stack, e.g. "chat-platform-prod-docdb": lowercase letters, digits, hyphens; at most 60 characters. */
   readonly name: string;
   /** The cluster goes in the private subnets; instances are spread over the network's AZs. */
@@ -76,14 +65,16 @@ const LOG_EXPORTS = ["audit", "profiler"] as const;
 const INSTANCE_SUFFIX_ROOM = 3;
 
 export class DocumentDb extends Construct implements IConnectable {
-  /** Cluster (writer) endpoint host. */
-  readonly endpoint: string;
-  /** Reader endpoint host: spreads reads over the replicas. */
-  readonly readerEndpoint: string;
+  /** Cluster (writer) endpoint: `endpoint.hostname`, `endpoint.port`. */
+  readonly endpoint: Endpoint;
+  /** Reader endpoint: spreads reads over the replicas. */
+  readonly readerEndpoint: Endpoint;
   readonly port: number = PORT;
   readonly clusterIdentifier: string;
   /** ARN of the DocumentDB-managed Secrets Manager secret holding the master user name and password. */
   readonly secretArn: string;
+  /** The managed master secret: `secret.field("username")`, `secret.grantRead(role)`. */
+  readonly secret: SecretReference;
   readonly securityGroupId: string;
   readonly resource: DocdbCluster;
   readonly instances: DocdbClusterInstance[];
@@ -94,7 +85,7 @@ export class DocumentDb extends Construct implements IConnectable {
     const instanceClass = matches(this, "instanceClass", props.instanceClass ?? "db.t3.medium", INSTANCE_CLASS, "a DocumentDB instance class such as \"db.t3.medium\", \"db.t4g.medium\" or \"db.r6g.large\"");
     const instanceCount = inRange(this, "instances", props.instances ?? 1, 1, 16);
     const engineVersion = oneOf<DocumentDbEngineVersion>(this, "engineVersion", props.engineVersion ?? "5.0.0", ["4.0.0", "5.0.0", "8.0.0"]);
-    const backupDays = inRange(this, "backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
+    const backupDays = inRange(this, "backupRetentionDays", (props.backupRetentionDays ?? props.protection?.backupRetentionDays) ?? 7, 1, 35);
     const backupWindow = props.backupWindow ?? "01:00-02:00";
     const maintenanceWindow = props.maintenanceWindow ?? "sun:03:00-sun:04:00";
     if (overlaps(dailyWindow(this, "backupWindow", backupWindow), weeklyWindow(this, "maintenanceWindow", maintenanceWindow))) {
@@ -104,8 +95,8 @@ export class DocumentDb extends Construct implements IConnectable {
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     const retention = logRetentionDays(this, "logRetentionDays", props.logRetentionDays ?? 30);
     const profilerThreshold = inRange(this, "profilerThresholdMs", props.profilerThresholdMs ?? 100, 50, 2147483646);
-    const skipFinalSnapshot = props.skipFinalSnapshot ?? false;
-    const lifecycle: TerraformResourceLifecycle = { preventDestroy: props.preventDestroy ?? false };
+    const skipFinalSnapshot = (props.skipFinalSnapshot ?? props.protection?.skipFinalSnapshot) ?? false;
+    const lifecycle: TerraformResourceLifecycle = { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false };
     const family = `docdb${engineVersion.split(".").slice(0, 2).join(".")}`;
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
@@ -163,7 +154,7 @@ export class DocumentDb extends Construct implements IConnectable {
       backupRetentionPeriod: backupDays,
       preferredBackupWindow: backupWindow,
       preferredMaintenanceWindow: maintenanceWindow,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: (props.deletionProtection ?? props.protection?.deletionProtection) ?? true,
       skipFinalSnapshot,
       ...(skipFinalSnapshot ? {} : { finalSnapshotIdentifier: `${identifier}-final` }),
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
@@ -171,9 +162,10 @@ export class DocumentDb extends Construct implements IConnectable {
       lifecycle,
     });
     this.clusterIdentifier = this.resource.clusterIdentifier;
-    this.endpoint = this.resource.endpoint;
-    this.readerEndpoint = this.resource.readerEndpoint;
+    this.endpoint = endpoint(this.resource.endpoint, PORT);
+    this.readerEndpoint = endpoint(this.resource.readerEndpoint, PORT);
     this.secretArn = this.resource.masterUserSecret.get(0).secretArn;
+    this.secret = new SecretReference(this.secretArn, props.kmsKeyArn);
 
     const zones = props.network.availabilityZones;
     this.instances = Array.from({ length: instanceCount }, (_, i) =>

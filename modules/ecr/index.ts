@@ -5,9 +5,13 @@
 import { Construct } from "constructs";
 import { EcrRepository as EcrRepositoryResource } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
-import { arn, fail, inRange, matches, NAME_LIMITS } from "../core";
+import {
+  arn, fail, grant, IGrantee, inRange, keyStatements, matches, NAME_LIMITS, PolicyStatement, Protection,
+} from "../core";
 
 export interface EcrRepositoryProps {
+  /** The environment's protection profile (G8): its forceDestroy becomes forceDelete (a repository is not stateful: no prevent_destroy from here). @default none */
+  readonly protection?: Protection;
   /** Full repository name, e.g. "alerting-platform/rule-service": lowercase letters, digits, ".", "_", "-" and "/" separators. */
   readonly name: string;
   /** Scan every pushed image for vulnerabilities. @default true */
@@ -35,6 +39,7 @@ export class EcrRepository extends Construct {
   readonly repositoryArn: string;
   readonly repositoryUrl: string;
   readonly resource: EcrRepositoryResource;
+  private readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
@@ -43,13 +48,14 @@ export class EcrRepository extends Construct {
     if (name.length < 2 || name.length > limit) fail(this, "name", name, `expected 2 to ${limit} characters (got ${name.length})`);
     const keepLast = inRange(this, "keepLastImages", props.keepLastImages ?? 30, 1, 1000);
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
+    this.kmsKeyArn = props.kmsKeyArn;
 
     this.resource = new EcrRepositoryResource(this, "Repository", {
       name,
       imageTagMutability: (props.immutableTags ?? true) ? "IMMUTABLE" : "MUTABLE",
       imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
       encryptionConfiguration: [{ encryptionType: "KMS", ...(props.kmsKeyArn ? { kmsKey: props.kmsKeyArn } : {}) }],
-      forceDelete: props.forceDelete ?? false,
+      forceDelete: (props.forceDelete ?? props.protection?.forceDestroy) ?? false,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     this.repositoryName = this.resource.name;
@@ -76,5 +82,23 @@ export class EcrRepository extends Construct {
         ],
       }),
     });
+  }
+
+  /** Pull images: log in to the registry (no resource-level permission) and read this repository's layers. */
+  grantPull(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, [
+      { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
+      { actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: [this.repositoryArn] },
+      ...keyStatements(this.kmsKeyArn, "decrypt"),
+    ]);
+  }
+
+  /** Push images (and pull them: a push checks which layers exist). */
+  grantPush(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, [
+      ...this.grantPull(grantee),
+      { actions: ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"], resources: [this.repositoryArn] },
+      ...keyStatements(this.kmsKeyArn, "encryptDecrypt"),
+    ]);
   }
 }

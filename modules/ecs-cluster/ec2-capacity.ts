@@ -10,7 +10,7 @@ import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provid
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { capacity, createRole, createSecurityGroup, fitName, inRange, INetwork, matches, nonEmpty, oneOf, serviceTrustPolicy } from "../core";
+import { capacity, createRole, createSecurityGroup, fitName, IGrantee, inRange, INetwork, matches, nonEmpty, oneOf, serviceTrustPolicy } from "../core";
 
 export interface Ec2CapacityProps {
   /** Instance type, e.g. "t3.micro". Graviton types (t4g, m7g, ...) get the arm64 AMI. */
@@ -31,6 +31,7 @@ export interface Ec2Capacity {
   readonly capacityProviderName: string;
   readonly securityGroupId: string;
   readonly roleArn: string;
+  readonly role: IGrantee;
   readonly autoScalingGroupName: string;
 }
 
@@ -154,5 +155,5 @@ export function createEc2Capacity(
     },
   });
 
-  return { capacityProviderName: provider.name, securityGroupId: sg.id, roleArn: role.arn, autoScalingGroupName: group.name };
+  return { capacityProviderName: provider.name, securityGroupId: sg.id, roleArn: role.arn, role, autoScalingGroupName: group.name };
 }

@@ -8,7 +8,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
-import { arn, fail, INetwork, logRetentionDays, matches } from "../core";
+import { arn, fail, IGrantee, INetwork, logRetentionDays, matches } from "../core";
 import { createEc2Capacity, Ec2Capacity, Ec2CapacityProps } from "./ec2-capacity";
 
 /** What a service needs to know about the cluster it runs in. `EcsCluster` implements it. */
@@ -64,6 +64,8 @@ export class EcsCluster extends Construct implements IEcsCluster {
   readonly instanceSecurityGroupId?: string;
   /** Role of the EC2 container instances (EC2 capacity only). */
   readonly instanceRoleArn?: string;
+  /** The container instances' role, on EC2 capacity (a grantee; tasks use their own roles). */
+  readonly instanceRole?: IGrantee;
   /** Auto Scaling group of the EC2 container instances (EC2 capacity only). */
   readonly autoScalingGroupName?: string;
   readonly resource: EcsClusterResource;
@@ -113,6 +115,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
       defaultProvider = ec2.capacityProviderName;
       this.instanceSecurityGroupId = ec2.securityGroupId;
       this.instanceRoleArn = ec2.roleArn;
+      this.instanceRole = ec2.role;
       this.autoScalingGroupName = ec2.autoScalingGroupName;
     } else {
       providers = capacity.spot ? ["FARGATE", "FARGATE_SPOT"] : ["FARGATE"];

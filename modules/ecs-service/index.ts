@@ -7,7 +7,6 @@
  */
 import { Construct } from "constructs";
 import { Fn, ITerraformDependable } from "cdktf";
-import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
@@ -15,32 +14,22 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { EcsService as EcsServiceResource, EcsServiceConfig } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import {
-  arn, capacity, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, inRange, INetwork,
-  logRetentionDays, matches, nonEmpty, oneOf, PolicyStatement, port, refuse, serviceTrustPolicy,
+  arn, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, IGrantee, inRange, INetwork,
+  logRetentionDays, matches, nonEmpty, oneOf, PolicyStatement, port, refuse, Role, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
 import { checkEnvironment, imagePullStatements, secretReadStatements } from "./permissions";
 import { checkTaskSize } from "./sizes";
-import { checkEfsVolumes, EcsServiceEfsVolume, efsMountPoints, efsMountStatements, efsTaskVolumes, TMP_VOLUME } from "./volumes";
-import { XRAY_CPU, XRAY_DAEMON_ADDRESS, XRAY_MEMORY_RESERVATION_MIB, xrayDaemonContainer } from "./xray";
+import { checkEfsVolumes, EcsServiceEfsVolume, efsMountStatements, efsTaskVolumes, TMP_VOLUME } from "./volumes";
+import { containerDefinitions } from "./container";
+import { addScaling, checkScaling, EcsServiceScaling } from "./scaling";
+import { XRAY_DAEMON_ADDRESS, XRAY_MEMORY_RESERVATION_MIB } from "./xray";
 
 export type { EcsServiceEfsVolume } from "./volumes";
+export type { EcsServiceScaling } from "./scaling";
 
-export interface EcsServiceScaling {
-  readonly minCount: number;
-  readonly maxCount: number;
-  /** Average CPU utilisation to hold, 10-95. @default 70 */
-  readonly cpuTargetPercent?: number;
-  /** Average memory utilisation to hold, 10-95; false scales on CPU only (no memory policy). @default 80 */
-  readonly memoryTargetPercent?: number | false;
-  /** @default 60 */
-  readonly scaleOutCooldownSeconds?: number;
-  /** @default 300 */
-  readonly scaleInCooldownSeconds?: number;
-}
 
 export interface EcsServiceHealthCheck {
   /** e.g. ["CMD-SHELL", "pgrep -f worker || exit 1"]. */
@@ -119,16 +108,22 @@ export interface EcsServiceProps {
 }
 
 const CONTAINER_NAME = "app";
-const CPU_METRIC = "ECSServiceAverageCPUUtilization";
-const MEMORY_METRIC = "ECSServiceAverageMemoryUtilization";
 
-export class EcsService extends Construct implements IConnectable {
+/**
+ * A service is a grantee: `bucket.grantRead(service)` adds to its task role (what the application calls); the
+ * execution role (image pull, logs, the `secrets`) is `executionRole`.
+ */
+export class EcsService extends Construct implements IConnectable, IGrantee {
   readonly serviceName: string;
   readonly serviceArn: string;
   readonly securityGroupId: string;
   readonly taskRoleArn: string;
   readonly taskRoleName: string;
   readonly executionRoleArn: string;
+  /** The application's role; grants on the service land here. */
+  readonly taskRole: Role;
+  /** The ECS agent's role: image pull, logs, the task's `secrets`. */
+  readonly executionRole: Role;
   readonly logGroupName: string;
   readonly logGroupArn: string;
   readonly taskDefinitionArn: string;
@@ -159,7 +154,7 @@ export class EcsService extends Construct implements IConnectable {
     const controller = oneOf(this, "deploymentController", props.deploymentController ?? "ECS", ["ECS", "CODE_DEPLOY"]);
     const singleton = props.singleton ?? false;
     this.checkSingleton(props, controller);
-    const sizes = this.checkScaling(props);
+    const sizes = checkScaling(this, props);
     this.desiredCount = sizes.desired;
     if (props.loadBalancer) {
       refuse(this, "loadBalancer", props.loadBalancer, containerPort === undefined, "a load balancer needs containerPort (the port the target group forwards to)");
@@ -209,6 +204,7 @@ export class EcsService extends Construct implements IConnectable {
       ],
     });
     this.executionRoleArn = execution.arn;
+    this.executionRole = execution;
 
     const taskStatements: PolicyStatement[] = [
       ...(props.taskPolicyStatements ?? []),
@@ -230,6 +226,7 @@ export class EcsService extends Construct implements IConnectable {
     });
     this.taskRoleArn = task.arn;
     this.taskRoleName = task.name;
+    this.taskRole = task;
 
     const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
       family: name,
@@ -241,37 +238,10 @@ export class EcsService extends Construct implements IConnectable {
       taskRoleArn: task.arn,
       // Writable scratch space, since the root filesystem is read-only; then the EFS volumes.
       volume: [{ name: TMP_VOLUME.name }, ...efsTaskVolumes(efsVolumes)],
-      containerDefinitions: Fn.jsonencode([
-        {
-          name: CONTAINER_NAME,
-          image: props.image,
-          essential: true,
-          // The X-Ray daemon's share comes out of the app's: container CPU must add up to at most the task's.
-          cpu: xray ? props.cpu - XRAY_CPU : props.cpu,
-          readonlyRootFilesystem: true,
-          // Explicit empty lists and sorted variables: what ECS returns, so the plan shows no drift.
-          portMappings: containerPort === undefined ? [] : [{ containerPort, hostPort: containerPort, protocol: "tcp" }],
-          environment: sortedPairs(xray ? { ...environment, [XRAY_DAEMON_ADDRESS.name]: XRAY_DAEMON_ADDRESS.value } : environment)
-            .map(([n, value]) => ({ name: n, value })),
-          secrets: sortedPairs(secrets).map(([n, valueFrom]) => ({ name: n, valueFrom })),
-          mountPoints: [{ sourceVolume: TMP_VOLUME.name, containerPath: TMP_VOLUME.containerPath, readOnly: false }, ...efsMountPoints(efsVolumes)],
-          volumesFrom: [],
-          systemControls: [],
-          ...(healthCheck ? { healthCheck } : {}),
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: {
-              "awslogs-group": logGroup.name,
-              "awslogs-region": region.name,
-              "awslogs-stream-prefix": "ecs",
-              // Set explicitly: ECS now fills in non-blocking mode itself, which would otherwise show as drift.
-              mode: "non-blocking",
-              "max-buffer-size": "25m",
-            },
-          },
-        },
-        ...(xray ? [xrayDaemonContainer(logGroup.name, region.name)] : []),
-      ]),
+      containerDefinitions: Fn.jsonencode(containerDefinitions({
+        name: CONTAINER_NAME, image: props.image, cpu: props.cpu, containerPort, environment, secrets, efsVolumes, healthCheck, xray,
+        logGroupName: logGroup.name, region: region.name,
+      })),
     });
     this.taskDefinitionArn = taskDefinition.arn;
 
@@ -304,7 +274,6 @@ export class EcsService extends Construct implements IConnectable {
       : { launchType };
     // CodeDeploy drops the strategy unless the AppSpec repeats it; Terraform must not fight over it.
     if (controller === "CODE_DEPLOY" && placement.capacityProviderStrategy) ignoreChanges.push("capacity_provider_strategy");
-    const executionPolicy = this.node.tryFindChild("ExecutionRolePolicy");
 
     this.resource = new EcsServiceResource(this, "Service", {
       name,
@@ -335,7 +304,7 @@ export class EcsService extends Construct implements IConnectable {
       waitForSteadyState: false,
       // Tasks must not start before the execution role can pull the image and read the secrets.
       dependsOn: [
-        ...(executionPolicy instanceof IamRolePolicy ? [executionPolicy] : []),
+        ...(execution.policy ? [execution.policy] : []),
         ...(props.loadBalancer?.routing ? [props.loadBalancer.routing] : []),
       ],
       ...(ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges } } : {}),
@@ -343,7 +312,19 @@ export class EcsService extends Construct implements IConnectable {
     this.serviceName = this.resource.name;
     this.serviceArn = this.resource.id;
 
-    if (props.scaling) this.scalingTarget = this.addScaling(props.cluster.clusterName, props.scaling, sizes);
+    if (props.scaling) this.scalingTarget = addScaling(this, props.cluster.clusterName, this.resource.name, props.scaling, sizes);
+  }
+
+  get roleArn(): string {
+    return this.taskRoleArn;
+  }
+
+  get roleName(): string {
+    return this.taskRoleName;
+  }
+
+  addToPolicy(...statements: readonly PolicyStatement[]): void {
+    this.taskRole.addToPolicy(...statements);
   }
 
   /** AP5: a singleton refuses anything that would run a second copy. */
@@ -361,26 +342,6 @@ export class EcsService extends Construct implements IConnectable {
     if (name in environment) fail(this, `environment.${name}`, environment[name], `xrayTracing sets ${name}=${XRAY_DAEMON_ADDRESS.value} (the sidecar); remove it`);
     const minMemory = 2 * XRAY_MEMORY_RESERVATION_MIB;
     refuse(this, "memoryMiB", props.memoryMiB, props.memoryMiB < minMemory, `with xrayTracing the daemon reserves ${XRAY_MEMORY_RESERVATION_MIB} MiB; expected at least ${minMemory} MiB`);
-  }
-
-  private checkScaling(props: EcsServiceProps): { min: number; desired: number; max: number } {
-    const s = props.scaling;
-    if (!s) {
-      const desired = inRange(this, "desiredCount", props.desiredCount ?? 1, 0, 5000);
-      return { min: desired, desired, max: desired };
-    }
-    inRange(this, "scaling.minCount", s.minCount, 0, 5000);
-    inRange(this, "scaling.maxCount", s.maxCount, 1, 5000);
-    const sizes = capacity(
-      this,
-      { min: "scaling.minCount", desired: "desiredCount", max: "scaling.maxCount" },
-      { min: s.minCount, desired: props.desiredCount ?? s.minCount, max: s.maxCount },
-    );
-    inRange(this, "scaling.cpuTargetPercent", s.cpuTargetPercent ?? 70, 10, 95);
-    if (s.memoryTargetPercent !== false) inRange(this, "scaling.memoryTargetPercent", s.memoryTargetPercent ?? 80, 10, 95);
-    inRange(this, "scaling.scaleOutCooldownSeconds", s.scaleOutCooldownSeconds ?? 60, 0, 3600);
-    inRange(this, "scaling.scaleInCooldownSeconds", s.scaleInCooldownSeconds ?? 300, 0, 3600);
-    return sizes;
   }
 
   private checkHealthCheck(given: EcsServiceHealthCheck | undefined, containerPort: number | undefined, path: string) {
@@ -409,37 +370,4 @@ export class EcsService extends Construct implements IConnectable {
       }
     });
   }
-
-  /** AP4: target tracking on average CPU and (unless memoryTargetPercent is false) memory of the service. */
-  private addScaling(clusterName: string, s: EcsServiceScaling, sizes: { min: number; max: number }): AppautoscalingTarget {
-    const target = new AppautoscalingTarget(this, "ScalingTarget", {
-      serviceNamespace: "ecs",
-      scalableDimension: "ecs:service:DesiredCount",
-      resourceId: `service/${clusterName}/${this.resource.name}`,
-      minCapacity: sizes.min,
-      maxCapacity: sizes.max,
-    });
-    const policy = (id: string, policyName: string, metric: string, value: number) =>
-      new AppautoscalingPolicy(this, id, {
-        name: policyName,
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: target.serviceNamespace,
-        scalableDimension: target.scalableDimension,
-        resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: { predefinedMetricType: metric },
-          targetValue: value,
-          scaleOutCooldown: s.scaleOutCooldownSeconds ?? 60,
-          scaleInCooldown: s.scaleInCooldownSeconds ?? 300,
-          disableScaleIn: false,
-        },
-      });
-    policy("CpuScaling", "cpu-target-tracking", CPU_METRIC, s.cpuTargetPercent ?? 70);
-    if (s.memoryTargetPercent !== false) policy("MemoryScaling", "memory-target-tracking", MEMORY_METRIC, s.memoryTargetPercent ?? 80);
-    return target;
-  }
-}
-
-function sortedPairs(record: Readonly<Record<string, string>>): [string, string][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

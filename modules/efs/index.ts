@@ -3,7 +3,7 @@
  * private subnet behind a security group that accepts nothing until a stack calls allowFrom(fs, service, 2049),
  * a daily AWS Backup plan of its own (35 days, into a vault encrypted with the file system's key), files moved to
  * Infrequent Access after 30 days unread, and optional access points.
- * Clients authorize through IAM (clientStatements()) and mount with TLS and IAM (ECS: transitEncryption and
+ * Clients authorize through IAM (grantClientMount / grantClientWrite) and mount with TLS and IAM (ECS: transitEncryption and
  * authorizationConfig.iam "ENABLED").
  */
 import { Construct } from "constructs";
@@ -15,7 +15,7 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { BackupPlan } from "../backup-plan";
 import {
-  arn, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork, inRange, matches, nonEmpty, oneOf, PolicyStatement, refuse,
+  arn, createSecurityGroup, dnsLabel, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, matches, nonEmpty, oneOf, PolicyStatement, Protection, refuse,
 } from "../core";
 
 export type PerformanceMode = "generalPurpose" | "maxIO";
@@ -34,6 +34,8 @@ export interface AccessPointSpec {
 }
 
 export interface FileSystemProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name, e.g. "tvmaze-ingestion-dev-shared": the creation token (64 characters at most, shortened) and the Name tag. */
   readonly name: string;
   /** A mount target goes in every private subnet (one per AZ). */
@@ -118,7 +120,7 @@ export class FileSystem extends Construct implements IConnectable {
       throughputMode,
       lifecyclePolicy: [{ transitionToIa: transitionValue(transitionDays) }],
       tags: { Name: props.name },
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
     });
     this.fileSystemId = this.resource.id;
     this.fileSystemArn = this.resource.arn;
@@ -147,7 +149,7 @@ export class FileSystem extends Construct implements IConnectable {
         resourceArns: [this.resource.arn],
         retentionDays: awsBackup.retentionDays,
         kmsKeyArn: props.kmsKeyArn,
-        preventDestroy: props.preventDestroy,
+        preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy),
       });
       this.backupVaultArn = backup.vaultArn;
     }
@@ -185,15 +187,30 @@ export class FileSystem extends Construct implements IConnectable {
   /**
    * IAM statements for a client role: mount and write this file system, through one access point when named
    * (never root access).
+   * @deprecated use grantClientWrite / grantClientMount
    */
   clientStatements(accessPointName?: string): PolicyStatement[] {
+    return this.mountStatements(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "MountFileSystem", accessPointName);
+  }
+
+  /** Mount read-only, through the named access point when given (never root access). */
+  grantClientMount(grantee: IGrantee, accessPointName?: string): PolicyStatement[] {
+    return grant(grantee, this.mountStatements(["elasticfilesystem:ClientMount"], "MountFileSystemReadOnly", accessPointName));
+  }
+
+  /** Mount and write, through the named access point when given (never root access). */
+  grantClientWrite(grantee: IGrantee, accessPointName?: string): PolicyStatement[] {
+    return grant(grantee, this.clientStatements(accessPointName));
+  }
+
+  private mountStatements(actions: string[], sid: string, accessPointName: string | undefined): PolicyStatement[] {
     if (accessPointName !== undefined && !(accessPointName in this.accessPointArns)) {
       fail(this, "accessPointName", accessPointName, `expected one of the access points: ${Object.keys(this.accessPointArns).map((n) => JSON.stringify(n)).join(", ") || "(none defined)"}`);
     }
     return [
       {
-        sid: "MountFileSystem",
-        actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        sid,
+        actions,
         resources: [this.fileSystemArn],
         ...(accessPointName !== undefined
           ? { conditions: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArns[accessPointName] } } }

@@ -4,12 +4,11 @@
  * through EKS access entries, and an IAM OIDC provider so pods get their own IAM roles (IRSA, UP4).
  */
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable, Tokenization } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -17,9 +16,10 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import {
   arn, capacity, cidr, createRole, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork,
-  inRange, isToken, logRetentionDays, matches, NAME_LIMITS, nonEmpty, oneOf, PolicyStatement, serviceTrustPolicy,
+  inRange, isToken, logRetentionDays, matches, NAME_LIMITS, nonEmpty, oneOf, PolicyStatement, Role, serviceTrustPolicy,
 } from "../core";
 import { instanceType, isArm, kubernetesLabel, kubernetesVersion, nodeLabels, pascal } from "./checks";
+import { irsaTrustPolicy, principalLabel } from "./irsa";
 import { ManagedNodeGroup } from "./node-group";
 
 export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
@@ -84,7 +84,7 @@ export interface ServiceAccountRoleProps {
   /** Kubernetes service account name; annotate it with `eks.amazonaws.com/role-arn: <roleArn>`. */
   readonly serviceAccount: string;
   /** What the pods may do (least privilege). */
-  readonly statements: readonly PolicyStatement[];
+  readonly statements?: readonly PolicyStatement[];
 }
 
 const LOG_TYPES: readonly ControlPlaneLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -121,6 +121,8 @@ export class EksCluster extends Construct implements IConnectable {
   readonly resource: EksClusterResource;
   private readonly partition: string;
   private readonly name: string;
+  /** Construct ids taken by access entries and service-account roles added through methods. */
+  private readonly usedIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -168,8 +170,7 @@ export class EksCluster extends Construct implements IConnectable {
       ],
     });
     const clusterRoleDeps = this.attachManaged("ClusterRole", clusterRole.name, partition, ["AmazonEKSClusterPolicy"]);
-    const inlinePolicy = this.node.tryFindChild("ClusterRolePolicy");
-    if (inlinePolicy instanceof IamRolePolicy) clusterRoleDeps.push(inlinePolicy);
+    if (clusterRole.policy) clusterRoleDeps.push(clusterRole.policy);
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
       name: fitName(this, "name", name, "eks-cluster", "securityGroupName"),
@@ -262,7 +263,7 @@ export class EksCluster extends Construct implements IConnectable {
    */
   grantAccess(id: string, spec: AccessEntrySpec): void {
     if (!/^[A-Z][A-Za-z0-9]*$/.test(id)) fail(this, "grantAccess id", id, "expected a PascalCase construct id");
-    if (this.node.tryFindChild(`AccessEntry${id}`)) fail(this, "grantAccess id", id, "expected an id not already used in this cluster");
+    if (this.usedIds.has(`AccessEntry${id}`)) fail(this, "grantAccess id", id, "expected an id not already used in this cluster");
     this.checkAccessEntries([spec]);
     this.addAccessEntry(spec, id, this.partition);
   }
@@ -271,39 +272,24 @@ export class EksCluster extends Construct implements IConnectable {
    * An IAM role for one Kubernetes service account (IRSA, UP4): only pods running as `namespace/serviceAccount`
    * in this cluster can assume it.
    */
-  serviceAccountRole(id: string, props: ServiceAccountRoleProps): { roleArn: string; roleName: string } {
+  serviceAccountRole(id: string, props: ServiceAccountRoleProps): Role {
     const at = `serviceAccountRole(${JSON.stringify(id)})`;
-    if (this.node.tryFindChild(id)) fail(this, `${at} id`, id, "expected an id not already used in this cluster");
+    if (this.usedIds.has(id)) fail(this, `${at} id`, id, "expected an id not already used in this cluster");
+    this.usedIds.add(id);
     const roleName = matches(this, `${at}.name`, props.name, ROLE_NAME, "an IAM role name: letters, digits and +=,.@_- only");
     if (roleName.length > NAME_LIMITS.iamRoleName) fail(this, `${at}.name`, roleName, `expected at most ${NAME_LIMITS.iamRoleName} characters (got ${roleName.length})`);
     const namespace = kubernetesLabel(this, `${at}.namespace`, props.namespace);
     const serviceAccount = kubernetesLabel(this, `${at}.serviceAccount`, props.serviceAccount);
-    if (!Array.isArray(props.statements) || props.statements.length === 0) {
+    if (props.statements !== undefined && (!Array.isArray(props.statements) || props.statements.length === 0)) {
       fail(this, `${at}.statements`, props.statements, "expected at least one statement; a role that may do nothing has no use");
     }
     const role = createRole(this, id, {
       name: roleName,
       description: `IRSA: service account ${namespace}/${serviceAccount} in EKS cluster ${this.name}`,
-      assumeRolePolicy: Fn.jsonencode({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: this.oidcProviderArn },
-            Action: ["sts:AssumeRoleWithWebIdentity"],
-            // zipmap: the condition keys hold the issuer host, a reference, which cannot be an object key in cdktf.
-            Condition: {
-              StringEquals: Fn.zipmap(
-                [Fn.format("%s:sub", [this.oidcIssuerHost]), Fn.format("%s:aud", [this.oidcIssuerHost])],
-                [`system:serviceaccount:${namespace}:${serviceAccount}`, "sts.amazonaws.com"],
-              ),
-            },
-          },
-        ],
-      }),
+      assumeRolePolicy: irsaTrustPolicy(this.oidcProviderArn, this.oidcIssuerHost, namespace, serviceAccount),
       statements: props.statements,
     });
-    return { roleArn: role.arn, roleName: role.name };
+    return role;
   }
 
   private attachManaged(id: string, roleName: string, partition: string, policies: readonly string[]): ITerraformDependable[] {
@@ -316,6 +302,7 @@ export class EksCluster extends Construct implements IConnectable {
   }
 
   private addAccessEntry(e: AccessEntrySpec, label: string, partition: string): void {
+    this.usedIds.add(`AccessEntry${label}`);
     const entry = new EksAccessEntry(this, `AccessEntry${label}`, {
       clusterName: this.resource.name,
       principalArn: e.principalArn,
@@ -402,16 +389,4 @@ export class EksCluster extends Construct implements IConnectable {
     });
     return entries;
   }
-}
-
-/**
- * A stable construct-id label for a principal: the role name of a literal ARN, or the Terraform address of the
- * resource a reference points to (so reordering accessEntries does not recreate entries); the position otherwise.
- */
-function principalLabel(principalArn: string, index: number): string {
-  if (!isToken(principalArn)) return pascal(principalArn.split("/").pop() ?? `${index}`) || `${index}`;
-  const tokens = Tokenization.reverseString(principalArn).tokens;
-  const identifier: unknown = tokens.length === 1 ? (tokens[0] as unknown as { identifier?: unknown }).identifier : undefined;
-  if (typeof identifier === "string") return pascal(identifier.replace(/\.arn$/, "").split(".").pop() ?? "") || `${index}`;
-  return `${index}`;
 }

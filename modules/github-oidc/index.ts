@@ -9,7 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { arn, createRole, fail, isToken, matches, NAME_LIMITS, nonEmpty, PolicyStatement } from "../core";
+import { arn, createRole, fail, IGrantee, isToken, matches, NAME_LIMITS, nonEmpty, PolicyStatement, Role } from "../core";
 import { codeDeployStatements, EcsDeploy, ecrStatements, ecsStatements, eksStatements } from "./statements";
 
 /** The issuer of GitHub Actions OIDC tokens, as IAM names it in condition keys and provider ARNs. */
@@ -43,11 +43,13 @@ const ROLE_NAME = /^[\w+=,.@-]+$/;
 /** GitHub owner (user or organisation, 1-39 characters) and repository name. */
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
-export class GithubDeployRole extends Construct {
+/** The deploy role is a grantee: a stack may grant it more (e.g. `bucket.grantPut(deployRole)`). */
+export class GithubDeployRole extends Construct implements IGrantee {
   readonly roleArn: string;
   readonly roleName: string;
   readonly resource: IamRole;
   private account?: { readonly id: string; readonly partition: string };
+  private readonly role: Role;
 
   constructor(scope: Construct, id: string, props: GithubDeployRoleProps) {
     super(scope, id);
@@ -107,6 +109,11 @@ export class GithubDeployRole extends Construct {
     this.resource = role.role;
     this.roleArn = role.arn;
     this.roleName = role.name;
+    this.role = role;
+  }
+
+  addToPolicy(...statements: readonly PolicyStatement[]): void {
+    this.role.addToPolicy(...statements);
   }
 
   private checkRepositories(repositories: readonly string[]): string[] {

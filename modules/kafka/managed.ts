@@ -2,7 +2,7 @@
  * Amazon MSK, provisioned: brokers spread over the private subnets, encryption at rest (KMS) and TLS everywhere,
  * IAM authentication only (no unauthenticated access, no passwords), broker settings in a versioned MSK
  * configuration, broker logs in CloudWatch. Clients reach it on 9098 once a stack calls `allowFrom(msk, service, 9098)`
- * and grants `clientPolicyStatements()` to their task role.
+ * and grants `grantProduce` / `grantConsume` to their task role.
  */
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
@@ -11,12 +11,14 @@ import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, refuse,
+  arn, createSecurityGroup, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, Protection, refuse,
 } from "../core";
 
 export type MskEnhancedMonitoring = "DEFAULT" | "PER_BROKER" | "PER_TOPIC_PER_BROKER" | "PER_TOPIC_PER_PARTITION";
 
 export interface ManagedKafkaProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name, e.g. "chat-app-prod-kafka"; the cluster name is derived from it (64 characters). */
   readonly name: string;
   /** Brokers spread over its private subnets (2 or 3 of them, one per AZ). */
@@ -131,7 +133,7 @@ export class ManagedKafka extends Construct implements IConnectable {
       enhancedMonitoring: monitoring,
       openMonitoring: { prometheus: { jmxExporter: { enabledInBroker: false }, nodeExporter: { enabledInBroker: false } } },
       loggingInfo: { brokerLogs: { cloudwatchLogs: logGroup ? { enabled: true, logGroup: logGroup.name } : { enabled: false } } },
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
     });
     this.clusterArn = this.resource.arn;
     this.clusterName = this.resource.clusterName;
@@ -142,8 +144,30 @@ export class ManagedKafka extends Construct implements IConnectable {
   /**
    * What a client's task role needs to produce and consume with IAM authentication, scoped to this cluster:
    * topics whose names start with `topicsPrefix` and consumer groups starting with `groupsPrefix` ("*" = all).
+   * @deprecated use grantProduce / grantConsume / grantProduceConsume
    */
   clientPolicyStatements(topicsPrefix = "*", groupsPrefix = "*"): PolicyStatement[] {
+    return this.clientStatements("readWrite", topicsPrefix, groupsPrefix);
+  }
+
+  /** Produce to topics starting with `topicsPrefix` ("*" = all), with IAM authentication. */
+  grantProduce(grantee: IGrantee, topicsPrefix = "*"): PolicyStatement[] {
+    return grant(grantee, this.clientStatements("produce", topicsPrefix, "*"));
+  }
+
+  /** Consume from topics starting with `topicsPrefix` in consumer groups starting with `groupsPrefix`. */
+  grantConsume(grantee: IGrantee, topicsPrefix = "*", groupsPrefix = "*"): PolicyStatement[] {
+    return grant(grantee, this.clientStatements("consume", topicsPrefix, groupsPrefix));
+  }
+
+  /** Produce and consume (one set of statements: what a service that does both needs). */
+  grantProduceConsume(grantee: IGrantee, topicsPrefix = "*", groupsPrefix = "*"): PolicyStatement[] {
+    return grant(grantee, this.clientStatements("readWrite", topicsPrefix, groupsPrefix));
+  }
+
+  private clientStatements(use: "produce" | "consume" | "readWrite", topicsPrefix: string, groupsPrefix: string): PolicyStatement[] {
+    const produce = use !== "consume";
+    const consume = use !== "produce";
     const topics = this.pattern("topicsPrefix", topicsPrefix);
     const groups = this.pattern("groupsPrefix", groupsPrefix);
     // Topic and group ARNs share the cluster's name and uuid: arn:...:topic/<cluster>/<uuid>/<topic>.
@@ -151,19 +175,17 @@ export class ManagedKafka extends Construct implements IConnectable {
     return [
       {
         sid: "ConnectToCluster",
-        actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"],
+        actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", ...(produce ? ["kafka-cluster:WriteDataIdempotently"] : [])],
         resources: [this.clusterArn],
       },
       {
-        sid: "ReadWriteTopics",
-        actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData", "kafka-cluster:WriteData"],
+        sid: use === "readWrite" ? "ReadWriteTopics" : use === "produce" ? "WriteTopics" : "ReadTopics",
+        actions: ["kafka-cluster:DescribeTopic", ...(consume ? ["kafka-cluster:ReadData"] : []), ...(produce ? ["kafka-cluster:WriteData"] : [])],
         resources: [`${under("topic")}${topics}`],
       },
-      {
-        sid: "UseConsumerGroups",
-        actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-        resources: [`${under("group")}${groups}`],
-      },
+      ...(consume
+        ? [{ sid: "UseConsumerGroups", actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], resources: [`${under("group")}${groups}`] }]
+        : []),
     ];
   }
 

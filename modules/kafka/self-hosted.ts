@@ -11,8 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import {
-  allowFrom, arn, createRole, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty,
-  PolicyStatement, serviceTrustPolicy,
+  allowFrom, arn, createRole, createSecurityGroup, endpoint, Endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, Protection, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
 import { KafkaTopic } from "./types";
@@ -21,6 +20,8 @@ import { checkTaskSize } from "./task-size";
 import { FileSystem } from "../efs";
 
 export interface SelfHostedKafkaProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name of the ECS service, task family, roles and log group, e.g. "alerting-platform-dev-kafka". */
   readonly name: string;
   /** The task runs in its private subnets. */
@@ -82,6 +83,8 @@ type ContainerDefinition = Record<string, unknown>;
 export class SelfHostedKafka extends Construct implements IConnectable {
   /** "kafka.<namespace>:9092": what clients put in bootstrap.servers (PLAINTEXT, inside the VPC only). */
   readonly bootstrapServers: string;
+  /** The broker's Cloud Map name and port: `endpoint.hostname`, `endpoint.port`. */
+  readonly endpoint: Endpoint;
   readonly port: number = PORT;
   readonly securityGroupId: string;
   readonly serviceName: string;
@@ -109,10 +112,10 @@ export class SelfHostedKafka extends Construct implements IConnectable {
     const image = matches(this, "image", props.image ?? DEFAULT_IMAGE, /^\S+$/, "an image reference such as \"apache/kafka:4.1.0\"");
     nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
     const durable = props.durableStorage ?? true;
-    if (!durable && props.backupRetentionDays !== undefined) {
-      fail(this, "backupRetentionDays", props.backupRetentionDays, "expected no value when durableStorage is false (there is no file system to back up)");
+    if (!durable && (props.backupRetentionDays ?? props.protection?.backupRetentionDays) !== undefined) {
+      fail(this, "backupRetentionDays", (props.backupRetentionDays ?? props.protection?.backupRetentionDays), "expected no value when durableStorage is false (there is no file system to back up)");
     }
-    if (typeof props.backupRetentionDays === "number") inRange(this, "backupRetentionDays", props.backupRetentionDays, 1, 36500);
+    if (typeof props.backupRetentionDays === "number") inRange(this, "backupRetentionDays", (props.backupRetentionDays ?? props.protection?.backupRetentionDays), 1, 36500);
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
       name: fitName(this, "name", name, "broker", "securityGroupName"),
@@ -129,8 +132,8 @@ export class SelfHostedKafka extends Construct implements IConnectable {
           name: `${name}-data`,
           network: props.network,
           kmsKeyArn: props.kmsKeyArn,
-          preventDestroy: props.preventDestroy ?? false,
-          awsBackup: props.backupRetentionDays === false ? false : { retentionDays: props.backupRetentionDays ?? 35 },
+          preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false,
+          awsBackup: props.backupRetentionDays === false ? false : { retentionDays: (props.backupRetentionDays ?? props.protection?.backupRetentionDays) ?? 35 },
           accessPoints: [{ name: KAFKA_ACCESS_POINT, path: "/kafka", uid: KAFKA_UID, gid: KAFKA_UID }],
         })
       : undefined;
@@ -169,7 +172,8 @@ export class SelfHostedKafka extends Construct implements IConnectable {
 
     const region = new DataAwsRegion(this, "Region");
     const advertisedHost = `kafka.${namespace.name}`;
-    this.bootstrapServers = `${advertisedHost}:${PORT}`;
+    this.endpoint = endpoint(advertisedHost, PORT);
+    this.bootstrapServers = this.endpoint.address;
     const logging = (prefix: string) => ({
       logDriver: "awslogs",
       options: { "awslogs-group": logGroup.name, "awslogs-region": region.name, "awslogs-stream-prefix": prefix },

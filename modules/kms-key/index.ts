@@ -9,9 +9,11 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { fail, inRange, matches, NAME_LIMITS } from "../core";
+import { fail, grant, IGrantee, inRange, keyStatements, matches, NAME_LIMITS, PolicyStatement, Protection } from "../core";
 
 export interface KmsKeyProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** The alias becomes alias/<name>, e.g. "alerting-platform-prod". */
   readonly name: string;
   /** What the key protects, shown in the console. */
@@ -98,11 +100,21 @@ export class KmsKey extends Construct {
       deletionWindowInDays: deletionWindowDays,
       policy: Fn.jsonencode({ Version: "2012-10-17", Statement: statements }),
       tags: { Name: props.name },
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
     });
     const alias = new KmsAlias(this, "Alias", { provider: props.provider, name: aliasName, targetKeyId: this.resource.keyId });
     this.keyArn = this.resource.arn;
     this.keyId = this.resource.keyId;
     this.aliasName = alias.name;
+  }
+
+  /** Decrypt with the key (read what it protects). */
+  grantDecrypt(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, keyStatements(this.keyArn, "decrypt"));
+  }
+
+  /** Generate data keys and decrypt (envelope encryption: write and read what it protects). */
+  grantEncryptDecrypt(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, keyStatements(this.keyArn, "encryptDecrypt"));
   }
 }

@@ -10,5 +10,5 @@ export type {
 } from "./alarms";
 export { albAlarms, ecsServiceAlarms, mskConsumerLagAlarm, rdsAlarms } from "./specs";
 export type { AlbAlarmsOptions, EcsServiceAlarmsOptions, MskConsumerLagAlarmOptions, RdsAlarmsOptions, SpecIdPrefix } from "./specs";
-export { XraySamplingRule, xrayWriteStatements } from "./xray";
+export { grantTraceWrite, XraySamplingRule } from "./xray";
 export type { XraySamplingRuleProps } from "./xray";

@@ -3,7 +3,7 @@
  */
 import { Construct } from "constructs";
 import { XraySamplingRule as XraySamplingRuleResource } from "@cdktf/provider-aws/lib/xray-sampling-rule";
-import { fitName, inNumberRange, inRange, matches, PolicyStatement } from "../core";
+import { fitName, grant, IGrantee, inNumberRange, inRange, matches, PolicyStatement } from "../core";
 
 export interface XraySamplingRuleProps {
   /** Rule name base: letters, digits, "_" and "-"; shortened to 32 characters when longer. */
@@ -50,14 +50,14 @@ export class XraySamplingRule extends Construct {
   }
 }
 
-/** What a task or pod role needs to send traces through the X-Ray daemon or ADOT collector (CA8). */
-export function xrayWriteStatements(): PolicyStatement[] {
-  return [
+/** Lets a task or pod role send traces through the X-Ray daemon or ADOT collector (CA8). */
+export function grantTraceWrite(grantee: IGrantee): PolicyStatement[] {
+  return grant(grantee, [
     {
       sid: "WriteTraces",
       // X-Ray trace APIs support no resource-level permissions.
       actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
       resources: ["*"],
     },
-  ];
+  ]);
 }

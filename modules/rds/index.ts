@@ -6,69 +6,30 @@
  * enhanced monitoring every 60 s, and (Aurora) a daily AWS Backup plan into an encrypted vault.
  */
 import { Construct } from "constructs";
-import { TerraformResourceLifecycle } from "cdktf";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
-import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
-import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
-import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import {
-  arn,
-  createSecurityGroup,
-  fail,
-  fitName,
-  IConnectable,
-  inNumberRange,
-  inRange,
-  INetwork,
-  matches,
-  NAME_LIMITS,
-  oneOf,
-  dailyWindow,
-  overlaps,
-  weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, Protection, SecretReference, weeklyWindow,
 } from "../core";
+import { IamConnect } from "./access";
+import { buildAurora } from "./aurora";
+import { Common, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, PORT, PostgresMajorVersion } from "./common";
+import { buildInstance } from "./instance";
 import { BackupPlan } from "../backup-plan";
-import { approximateMaxConnections, INSTANCE_CLASS, NO_PERFORMANCE_INSIGHTS } from "./instance-classes";
-import { serviceRole, ServiceRole } from "./service-role";
+import { approximateMaxConnections } from "./instance-classes";
+import { serviceRole } from "./service-role";
 
 
 export { approximateMaxConnections } from "./instance-classes";
+export type { AuroraServerlessEngine, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, PostgresMajorVersion } from "./common";
 
-export interface InstanceEngine {
-  readonly kind: "instance";
-  /** e.g. "db.t3.micro". */
-  readonly instanceClass: string;
-  /** 20-65536 GiB. */
-  readonly allocatedStorageGiB: number;
-  /** Storage autoscaling ceiling; unset or equal to allocatedStorageGiB turns autoscaling off. @default off */
-  readonly maxAllocatedStorageGiB?: number;
-  /** @default "gp3" */
-  readonly storageType?: "gp2" | "gp3" | "io1";
-  /** Provisioned IOPS, 1000-256000; required with (and only with) storageType "io1". @default none */
-  readonly iops?: number;
-}
-
-export interface AuroraServerlessEngine {
-  readonly kind: "aurora-serverless-v2";
-  /** Minimum Aurora capacity units, 0-256 in steps of 0.5 (0 lets the cluster pause). */
-  readonly minAcu: number;
-  /** Maximum Aurora capacity units, 1-256 in steps of 0.5, at least minAcu. */
-  readonly maxAcu: number;
-  /** 1 = writer only; 2 or more = writer plus readers (required for multiAz). @default 1 */
-  readonly instances?: number;
-}
-
-export type DatabaseEngine = InstanceEngine | AuroraServerlessEngine;
-export type DatabaseKind = DatabaseEngine["kind"];
-export type PostgresMajorVersion = "13" | "14" | "15" | "16" | "17";
-/** Enhanced monitoring granularities RDS accepts; 0 turns enhanced monitoring off. */
-export type EnhancedMonitoringSeconds = 0 | 1 | 5 | 10 | 15 | 30 | 60;
 const MONITORING_SECONDS: readonly EnhancedMonitoringSeconds[] = [0, 1, 5, 10, 15, 30, 60];
 
 export interface DatabaseProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Identifier chosen by the stack, e.g. "alerting-platform-dev-db": lowercase letters, digits, hyphens; at most 63 characters. */
   readonly name: string;
   /** The database goes in the private subnets. */
@@ -123,46 +84,28 @@ export interface DatabaseProps {
   readonly awsBackup?: false | { readonly retentionDays: number };
 }
 
-const PORT = 5432;
 const IDENTIFIER = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const SQL_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 const RESERVED_USERNAMES = ["admin", "postgres", "rdsadmin"];
 const DEFAULT_ENGINE: InstanceEngine = { kind: "instance", instanceClass: "db.t3.micro", allocatedStorageGiB: 20 };
 
-interface Common {
-  readonly identifier: string;
-  readonly major: PostgresMajorVersion;
-  readonly databaseName: string;
-  readonly masterUsername: string;
-  readonly backupDays: number;
-  readonly backupWindow: string;
-  readonly maintenanceWindow: string;
-  readonly deletionProtection: boolean;
-  readonly skipFinalSnapshot: boolean;
-  readonly kmsKeyArn?: string;
-  readonly cloudwatchLogs: boolean;
-  readonly iamAuthentication: boolean;
-  readonly multiAz: boolean;
-  readonly subnetGroupName: string;
-  readonly securityGroupId: string;
-  readonly lifecycle: TerraformResourceLifecycle;
-  readonly monitoringSeconds: EnhancedMonitoringSeconds;
-  /** The enhanced monitoring role; undefined when monitoring is off. */
-  readonly monitoringRole?: ServiceRole;
-}
 
 export class Database extends Construct implements IConnectable {
-  /** Instance: "host:port". Aurora: the cluster (writer) endpoint host. */
-  readonly endpoint: string;
+  /** Where clients connect: the instance, or the Aurora cluster (writer) endpoint; `endpoint.hostname`, `.port`. */
+  readonly endpoint: Endpoint;
   /** Host name of the instance or of the cluster writer endpoint. */
   readonly address: string;
-  /** Aurora only: the reader endpoint host. */
-  readonly readerEndpoint?: string;
+  /** Aurora only: the reader endpoint. */
+  readonly readerEndpoint?: Endpoint;
   readonly port: number = PORT;
   readonly databaseName: string;
   readonly identifier: string;
   /** ARN of the RDS-managed Secrets Manager secret holding the master user name and password. */
   readonly secretArn: string;
+  /** The RDS-managed master secret: `secret.field("username")`, `secret.grantRead(role)`. */
+  readonly secret: SecretReference;
+  private readonly iamAuthentication: boolean;
+  private readonly iamConnect: IamConnect;
   readonly securityGroupId: string;
   readonly kind: DatabaseKind;
   readonly resource: DbInstance | RdsCluster;
@@ -184,7 +127,7 @@ export class Database extends Construct implements IConnectable {
     if (RESERVED_USERNAMES.includes(masterUsername.toLowerCase()) || masterUsername.toLowerCase().startsWith("rds")) {
       fail(this, "masterUsername", masterUsername, `expected a name that is not reserved by PostgreSQL or RDS (${RESERVED_USERNAMES.join(", ")}, rds*)`);
     }
-    const backupDays = inRange(this, "backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
+    const backupDays = inRange(this, "backupRetentionDays", (props.backupRetentionDays ?? props.protection?.backupRetentionDays) ?? 7, 1, 35);
     const backupWindow = props.backupWindow ?? "01:00-02:00";
     const maintenanceWindow = props.maintenanceWindow ?? "sun:03:00-sun:04:00";
     const backup = dailyWindow(this, "backupWindow", backupWindow);
@@ -225,33 +168,35 @@ export class Database extends Construct implements IConnectable {
 
     const common: Common = {
       identifier, major, databaseName, masterUsername, backupDays, backupWindow, maintenanceWindow, multiAz,
-      deletionProtection: props.deletionProtection ?? true,
-      skipFinalSnapshot: props.skipFinalSnapshot ?? false,
+      deletionProtection: (props.deletionProtection ?? props.protection?.deletionProtection) ?? true,
+      skipFinalSnapshot: (props.skipFinalSnapshot ?? props.protection?.skipFinalSnapshot) ?? false,
       kmsKeyArn: props.kmsKeyArn,
       cloudwatchLogs: props.cloudwatchLogs ?? true,
       iamAuthentication: props.iamAuthentication ?? true,
       subnetGroupName: subnetGroup.name,
       securityGroupId: sg.id,
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
       monitoringSeconds,
       monitoringRole,
     };
 
     if (engine.kind === "instance") {
-      const db = this.buildInstance(engine, common, props.performanceInsights);
+      const db = buildInstance(this, engine, common, props.performanceInsights);
       this.resource = db;
-      this.endpoint = db.endpoint;
       this.address = db.address;
       this.secretArn = db.masterUserSecret.get(0).secretArn;
       this.connectionsAlarmMaximum = approximateMaxConnections(engine.instanceClass);
     } else {
-      const cluster = this.buildAurora(engine, common, props.performanceInsights ?? true);
+      const cluster = buildAurora(this, engine, common, props.performanceInsights ?? true);
       this.resource = cluster;
-      this.endpoint = cluster.endpoint;
       this.address = cluster.endpoint;
-      this.readerEndpoint = cluster.readerEndpoint;
+      this.readerEndpoint = endpoint(cluster.readerEndpoint, PORT);
       this.secretArn = cluster.masterUserSecret.get(0).secretArn;
     }
+    this.secret = new SecretReference(this.secretArn, props.kmsKeyArn);
+    this.endpoint = endpoint(this.address, PORT);
+    this.iamAuthentication = common.iamAuthentication;
+    this.iamConnect = new IamConnect(this, this.resource instanceof DbInstance ? this.resource.resourceId : this.resource.clusterResourceId);
 
     if (awsBackup) {
       const backup = new BackupPlan(this, "Backup", {
@@ -259,7 +204,7 @@ export class Database extends Construct implements IConnectable {
         resourceArns: [this.resource.arn],
         retentionDays: awsBackup.retentionDays,
         kmsKeyArn: props.kmsKeyArn,
-        preventDestroy: props.preventDestroy,
+        preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy),
       });
       this.backupVaultArn = backup.vaultArn;
     }
@@ -271,6 +216,19 @@ export class Database extends Construct implements IConnectable {
     });
   }
 
+  /**
+   * Lets the grantee connect: as `dbUser` with IAM database authentication when given (and iamAuthentication is on),
+   * otherwise by reading the managed master secret.
+   */
+  grantConnect(grantee: IGrantee, dbUser?: string): PolicyStatement[] {
+    if (dbUser !== undefined) {
+      if (!this.iamAuthentication) fail(this, "grantConnect(dbUser)", dbUser, "IAM database authentication is off (iamAuthentication: false); grant without a user to read the master secret");
+      matches(this, "grantConnect(dbUser)", dbUser, SQL_NAME, "a database user name: a letter followed by up to 62 letters, digits or underscores");
+      return grant(grantee, this.iamConnect.statements(dbUser));
+    }
+    return this.secret.grantRead(grantee);
+  }
+
   private checkIdentifier(name: string, longestSuffix: string): string {
     matches(this, "name", name, IDENTIFIER, "lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen");
     if (name.includes("--")) fail(this, "name", name, "expected no two consecutive hyphens (RDS identifiers refuse \"--\")");
@@ -280,163 +238,5 @@ export class Database extends Construct implements IConnectable {
       fail(this, "name", name, `expected at most ${limit} characters${why}; got ${name.length}`);
     }
     return name;
-  }
-
-  private parameters(): { name: string; value: string; applyMethod: string }[] {
-    return [
-      { name: "rds.force_ssl", value: "1", applyMethod: "immediate" }, // TLS in transit (G6)
-      { name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" }, // log statements slower than 1 s
-    ];
-  }
-
-  /** Enhanced monitoring settings of an instance or cluster instance, and what they must wait for. */
-  private monitoring(c: Common): { monitoringInterval: number; monitoringRoleArn?: string; dependsOn?: ServiceRole["attachments"] } {
-    if (!c.monitoringRole) return { monitoringInterval: 0 };
-    // RDS checks the role's permissions when the instance is created: wait for the policy attachment.
-    return { monitoringInterval: c.monitoringSeconds, monitoringRoleArn: c.monitoringRole.arn, dependsOn: c.monitoringRole.attachments };
-  }
-
-  private buildInstance(engine: InstanceEngine, c: Common, performanceInsights: boolean | undefined): DbInstance {
-    matches(this, "engine.instanceClass", engine.instanceClass, INSTANCE_CLASS, "an RDS instance class such as \"db.t3.micro\" or \"db.r6g.large\"");
-    const storage = inRange(this, "engine.allocatedStorageGiB", engine.allocatedStorageGiB, 20, 65536);
-    const storageType = oneOf(this, "engine.storageType", engine.storageType ?? "gp3", ["gp2", "gp3", "io1"]);
-    if (engine.maxAllocatedStorageGiB !== undefined) {
-      inRange(this, "engine.maxAllocatedStorageGiB", engine.maxAllocatedStorageGiB, storage, 65536);
-    }
-    const autoscaleTo = engine.maxAllocatedStorageGiB !== undefined && engine.maxAllocatedStorageGiB > storage ? engine.maxAllocatedStorageGiB : undefined;
-    if (storageType === "io1") {
-      if (engine.iops === undefined) fail(this, "engine.iops", engine.iops, "required with storageType \"io1\": a whole number from 1000 to 256000");
-      inRange(this, "engine.iops", engine.iops, 1000, 256000);
-      if (storage < 100) fail(this, "engine.allocatedStorageGiB", storage, "expected at least 100 GiB with storageType \"io1\"");
-    } else if (engine.iops !== undefined) {
-      fail(this, "engine.iops", engine.iops, "only allowed with storageType \"io1\"");
-    }
-    const piSupported = !NO_PERFORMANCE_INSIGHTS.includes(engine.instanceClass);
-    if (performanceInsights === true && !piSupported) {
-      fail(this, "performanceInsights", true, `Performance Insights is not available on ${engine.instanceClass} (nor on ${NO_PERFORMANCE_INSIGHTS.join(", ")}); leave it unset or choose a larger class`);
-    }
-    const pi = performanceInsights ?? piSupported;
-
-    const parameterGroup = new DbParameterGroup(this, "ParameterGroup", {
-      name: `${c.identifier}-postgres${c.major}`,
-      family: `postgres${c.major}`,
-      description: `PostgreSQL ${c.major} settings of ${c.identifier}: TLS only, slow statement log`,
-      parameter: this.parameters(),
-      // The name carries the major version: an upgrade creates the new group before dropping the old one.
-      lifecycle: { createBeforeDestroy: true },
-    });
-
-    return new DbInstance(this, "Instance", {
-      identifier: c.identifier,
-      engine: "postgres",
-      engineVersion: c.major,
-      autoMinorVersionUpgrade: true,
-      allowMajorVersionUpgrade: false,
-      instanceClass: engine.instanceClass,
-      allocatedStorage: storage,
-      ...(autoscaleTo !== undefined ? { maxAllocatedStorage: autoscaleTo } : {}),
-      storageType,
-      ...(storageType === "io1" ? { iops: engine.iops } : {}),
-      storageEncrypted: true,
-      ...(c.kmsKeyArn ? { kmsKeyId: c.kmsKeyArn, masterUserSecretKmsKeyId: c.kmsKeyArn } : {}),
-      dbName: c.databaseName,
-      username: c.masterUsername,
-      manageMasterUserPassword: true,
-      port: PORT,
-      dbSubnetGroupName: c.subnetGroupName,
-      vpcSecurityGroupIds: [c.securityGroupId],
-      publiclyAccessible: false,
-      parameterGroupName: parameterGroup.name,
-      multiAz: c.multiAz,
-      backupRetentionPeriod: c.backupDays,
-      backupWindow: c.backupWindow,
-      maintenanceWindow: c.maintenanceWindow,
-      copyTagsToSnapshot: true,
-      deleteAutomatedBackups: false,
-      deletionProtection: c.deletionProtection,
-      skipFinalSnapshot: c.skipFinalSnapshot,
-      ...(c.skipFinalSnapshot ? {} : { finalSnapshotIdentifier: `${c.identifier}-final` }),
-      iamDatabaseAuthenticationEnabled: c.iamAuthentication,
-      ...this.monitoring(c),
-      performanceInsightsEnabled: pi,
-      ...(pi ? { performanceInsightsRetentionPeriod: 7, ...(c.kmsKeyArn ? { performanceInsightsKmsKeyId: c.kmsKeyArn } : {}) } : {}),
-      enabledCloudwatchLogsExports: c.cloudwatchLogs ? ["postgresql", "upgrade"] : [],
-      lifecycle: c.lifecycle,
-    });
-  }
-
-  private buildAurora(engine: AuroraServerlessEngine, c: Common, pi: boolean): RdsCluster {
-    const minAcu = this.acu("engine.minAcu", engine.minAcu, 0);
-    const maxAcu = this.acu("engine.maxAcu", engine.maxAcu, 1);
-    if (minAcu > maxAcu) fail(this, "engine.minAcu", minAcu, `expected engine.minAcu <= engine.maxAcu (${maxAcu})`);
-    const instances = inRange(this, "engine.instances", engine.instances ?? 1, 1, 16);
-    if (c.multiAz && instances < 2) fail(this, "multiAz", true, `Aurora needs a reader in a second AZ: set engine.instances to 2 or more (got ${instances})`);
-
-    const parameterGroup = new RdsClusterParameterGroup(this, "ClusterParameterGroup", {
-      name: `${c.identifier}-aurora-postgresql${c.major}`,
-      family: `aurora-postgresql${c.major}`,
-      description: `Aurora PostgreSQL ${c.major} settings of ${c.identifier}: TLS only, slow statement log`,
-      // log_statement = ddl: every schema change (CREATE, ALTER, DROP) is in the PostgreSQL log. The description is
-      // left as it was: changing it replaces the group, and the replacement would collide with the fixed name.
-      parameter: [...this.parameters(), { name: "log_statement", value: "ddl", applyMethod: "immediate" }],
-      lifecycle: { createBeforeDestroy: true },
-    });
-
-    const cluster = new RdsCluster(this, "Cluster", {
-      clusterIdentifier: c.identifier,
-      engine: "aurora-postgresql",
-      engineMode: "provisioned",
-      engineVersion: c.major,
-      allowMajorVersionUpgrade: false,
-      serverlessv2ScalingConfiguration: { minCapacity: minAcu, maxCapacity: maxAcu },
-      storageEncrypted: true,
-      ...(c.kmsKeyArn ? { kmsKeyId: c.kmsKeyArn, masterUserSecretKmsKeyId: c.kmsKeyArn } : {}),
-      databaseName: c.databaseName,
-      masterUsername: c.masterUsername,
-      manageMasterUserPassword: true,
-      port: PORT,
-      dbSubnetGroupName: c.subnetGroupName,
-      vpcSecurityGroupIds: [c.securityGroupId],
-      dbClusterParameterGroupName: parameterGroup.name,
-      backupRetentionPeriod: c.backupDays,
-      preferredBackupWindow: c.backupWindow,
-      preferredMaintenanceWindow: c.maintenanceWindow,
-      copyTagsToSnapshot: true,
-      deleteAutomatedBackups: false,
-      deletionProtection: c.deletionProtection,
-      skipFinalSnapshot: c.skipFinalSnapshot,
-      ...(c.skipFinalSnapshot ? {} : { finalSnapshotIdentifier: `${c.identifier}-final` }),
-      iamDatabaseAuthenticationEnabled: c.iamAuthentication,
-      enabledCloudwatchLogsExports: c.cloudwatchLogs ? ["postgresql"] : [],
-      lifecycle: c.lifecycle,
-    });
-
-    for (let n = 1; n <= instances; n++) {
-      new RdsClusterInstance(this, n === 1 ? "Writer" : `Reader${n - 1}`, {
-        identifier: `${c.identifier}-${n}`,
-        clusterIdentifier: cluster.id,
-        instanceClass: "db.serverless",
-        engine: cluster.engine,
-        engineVersion: cluster.engineVersion,
-        autoMinorVersionUpgrade: true,
-        dbSubnetGroupName: c.subnetGroupName,
-        publiclyAccessible: false,
-        promotionTier: n === 1 ? 0 : 1,
-        preferredMaintenanceWindow: c.maintenanceWindow,
-        copyTagsToSnapshot: true,
-        ...this.monitoring(c),
-        performanceInsightsEnabled: pi,
-        ...(pi ? { performanceInsightsRetentionPeriod: 7, ...(c.kmsKeyArn ? { performanceInsightsKmsKeyId: c.kmsKeyArn } : {}) } : {}),
-        lifecycle: c.lifecycle,
-      });
-    }
-    return cluster;
-  }
-
-  /** Aurora capacity units: from `min` to 256 in steps of 0.5. */
-  private acu(setting: string, value: number, min: number): number {
-    inNumberRange(this, setting, value, min, 256);
-    if (!Number.isInteger(value * 2)) fail(this, setting, value, `expected a number from ${min} to 256 in steps of 0.5`);
-    return value;
   }
 }

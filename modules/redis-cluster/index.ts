@@ -17,20 +17,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import {
-  allowCidr,
-  arn,
-  createRole,
-  createSecurityGroup,
-  fail,
-  fitName,
-  IConnectable,
-  inRange,
-  INetwork,
-  isToken,
-  logRetentionDays,
-  matches,
-  PolicyStatement,
-  serviceTrustPolicy,
+  allowCidr, arn, createRole, createSecurityGroup, fail, fitName, IConnectable, IGrantee, INetwork, inRange, isToken, logRetentionDays, matches, PolicyStatement, Protection, SecretReference, serviceTrustPolicy,
 } from "../core";
 import { BackupPlan } from "../backup-plan";
 import { S3Bucket } from "../s3-bucket";
@@ -39,6 +26,8 @@ import { clusterCreateScript, nodeScript, REDIS_BUS_PORT, REDIS_PORT } from "./u
 export { REDIS_BUS_PORT, REDIS_PORT } from "./user-data";
 
 export interface RedisClusterOnEc2Props {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name of every resource, e.g. "chat-platform-prod-redis": lowercase letters, digits and hyphens. */
   readonly name: string;
   /** Nodes go in the private subnets; at least 3 AZs so that losing one keeps a majority of primaries. */
@@ -110,9 +99,13 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
   readonly backupBucketName: string;
   readonly backupBucketArn: string;
   readonly instanceRoleArn: string;
+  /** The nodes' instance role (a grantee: what the nodes' own scripts may call). */
+  readonly instanceRole: IGrantee;
   readonly logGroupName: string;
   /** Secrets Manager secret holding the AUTH password (plain string); undefined when passwordAuth is false. */
   readonly authSecretArn?: string;
+  /** The AUTH password's secret (when passwordAuth is on): `authSecret.grantRead(role)`. */
+  readonly authSecret?: SecretReference;
   /** The one-time `redis-cli --cluster create` (and replica placement) to run on a node once all are up. */
   readonly clusterCreateScript: string;
   /** AWS Backup vault of the data volume snapshots; undefined when ebsBackup is false. */
@@ -139,7 +132,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
     const passwordAuth = props.passwordAuth ?? true;
     const ebsBackup = props.ebsBackup ?? { retentionDays: 7 };
     if (ebsBackup) inRange(this, "ebsBackup.retentionDays", ebsBackup.retentionDays, 1, 36500);
-    const lifecycle: TerraformResourceLifecycle = { preventDestroy: props.preventDestroy ?? false };
+    const lifecycle: TerraformResourceLifecycle = { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false };
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
       name: fitName(this, "name", name, "redis-cluster", "securityGroupName"),
@@ -157,8 +150,8 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       bucketName: props.backupBucketName,
       versioned: true,
       kmsKeyArn: props.kmsKeyArn,
-      forceDestroy: props.forceDestroyBackups ?? false,
-      preventDestroy: props.preventDestroy ?? false,
+      forceDestroy: (props.forceDestroyBackups ?? props.protection?.forceDestroy) ?? false,
+      preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false,
       lifecycleRules: [
         { id: "daily-7", prefix: "daily/", expirationDays: 7, noncurrentExpirationDays: 1 },
         { id: "weekly-4", prefix: "weekly/", expirationDays: 28, noncurrentExpirationDays: 1 },
@@ -185,6 +178,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
         })
       : undefined;
     this.authSecretArn = secret?.arn;
+    this.authSecret = secret ? new SecretReference(secret.arn, props.kmsKeyArn) : undefined;
 
     const statements: PolicyStatement[] = [
       { sid: "ListBackups", actions: ["s3:ListBucket"], resources: [backups.bucketArn] },
@@ -205,6 +199,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       managedPolicyArns: MANAGED_POLICIES,
     });
     this.instanceRoleArn = role.arn;
+    this.instanceRole = role;
     const profile = new IamInstanceProfile(this, "InstanceProfile", { name: role.name, role: role.name });
 
     const ami = props.amiId ?? new DataAwsSsmParameter(this, "Ami", {
@@ -246,7 +241,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
         resourceArns: this.dataVolumes.map((v) => v.arn),
         retentionDays: ebsBackup.retentionDays,
         kmsKeyArn: props.kmsKeyArn,
-        preventDestroy: props.preventDestroy,
+        preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy),
       });
       this.ebsBackupVaultArn = backup.vaultArn;
     }

@@ -8,11 +8,15 @@ import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { arn, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, refuse } from "../core";
+import {
+  arn, createSecurityGroup, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, Protection, refuse,
+} from "../core";
 import { IamAuthUsers } from "./users";
 import { maintenanceWindow, snapshotWindow, windowsOverlap } from "./windows";
 
 export interface RedisProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Base name, e.g. "alerting-platform-dev-cache"; the replication group id is derived from it (40 characters, lowercase). */
   readonly name: string;
   /** The nodes go into its private subnets. */
@@ -39,7 +43,7 @@ export interface RedisProps {
   readonly logs?: false | { readonly retentionDays: number };
   /**
    * IAM authentication (RBAC): the built-in "default" user is replaced by one that is switched off, and clients log
-   * in as `appUserName` with a short-lived IAM auth token (see `connectStatements()`); needs Redis 7.0 or later.
+   * in as `appUserName` with a short-lived IAM auth token (see `grantConnect()`); needs Redis 7.0 or later.
    * false drops authentication: anyone who reaches the port with TLS can read and write every key.
    * @default true
    */
@@ -55,6 +59,10 @@ export class Redis extends Construct implements IConnectable {
   readonly primaryEndpoint: string;
   /** Address that spreads reads over the replicas (the primary when there are none). */
   readonly readerEndpoint: string;
+  /** The primary as a typed endpoint (TLS): `endpoint.hostname`, `endpoint.port`. */
+  readonly endpoint: Endpoint;
+  /** The reader as a typed endpoint. */
+  readonly reader: Endpoint;
   readonly port: number = PORT;
   readonly replicationGroupId: string;
   readonly securityGroupId: string;
@@ -140,20 +148,28 @@ export class Redis extends Construct implements IConnectable {
       snapshotWindow: snapshotWindowText,
       maintenanceWindow: maintenanceWindowText,
       ...(logDeliveryConfiguration ? { logDeliveryConfiguration } : {}),
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
     });
     this.primaryEndpoint = this.resource.primaryEndpointAddress;
     this.readerEndpoint = this.resource.readerEndpointAddress;
+    this.endpoint = endpoint(this.primaryEndpoint, PORT);
+    this.reader = endpoint(this.readerEndpoint, PORT);
     this.replicationGroupId = this.resource.replicationGroupId;
   }
 
   /**
    * What a workload's role needs to log in as `appUserName`: elasticache:Connect on the replication group and on the
    * user. Empty when iamAuth is false (there is nothing to authenticate against).
+   * @deprecated use grantConnect
    */
   connectStatements(): PolicyStatement[] {
     if (!this.users) return [];
     return [{ actions: ["elasticache:Connect"], resources: [this.resource.arn, this.users.appUserArn] }];
+  }
+
+  /** Lets the grantee log in as `appUserName` with IAM (elasticache:Connect); nothing when iamAuth is false. */
+  grantConnect(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, this.connectStatements());
   }
 
   /** The replication group id: lowercase, starting with a letter, no "--", no trailing hyphen, at most 40 characters. */

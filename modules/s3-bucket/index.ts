@@ -16,7 +16,9 @@ import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cor
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
-import { createRole, fail, inRange, matches, nonEmpty, PolicyStatement, serviceTrustPolicy } from "../core";
+import {
+  createRole, fail, grant, IGrantee, inRange, keyStatements, matches, nonEmpty, PolicyStatement, Protection, serviceTrustPolicy,
+} from "../core";
 
 export type StorageClass = "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
 
@@ -56,6 +58,8 @@ export interface BucketPolicyStatement {
 }
 
 export interface S3BucketProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Globally unique bucket name; the stack prefixes it with `<system>-<env>`. */
   readonly bucketName: string;
   /** Keep every version of every object. @default true */
@@ -99,23 +103,26 @@ export class S3Bucket extends Construct {
   readonly bucketId: string;
   readonly bucketRegionalDomainName: string;
   readonly resource: S3BucketResource;
+  /** The customer key objects are encrypted with, when one was given. */
+  readonly kmsKeyArn?: string;
   private readonly policyStatements: Record<string, unknown>[] = [];
   private readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: S3BucketProps) {
     super(scope, id);
     this.provider = props.provider;
+    this.kmsKeyArn = props.kmsKeyArn;
     matches(this, "bucketName", props.bucketName, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit (dots are refused: they break TLS on virtual-hosted URLs)");
     const abortDays = inRange(this, "abortIncompleteUploadDays", props.abortIncompleteUploadDays ?? 7, 0, 365);
     const rules = props.lifecycleRules ?? [];
     this.checkLifecycle(rules);
     const versioned = props.versioned ?? true;
     if (props.replicateTo && !versioned) fail(this, "versioned", false, "replication requires versioning; set versioned: true or drop replicateTo");
-    const lifecycle: TerraformResourceLifecycle = { preventDestroy: props.preventDestroy ?? false };
+    const lifecycle: TerraformResourceLifecycle = { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false };
 
     this.resource = new S3BucketResource(this, "Bucket", { provider: this.provider,
       bucket: props.bucketName,
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: (props.forceDestroy ?? props.protection?.forceDestroy) ?? false,
       lifecycle,
     });
     this.bucketName = this.resource.bucket;
@@ -200,6 +207,40 @@ export class S3Bucket extends Construct {
       bucket: this.resource.id,
       policy: Lazy.stringValue({ produce: () => Fn.jsonencode({ Version: "2012-10-17", Statement: this.policyStatements }) }),
     });
+  }
+
+  /** Read objects (matching `objectsKeyPattern`) and list the bucket; decrypt with its key. */
+  grantRead(grantee: IGrantee, objectsKeyPattern = "*"): PolicyStatement[] {
+    return grant(grantee, [
+      { actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [`${this.bucketArn}/${objectsKeyPattern}`] },
+      { actions: ["s3:ListBucket"], resources: [this.bucketArn] },
+      ...keyStatements(this.kmsKeyArn, "decrypt"),
+    ]);
+  }
+
+  /** Put objects only (e.g. pre-signed uploads): no read, no delete; encrypt with its key. */
+  grantPut(grantee: IGrantee, objectsKeyPattern = "*"): PolicyStatement[] {
+    return grant(grantee, [
+      { actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: [`${this.bucketArn}/${objectsKeyPattern}`] },
+      ...keyStatements(this.kmsKeyArn, "encryptDecrypt"),
+    ]);
+  }
+
+  /** Put and delete objects; encrypt with its key. */
+  grantWrite(grantee: IGrantee, objectsKeyPattern = "*"): PolicyStatement[] {
+    return grant(grantee, [
+      { actions: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"], resources: [`${this.bucketArn}/${objectsKeyPattern}`] },
+      ...keyStatements(this.kmsKeyArn, "encryptDecrypt"),
+    ]);
+  }
+
+  /** Read, put and delete objects and list the bucket; use its key both ways. */
+  grantReadWrite(grantee: IGrantee, objectsKeyPattern = "*"): PolicyStatement[] {
+    return grant(grantee, [
+      { actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"], resources: [`${this.bucketArn}/${objectsKeyPattern}`] },
+      { actions: ["s3:ListBucket"], resources: [this.bucketArn] },
+      ...keyStatements(this.kmsKeyArn, "encryptDecrypt"),
+    ]);
   }
 
   /** Adds an Allow statement to the bucket policy, e.g. for a CloudFront distribution created after the bucket. */

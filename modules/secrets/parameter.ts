@@ -1,7 +1,7 @@
 /** An SSM Parameter Store parameter for a non-secret value known at plan time (endpoints, hostnames, ports). */
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { arn, fail, isToken, matches, NAME_LIMITS, oneOf, PolicyStatement } from "../core";
+import { arn, fail, grant, IGrantee, isToken, keyStatements, matches, NAME_LIMITS, oneOf, PolicyStatement } from "../core";
 
 export interface ParameterProps {
   /** Full hierarchical name, e.g. "/upload-pipeline/dev/database/endpoint" (starts with "/", at most 15 levels). */
@@ -68,12 +68,11 @@ export class Parameter extends Construct {
     this.parameterName = this.resource.name;
   }
 
-  /** Read the value (task execution role for ECS `secrets`, or the task role). */
-  readStatements(): PolicyStatement[] {
-    const statements: PolicyStatement[] = [
+  /** Read the value (task execution role for ECS `secrets`, or the task role), and decrypt it with its key. */
+  grantRead(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, [
       { sid: "ReadParameter", actions: ["ssm:GetParameters", "ssm:GetParameter"], resources: [this.parameterArn] },
-    ];
-    if (this.kmsKeyArn) statements.push({ sid: "DecryptParameter", actions: ["kms:Decrypt"], resources: [this.kmsKeyArn] });
-    return statements;
+      ...keyStatements(this.kmsKeyArn, "decrypt", "DecryptParameter"),
+    ]);
   }
 }

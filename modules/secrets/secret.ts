@@ -1,9 +1,11 @@
 /** A Secrets Manager secret with no value in Terraform: the value is put out of band, so it never reaches the JSON or the state (G7). */
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { arn, fail, matches, NAME_LIMITS, PolicyStatement } from "../core";
+import { arn, fail, grant, IGrantee, keyStatements, matches, NAME_LIMITS, PolicyStatement, Protection } from "../core";
 
 export interface SecretProps {
+  /** The environment's protection profile (G8); each prop of the same name given here wins. @default each prop's own default */
+  readonly protection?: Protection;
   /** Secret name, path-like, e.g. "upload-pipeline/dev/confluent-kafka" (letters, digits and /_+=.@-, at most 512). */
   readonly name: string;
   /** What the secret holds and who sets it, shown in the console. */
@@ -41,7 +43,7 @@ export class Secret extends Construct {
     if (!Number.isInteger(recoveryWindowDays) || (recoveryWindowDays !== 0 && (recoveryWindowDays < 7 || recoveryWindowDays > 30))) {
       fail(this, "recoveryWindowDays", recoveryWindowDays, "expected 0 (delete at once) or a whole number from 7 to 30");
     }
-    const preventDestroy = props.preventDestroy ?? false;
+    const preventDestroy = (props.preventDestroy ?? props.protection?.preventDestroy) ?? false;
     if (preventDestroy && recoveryWindowDays === 0) {
       fail(this, "recoveryWindowDays", 0, "expected 7 to 30 with preventDestroy: a protected secret must stay recoverable after deletion");
     }
@@ -64,13 +66,17 @@ export class Secret extends Construct {
     this.secretName = this.resource.name;
   }
 
-  /** Read the value (task execution role for ECS `secrets`, or an IRSA role). */
-  readStatements(): PolicyStatement[] {
-    const statements: PolicyStatement[] = [
+  /** Read the value (task execution role for ECS `secrets`, or an IRSA role), and decrypt it with its key. */
+  grantRead(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, [
       { sid: "ReadSecret", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [this.secretArn] },
-    ];
-    if (this.kmsKeyArn) statements.push({ sid: "DecryptSecret", actions: ["kms:Decrypt"], resources: [this.kmsKeyArn] });
-    return statements;
+      ...keyStatements(this.kmsKeyArn, "decrypt", "DecryptSecret"),
+    ]);
+  }
+
+  /** One key of the JSON value, for ECS `secrets[].valueFrom`: `field("username")` is `<arn>:username::`. */
+  field(jsonKey: string): string {
+    return this.valueFrom(jsonKey);
   }
 
   /** The ECS container `secrets[].valueFrom`: the ARN, or `<arn>:<jsonKey>::` for one key of the JSON value. */

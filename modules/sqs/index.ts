@@ -8,7 +8,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
-import { arn, fail, inRange, matches, NAME_LIMITS, PolicyStatement } from "../core";
+import { arn, fail, grant, IGrantee, inRange, keyStatements, matches, NAME_LIMITS, PolicyStatement } from "../core";
 
 export interface QueueProps {
   /** Queue name, e.g. "upload-pipeline-dev-parse-jobs" (".fifo" is appended for FIFO queues; the DLQ adds "-dlq"). */
@@ -117,26 +117,24 @@ export class Queue extends Construct {
     }
   }
 
-  /** What a producer needs: send to the queue (and encrypt with its key). */
-  sendStatements(): PolicyStatement[] {
-    const statements: PolicyStatement[] = [
+  /** A producer: send to the queue (and encrypt with its key). */
+  grantSendMessages(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, [
       { sid: "SendToQueue", actions: ["sqs:SendMessage", "sqs:GetQueueAttributes"], resources: [this.queueArn] },
-    ];
-    if (this.kmsKeyArn) statements.push({ sid: "EncryptQueueMessages", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [this.kmsKeyArn] });
-    return statements;
+      ...keyStatements(this.kmsKeyArn, "encryptDecrypt", "EncryptQueueMessages"),
+    ]);
   }
 
-  /** What a consumer needs: receive, delete and extend visibility (and decrypt with its key). */
-  consumeStatements(): PolicyStatement[] {
-    const statements: PolicyStatement[] = [
+  /** A consumer: receive, delete and extend visibility (and decrypt with its key). */
+  grantConsumeMessages(grantee: IGrantee): PolicyStatement[] {
+    return grant(grantee, [
       {
         sid: "ConsumeFromQueue",
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
         resources: [this.queueArn],
       },
-    ];
-    if (this.kmsKeyArn) statements.push({ sid: "DecryptQueueMessages", actions: ["kms:Decrypt"], resources: [this.kmsKeyArn] });
-    return statements;
+      ...keyStatements(this.kmsKeyArn, "decrypt", "DecryptQueueMessages"),
+    ]);
   }
 
   /** TLS only (G6): refuse any request not made over HTTPS. */
