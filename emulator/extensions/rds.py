@@ -1,0 +1,24 @@
+"""RDS: a distinct DbiResourceId per DB instance (moto 5.2.1 gives every instance the same one, so the provider,
+which reads an instance back by dbi-resource-id, finds several and refuses)."""
+
+from __future__ import annotations
+
+import random
+import string
+from typing import Any
+
+from moto.rds.models import DBInstance
+
+_original_init = DBInstance.__init__
+
+
+def _resource_id() -> str:
+    return "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
+
+
+def _init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _original_init(self, *args, **kwargs)
+    self.dbi_resource_id = _resource_id()
+
+
+DBInstance.__init__ = _init  # type: ignore[method-assign]
