@@ -1,0 +1,52 @@
+"""Small read-back fixes where moto returns a value AWS never would:
+
+- CloudFront distribution ARNs without their (empty) region field, `arn:aws:cloudfront:<account>:distribution/ID`,
+  which the provider refuses as aws_shield_protection.resource_arn;
+- CodeDeploy application createTime as an ISO string where the API (JSON protocol) returns epoch seconds, so the
+  SDK cannot read GetApplication;
+- Secrets Manager CancelRotateSecret refused on a secret with managed rotation (no rotation Lambda: RDS-managed
+  secrets), so the destroy of an aws_secretsmanager_secret_rotation fails.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from moto.cloudfront.models import Distribution
+from moto.codedeploy.models import Application
+from moto.secretsmanager.models import SecretsManagerBackend
+
+_distribution_init = Distribution.__init__
+
+
+def _distribution(self: Any, account_id: str, region_name: str, *args: Any, **kwargs: Any) -> None:
+    _distribution_init(self, account_id, region_name, *args, **kwargs)
+    partition = self.arn.split(":")[1]
+    self.arn = f"arn:{partition}:cloudfront::{account_id}:distribution/{self.distribution_id}"
+
+
+Distribution.__init__ = _distribution  # type: ignore[method-assign]
+
+_application_init = Application.__init__
+
+
+def _application(self: Any, *args: Any, **kwargs: Any) -> None:
+    _application_init(self, *args, **kwargs)
+    self.create_time = time.time()
+
+
+Application.__init__ = _application  # type: ignore[method-assign]
+
+_cancel_rotate_secret = SecretsManagerBackend.cancel_rotate_secret
+
+
+def _cancel(self: Any, secret_id: str) -> str:
+    secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+    if secret is not None and not getattr(secret, "rotation_lambda_arn", None) and not secret.is_deleted() and getattr(secret, "rotation_enabled", False):
+        secret.rotation_enabled = False
+        return secret.to_short_dict()
+    return _cancel_rotate_secret(self, secret_id)
+
+
+SecretsManagerBackend.cancel_rotate_secret = _cancel  # type: ignore[method-assign]

@@ -1,0 +1,31 @@
+from datetime import datetime
+from typing import Any, Callable
+
+
+def test_cloudfront_distribution_arn_has_an_empty_region_field(client: Callable[..., Any]) -> None:
+    cf = client("cloudfront")
+    config = {
+        "CallerReference": "r1", "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+    }
+    dist = cf.create_distribution(DistributionConfig=config)["Distribution"]
+    assert dist["ARN"].split(":")[2:4] == ["cloudfront", ""]
+    shield = client("shield")
+    pid = shield.create_protection(Name="cdn", ResourceArn=dist["ARN"])["ProtectionId"]
+    assert shield.describe_protection(ProtectionId=pid)["Protection"]["ResourceArn"] == dist["ARN"]
+
+
+def test_codedeploy_application_create_time_is_a_timestamp(client: Callable[..., Any]) -> None:
+    cd = client("codedeploy")
+    cd.create_application(applicationName="app", computePlatform="ECS")
+    assert isinstance(cd.get_application(applicationName="app")["application"]["createTime"], datetime)
+
+
+def test_cancel_rotate_secret_on_managed_rotation_without_lambda(client: Callable[..., Any]) -> None:
+    sm = client("secretsmanager")
+    arn = sm.create_secret(Name="db", SecretString="{}")["ARN"]
+    sm.rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": 7}, RotateImmediately=False)
+    assert sm.describe_secret(SecretId=arn)["RotationEnabled"] is True
+    sm.cancel_rotate_secret(SecretId=arn)
+    assert sm.describe_secret(SecretId=arn)["RotationEnabled"] is False
