@@ -62,6 +62,8 @@ def _member_cluster(backend: Any, group: Any, cluster_id: str) -> dict[str, Any]
         "SnapshotWindow": group.snapshot_window,
         "PreferredMaintenanceWindow": group.preferred_maintenance_window or "sun:05:00-sun:06:00",
         "NetworkType": group.network_type,
+        "AutoMinorVersionUpgrade": group.auto_minor_version_upgrade,
+        "TransitEncryptionMode": group.transit_encryption_mode,
         "IpDiscovery": group.ip_discovery,
     }
 

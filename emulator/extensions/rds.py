@@ -1,5 +1,6 @@
 """RDS: a distinct DbiResourceId per DB instance (moto 5.2.1 gives every instance the same one, so the provider,
-which reads an instance back by dbi-resource-id, finds several and refuses)."""
+which reads an instance back by dbi-resource-id, finds several and refuses); enhanced monitoring
+(MonitoringInterval, MonitoringRoleArn) read back by DescribeDBInstances."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def _resource_id() -> str:
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     _original_init(self, *args, **kwargs)
     self.dbi_resource_id = _resource_id()
+    # ModifyDBInstance sets any attribute it is given (moto's DBInstance.update); creation dropped these two.
+    self.monitoring_interval = kwargs.get("monitoring_interval") or 0
+    self.monitoring_role_arn = kwargs.get("monitoring_role_arn")
 
 
 DBInstance.__init__ = _init  # type: ignore[method-assign]

@@ -113,3 +113,13 @@ def test_rds_instances_have_distinct_dbi_resource_ids(client: Callable[..., Any]
     assert len(set(ids)) == 2
     found = rds.describe_db_instances(Filters=[{"Name": "dbi-resource-id", "Values": [ids[1]]}])["DBInstances"]
     assert [d["DBInstanceIdentifier"] for d in found] == ["db1"]
+
+
+def test_rds_enhanced_monitoring_reads_back(client: Callable[..., Any]) -> None:
+    rds = client("rds")
+    role = "arn:aws:iam::123456789012:role/rds-monitoring"
+    rds.create_db_instance(DBInstanceIdentifier="mon", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20, MasterUsername="u", MasterUserPassword="password1", MonitoringInterval=60, MonitoringRoleArn=role)
+    db = rds.describe_db_instances(DBInstanceIdentifier="mon")["DBInstances"][0]
+    assert (db["MonitoringInterval"], db["MonitoringRoleArn"]) == (60, role)
+    rds.modify_db_instance(DBInstanceIdentifier="mon", MonitoringInterval=30)
+    assert rds.describe_db_instances(DBInstanceIdentifier="mon")["DBInstances"][0]["MonitoringInterval"] == 30

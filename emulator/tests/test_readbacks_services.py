@@ -1,0 +1,37 @@
+from typing import Any, Callable
+
+
+def test_ecs_service_reads_back_rebalancing_managed_tags_and_grace_period(client: Callable[..., Any]) -> None:
+    ecs = client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(family="t", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}])
+    ecs.create_service(cluster="c", serviceName="s", taskDefinition="t", desiredCount=1, availabilityZoneRebalancing="ENABLED", enableECSManagedTags=True, healthCheckGracePeriodSeconds=60)
+    svc = ecs.describe_services(cluster="c", services=["s"])["services"][0]
+    assert (svc["availabilityZoneRebalancing"], svc["enableECSManagedTags"], svc["healthCheckGracePeriodSeconds"]) == ("ENABLED", True, 60)
+    ecs.update_service(cluster="c", service="s", healthCheckGracePeriodSeconds=30)
+    assert ecs.describe_services(cluster="c", services=["s"])["services"][0]["healthCheckGracePeriodSeconds"] == 30
+
+
+def test_kms_rotation_period_reads_back(client: Callable[..., Any]) -> None:
+    kms = client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=180)
+    status = kms.get_key_rotation_status(KeyId=key)
+    assert (status["KeyRotationEnabled"], status["RotationPeriodInDays"]) == (True, 180)
+
+
+def test_s3_notification_reads_back_eventbridge(client: Callable[..., Any]) -> None:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="events-bucket-1")
+    s3.put_bucket_notification_configuration(Bucket="events-bucket-1", NotificationConfiguration={"EventBridgeConfiguration": {}})
+    assert "EventBridgeConfiguration" in s3.get_bucket_notification_configuration(Bucket="events-bucket-1")
+
+
+def test_security_group_rule_referencing_a_group_keeps_its_description(client: Callable[..., Any]) -> None:
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    a = ec2.create_security_group(GroupName="a", Description="a", VpcId=vpc)["GroupId"]
+    b = ec2.create_security_group(GroupName="b", Description="b", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": b, "Description": "from b on 5432"}]}])
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [a]}])["SecurityGroupRules"]
+    assert [r["Description"] for r in rules if not r["IsEgress"]] == ["from b on 5432"]
