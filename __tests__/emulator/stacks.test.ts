@@ -26,7 +26,6 @@ import {
   planTargets,
   knockOnChanges,
   plannedChanges,
-  removeLeftoverDbInstances,
   plannedOutputChanges,
   root,
   s3,
@@ -192,6 +191,58 @@ async function pullState(stack: StackInfo): Promise<JsonObject | undefined> {
   return r.status === 0 && r.output.trim().startsWith("{") ? (JSON.parse(r.output) as JsonObject) : undefined;
 }
 
+interface DevResult {
+  init?: TfResult;
+  lock?: { first: TfResult; second: TfResult };
+  plan?: TfResult;
+  apply?: TfResult;
+  replan?: Replan;
+  state?: JsonObject;
+  destroy?: TfResult;
+  left?: string;
+  error?: string;
+}
+
+/** Stacks applied at once: DB instances have distinct DbiResourceIds (emulator/extensions/rds.py), so stacks are independent. */
+const concurrency = Math.max(1, Number(process.env.EMULATOR_CONCURRENCY ?? 3));
+
+/** Runs fn over items, at most `limit` at a time. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** One dev stack end to end: init, (lock probe on the first), plan + apply, re-plan, state pull, destroy, state list. */
+async function devPipeline(stack: StackInfo): Promise<DevResult> {
+  const t = planTargets(stack.config);
+  stackReport(stack, t);
+  printUntargeted(stack, t);
+  const r: DevResult = {};
+  r.init = await run(stack, "init", ["init", "-input=false", "-no-color"], 300_000);
+  record(stack, "init", r.init, r.init.status === 0);
+  if (r.init.status !== 0) return r;
+  if (stack === devStacks[0]) {
+    r.lock = await holdingLock(stack, ["apply", "-input=true", "-no-color", "-parallelism=20", ...targetArgs(t)], () =>
+      run(stack, "plan-concurrent", ["plan", "-input=false", "-no-color", "-lock-timeout=0s"]),
+    );
+    console.log(`[emulator] lock: ${stack.name}: a plan during an open apply was ${r.lock.second.status !== 0 ? "refused" : "NOT refused"} in ${seconds(r.lock.second.seconds)}; the apply was then cancelled`);
+  }
+  const { plan, apply } = await planAndApply(stack, t);
+  r.plan = plan;
+  r.apply = apply;
+  if (apply?.status === 0) {
+    r.replan = await replan(stack, t);
+    r.state = await pullState(stack);
+  }
+  r.destroy = await run(stack, "destroy", ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"], 1_500_000);
+  record(stack, "destroy", r.destroy, r.destroy.status === 0, /Destroy complete! .*/.exec(r.destroy.output)?.[0]);
+  r.left = (await tf(["state", "list"], stack.dir, { env })).output.trim();
+  return r;
+}
+
 // ---- Bootstrap results (filled in beforeAll) ------------------------------------------------------------------
 
 const boot: { apply?: TfResult; replan?: Replan; state?: JsonObject; error?: string; targets?: TargetPlan } = {};
@@ -322,74 +373,61 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
     console.log(`[emulator] lock: held -> plan refused in ${seconds(blocked.seconds)}; released -> plan ran in ${seconds(free.seconds)} (table ${tableName}, LockID ${bucket}/${key})`);
   });
 
-  describe.each(devStacks.map((s) => [s.name, s] as const))("%s (dev: apply, re-plan, destroy)", (_name, stack) => {
-    const t = planTargets(stack.config);
-    const s: { init?: TfResult; applied?: boolean } = {};
+  describe(`dev stacks: apply, re-plan, state scan, destroy (${concurrency} at a time)`, () => {
+    const results = new Map<string, DevResult>();
+    const result = (stack: StackInfo): DevResult => results.get(stack.name) ?? { error: "not run" };
 
-    it(`G2: ${stack.name}: terraform init configures its S3 backend on the emulator`, async () => {
+    beforeAll(async () => {
+      if (boot.error || devStacks.length === 0) return;
+      const started = Date.now();
+      await pool(devStacks, concurrency, async (stack) => results.set(stack.name, await devPipeline(stack)));
+      console.log(`[emulator] dev stacks: ${devStacks.length} applied and destroyed in ${seconds((Date.now() - started) / 1000)}, ${concurrency} at a time`);
+    }, 3_600_000);
+
+    const each = devStacks.map((s) => [s.name, s] as const);
+
+    it.each(each)("G2: %s: terraform init configures its S3 backend on the emulator", (_name, stack) => {
       expect(boot.error).toBeUndefined();
-      stackReport(stack, t);
-      s.init = await run(stack, "init", ["init", "-input=false", "-no-color"], 300_000);
-      record(stack, "init", s.init, s.init.status === 0);
-      expect(s.init.status, tail(s.init.output)).toBe(0);
-      expect(s.init.output).toContain('Successfully configured the backend "s3"');
+      const init = result(stack).init;
+      expect(init?.status, tail(init?.output ?? "not run")).toBe(0);
+      expect(init?.output).toContain('Successfully configured the backend "s3"');
     });
 
-    if (stack === devStacks[0]) {
-      it(`G2: ${stack.name}: while one \`terraform apply\` holds the state lock, a second plan on the same stack is refused`, async () => {
-        expect(s.init?.status, "init failed").toBe(0);
-        const held = await holdingLock(stack, ["apply", "-input=true", "-no-color", "-parallelism=20", ...targetArgs(t)], () =>
-          run(stack, "plan-concurrent", ["plan", "-input=false", "-no-color", "-lock-timeout=0s"]),
-        );
-        expect(held.first.output, "the first apply never reached its approval prompt").toContain("Enter a value:");
-        expect(held.second.status, held.second.output).not.toBe(0);
-        expect(held.second.output).toContain("Error acquiring the state lock");
-        expect(held.second.output).toContain("OperationTypeApply");
-        expect(held.first.output).toContain("Apply cancelled.");
-        console.log(`[emulator] lock: ${stack.name}: a plan during an open apply was refused in ${seconds(held.second.seconds)}; the apply was then cancelled`);
+    if (devStacks[0]) {
+      it(`G2: ${devStacks[0].name}: while one \`terraform apply\` holds the state lock, a second plan on the same stack is refused`, () => {
+        const held = result(devStacks[0]).lock;
+        expect(held, "the lock step did not run").toBeDefined();
+        expect(held?.first.output, "the first apply never reached its approval prompt").toContain("Enter a value:");
+        expect(held?.second.status, held?.second.output).not.toBe(0);
+        expect(held?.second.output).toContain("Error acquiring the state lock");
+        expect(held?.second.output).toContain("OperationTypeApply");
+        expect(held?.first.output).toContain("Apply cancelled.");
       });
     }
 
-    it(`${stack.name}: plans and applies everything the emulator can create`, async () => {
-      expect(s.init?.status, "init failed").toBe(0);
-      printUntargeted(stack, t);
-      const { plan, apply } = await planAndApply(stack, t);
-      expect(plan.status, tail(plan.output)).toBe(0);
-      expect(apply?.status, tail(apply?.output ?? "")).toBe(0);
-      s.applied = true;
+    it.each(each)("%s: plans and applies every resource", (_name, stack) => {
+      const r = result(stack);
+      expect(r.plan?.status, tail(r.plan?.output ?? r.error ?? "not run")).toBe(0);
+      expect(r.apply?.status, tail(r.apply?.output ?? "not run")).toBe(0);
     });
 
-    it(`${stack.name}: re-plans with no changes`, async () => {
-      expect(s.applied, "apply did not succeed").toBe(true);
-      const r = await replan(stack, t);
-      expect(r.ok, r.message).toBe(true);
+    it.each(each)("%s: re-plans with no changes", (_name, stack) => {
+      const r = result(stack);
+      expect(r.replan, "apply did not succeed").toBeDefined();
+      expect(r.replan?.ok, r.replan?.message).toBe(true);
     });
 
-    it(`G7: ${stack.name}: its state holds no secret value`, async () => {
-      expect(s.applied, "apply did not succeed").toBe(true);
-      const state = await pullState(stack);
-      expect(state, "terraform state pull failed").toBeDefined();
-      const found = secretsInState(state ?? {});
+    it.each(each)("G7: %s: its state holds no secret value", (_name, stack) => {
+      const r = result(stack);
+      expect(r.state, "terraform state pull failed").toBeDefined();
+      const found = secretsInState(r.state ?? {});
       expect(found.map((f) => `${f.address}.${f.attribute}`)).toEqual([]);
     });
 
-    it(`${stack.name}: destroys everything it created`, async () => {
-      expect(s.init?.status, "init failed").toBe(0);
-      try {
-        const r = await run(stack, "destroy", ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"], 1_500_000);
-        record(stack, "destroy", r, r.status === 0, /Destroy complete! .*/.exec(r.output)?.[0]);
-        expect(r.status, tail(r.output)).toBe(0);
-        const left = await tf(["state", "list"], stack.dir, { env });
-        expect(left.output.trim()).toBe("");
-      } finally {
-        // Keep the next stack independent of this one's failure (docs/emulator.md, "one at a time").
-        const removed = await removeLeftoverDbInstances(endpoint);
-        if (removed.length) {
-          const note = `${stack.name}: deleted DB instance(s) left on the emulator after its destroy: ${removed.join(", ")}`;
-          notes.push(note);
-          console.log(`[emulator] ${note}`);
-        }
-      }
+    it.each(each)("%s: destroys everything it created", (_name, stack) => {
+      const r = result(stack);
+      expect(r.destroy?.status, tail(r.destroy?.output ?? "not run")).toBe(0);
+      expect(r.left).toBe("");
     });
   });
 

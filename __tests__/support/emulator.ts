@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { DB_INSTANCE_TYPES, gapsFor, notCreated, perpetualDiff, SECRET_ATTRIBUTES } from "./emulator-gaps";
+import { notCreated, perpetualDiff, SECRET_ATTRIBUTES } from "./emulator-gaps";
 import { toolchain, tfEnv } from "./terraform";
 import { referencedAddresses } from "../../stacks/references";
 
@@ -194,10 +194,10 @@ export function dependencyGraph(config: JsonObject): Map<string, Set<string>> {
 const typeOf = (address: string) => (address.startsWith("data.") ? address.split(".")[1] : address.split(".")[0]);
 
 /**
- * Which resources to apply on the emulator: all but those of a "not created" type, the extra DB instances of the
- * "one at a time" rule, and everything that references one of those (transitively).
+ * Which resources to apply on the emulator: all but those of an open "not created" type and everything that
+ * references one of those (transitively).
  */
-export function planTargets(config: JsonObject): TargetPlan {
+export function planTargets(config: JsonObject, gapOf: (type: string) => { missing: string } | undefined = notCreated): TargetPlan {
   const graph = dependencyGraph(config);
   const resources = [...graph.keys()].filter((a) => !a.startsWith("data."));
   const out = new Map<string, Untargeted>();
@@ -218,16 +218,8 @@ export function planTargets(config: JsonObject): TargetPlan {
     }
   };
   for (const address of resources) {
-    const gap = notCreated(typeOf(address));
+    const gap = gapOf(typeOf(address));
     if (gap) leaveOut(address, gap.missing);
-  }
-  propagate();
-  // One at a time: aws_db_instance is read back by a DbiResourceId that moto shares between every DB instance.
-  const dbLike = resources.filter((a) => !out.has(a) && DB_INSTANCE_TYPES.includes(typeOf(a)));
-  const dbInstances = dbLike.filter((a) => typeOf(a) === "aws_db_instance");
-  const keep = dbLike.length === dbInstances.length ? dbInstances.slice(0, 1) : [];
-  for (const address of dbInstances) {
-    if (!keep.includes(address)) leaveOut(address, `${gapsFor("aws_db_instance").find((g) => g.effect === "one at a time")?.missing}; only one DB instance per stack can be applied`);
   }
   propagate();
   const untargeted = [...out.values()].filter((u) => !u.address.startsWith("data."));
