@@ -41,6 +41,8 @@ import {
 } from "../support/emulator";
 import { perpetualDiff } from "../support/emulator-gaps";
 import { startEmulator, stopEmulator } from "../../scripts/emulator.mjs";
+import { cloudsplaining, countBy, fetchAuthorizationDetails, mergeDetails, parliament, parliamentErrors, policyDocuments, readExceptions, roleNames, unexcepted } from "../../scripts/iam-audit.mjs";
+import type { CloudsplainingFinding, ParliamentFinding, PolicyDocument } from "../../scripts/iam-audit.mjs";
 
 // ---- Synthesis happens while tests are collected: one test per stack needs the manifest first. ----------------
 
@@ -201,7 +203,13 @@ interface DevResult {
   destroy?: TfResult;
   left?: string;
   error?: string;
+  /** Every policy document in the applied state, and the account's IAM for the stack's roles (item 4's oracles). */
+  documents?: PolicyDocument[];
+  details?: JsonObject;
 }
+
+const devResults = new Map<string, DevResult>();
+const iamSummary: { value?: unknown } = {};
 
 /** Stacks applied at once: DB instances have distinct DbiResourceIds (emulator/extensions/rds.py), so stacks are independent. */
 const concurrency = Math.max(1, Number(process.env.EMULATOR_CONCURRENCY ?? 3));
@@ -236,6 +244,14 @@ async function devPipeline(stack: StackInfo): Promise<DevResult> {
   if (apply?.status === 0) {
     r.replan = await replan(stack, t);
     r.state = await pullState(stack);
+    if (r.state) {
+      r.documents = policyDocuments(r.state, stack.name);
+      try {
+        r.details = (await fetchAuthorizationDetails(endpoint, roleNames(r.state))) as JsonObject;
+      } catch (error) {
+        r.error = `GetAccountAuthorizationDetails: ${(error as Error).message}`;
+      }
+    }
   }
   r.destroy = await run(stack, "destroy", ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"], 1_500_000);
   record(stack, "destroy", r.destroy, r.destroy.status === 0, /Destroy complete! .*/.exec(r.destroy.output)?.[0]);
@@ -298,7 +314,7 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
       };
     });
     console.log(`[emulator] summary (synth ${seconds(synthSeconds)}):\n${table(rows, ["stack", "init", "plan", "apply", "re-plan", "destroy", "not applied", "perpetual diffs"])}`);
-    writeFileSync(reportFile, JSON.stringify({ endpoint, synthSeconds, notes, stacks: Object.values(report) }, null, 2) + "\n");
+    writeFileSync(reportFile, JSON.stringify({ endpoint, synthSeconds, notes, iam: iamSummary.value, stacks: Object.values(report) }, null, 2) + "\n");
   }, 120_000);
 
   it("G1: synthesizes every stack in emulator mode, each pointing only at the emulator", () => {
@@ -374,7 +390,7 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
   });
 
   describe(`dev stacks: apply, re-plan, state scan, destroy (${concurrency} at a time)`, () => {
-    const results = new Map<string, DevResult>();
+    const results = devResults;
     const result = (stack: StackInfo): DevResult => results.get(stack.name) ?? { error: "not run" };
 
     beforeAll(async () => {
@@ -428,6 +444,51 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
       const r = result(stack);
       expect(r.destroy?.status, tail(r.destroy?.output ?? "not run")).toBe(0);
       expect(r.left).toBe("");
+    });
+  });
+
+  describe("IAM oracles over the applied dev stacks (policy/iam-exceptions.json)", () => {
+    const audit: { parliament?: ParliamentFinding[]; cloudsplaining?: CloudsplainingFinding[]; documents?: number; roles?: number; error?: string } = {};
+    const exceptions = readExceptions();
+
+    beforeAll(async () => {
+      const applied = [...devResults.values()].filter((r) => r.documents);
+      if (applied.length === 0) return;
+      try {
+        const documents = applied.flatMap((r) => r.documents ?? []);
+        const details = mergeDetails(applied.flatMap((r) => (r.details ? [r.details] : [])));
+        audit.documents = documents.length;
+        audit.roles = (details.RoleDetailList as unknown[]).length;
+        audit.parliament = await parliament(documents);
+        audit.cloudsplaining = await cloudsplaining(details);
+      } catch (error) {
+        audit.error = (error as Error).message;
+      }
+      const cs = audit.cloudsplaining ?? [];
+      const left = unexcepted(cs, exceptions.cloudsplaining);
+      const errors = parliamentErrors(audit.parliament ?? []);
+      const summary = {
+        documents: audit.documents,
+        roles: audit.roles,
+        parliament: { findings: countBy(audit.parliament ?? [], "issue"), errors: errors.length, errorsNotExcepted: unexcepted(errors, exceptions.parliament).length },
+        cloudsplaining: { found: countBy(cs, "type"), notExcepted: countBy(left, "type") },
+      };
+      iamSummary.value = summary;
+      console.log(`[emulator] IAM oracles: ${JSON.stringify(summary)}`);
+    }, 900_000);
+
+    it("parliament: 0 errors over every policy document of the applied dev stacks", () => {
+      expect(audit.error).toBeUndefined();
+      expect(audit.documents ?? 0, "no policy document was read from the dev stacks' states").toBeGreaterThan(0);
+      const errors = unexcepted(parliamentErrors(audit.parliament ?? []), exceptions.parliament);
+      expect(errors.map((f) => `${f.source}: ${f.issue} ${JSON.stringify(f.detail)}`)).toEqual([]);
+    });
+
+    it("cloudsplaining: every privilege escalation, data exfiltration, resource exposure and infrastructure modification finding is removed or excepted with its reason", () => {
+      expect(audit.error).toBeUndefined();
+      expect(audit.roles ?? 0, "GetAccountAuthorizationDetails returned none of the stacks' roles").toBeGreaterThan(0);
+      const left = unexcepted(audit.cloudsplaining ?? [], exceptions.cloudsplaining);
+      expect(left.map((f) => `${f.type} ${f.action} in ${f.policy} (${f.roles.join(", ")})`)).toEqual([]);
     });
   });
 
