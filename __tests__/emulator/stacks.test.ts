@@ -40,6 +40,7 @@ import {
   TfResult,
 } from "../support/emulator";
 import { perpetualDiff } from "../support/emulator-gaps";
+import { Guarded, Interrupted, interruptedApply, Killed, killedHoldingLock, preventDestroyGuard, Restored, restoreFromVersions } from "../support/emulator-faults";
 import { startEmulator, stopEmulator } from "../../scripts/emulator.mjs";
 import { cloudsplaining, countBy, fetchAuthorizationDetails, mergeDetails, parliament, parliamentErrors, policyDocuments, readExceptions, roleNames, unexcepted } from "../../scripts/iam-audit.mjs";
 import type { CloudsplainingFinding, ParliamentFinding, PolicyDocument } from "../../scripts/iam-audit.mjs";
@@ -206,7 +207,18 @@ interface DevResult {
   /** Every policy document in the applied state, and the account's IAM for the stack's roles (item 4's oracles). */
   documents?: PolicyDocument[];
   details?: JsonObject;
+  /** Item 3's fault steps, on the fault stack only. */
+  interrupted?: Interrupted;
+  killed?: Killed;
+  restored?: Restored;
 }
+
+const bySize = (list: StackInfo[]) => [...list].sort((a, b) => planTargets(a.config).all.length - planTargets(b.config).all.length);
+/** The dev stack that also goes through the fault steps: the smallest (EMULATOR_FAULT_STACK picks another). */
+const faultStack = devStacks.find((s) => s.name === process.env.EMULATOR_FAULT_STACK) ?? bySize(devStacks)[0];
+/** The prod stack applied whole to show the prevent_destroy guard: the smallest (EMULATOR_GUARD_STACK picks another). */
+const guardStack = planOnlyStacks.find((s) => s.name === process.env.EMULATOR_GUARD_STACK) ?? bySize(planOnlyStacks.filter((s) => s.environment === "prod"))[0];
+const guard: { result?: Guarded } = {};
 
 const devResults = new Map<string, DevResult>();
 const iamSummary: { value?: unknown } = {};
@@ -238,6 +250,11 @@ async function devPipeline(stack: StackInfo): Promise<DevResult> {
     );
     console.log(`[emulator] lock: ${stack.name}: a plan during an open apply was ${r.lock.second.status !== 0 ? "refused" : "NOT refused"} in ${seconds(r.lock.second.seconds)}; the apply was then cancelled`);
   }
+  const faults = { stack, env, endpoint, logDir, targetArgs: targetArgs(t) };
+  if (stack === faultStack) {
+    r.interrupted = await interruptedApply(faults);
+    console.log(`[emulator] fault: ${stack.name}: apply interrupted (SIGINT) after ${r.interrupted.completed} resources, exit ${r.interrupted.interrupted.status}; lock ${r.interrupted.lockFree.status === 0 ? "released" : "NOT released"}`);
+  }
   const { plan, apply } = await planAndApply(stack, t);
   r.plan = plan;
   r.apply = apply;
@@ -252,11 +269,27 @@ async function devPipeline(stack: StackInfo): Promise<DevResult> {
         r.error = `GetAccountAuthorizationDetails: ${(error as Error).message}`;
       }
     }
+    if (stack === faultStack && r.state) {
+      r.killed = await killedHoldingLock(faults);
+      console.log(`[emulator] fault: ${stack.name}: plan killed (SIGKILL) holding the lock; next plan ${r.killed.refused.status !== 0 ? "refused" : "NOT refused"}; force-unlock ${r.killed.lockId ?? "(no lock ID)"} -> ${r.killed.unlock?.status}; plan after -> ${r.killed.after?.status}`);
+      r.restored = await restoreFromVersions(faults, r.state);
+      console.log(`[emulator] fault: ${stack.name}: bad state pushed (plan exit ${r.restored.broken.status}); ${r.restored.versions.length} object versions; restored ${r.restored.restoredFrom ?? "-"} -> plan exit ${r.restored.replan?.status}`);
+    }
   }
   r.destroy = await run(stack, "destroy", ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"], 1_500_000);
   record(stack, "destroy", r.destroy, r.destroy.status === 0, /Destroy complete! .*/.exec(r.destroy.output)?.[0]);
   r.left = (await tf(["state", "list"], stack.dir, { env })).output.trim();
   return r;
+}
+
+/** The prod guard: the whole prod stack applied, then `plan -destroy` refused for every prevent_destroy resource. */
+async function guardPipeline(stack: StackInfo): Promise<Guarded> {
+  stackReport(stack, planTargets(stack.config));
+  const g = await preventDestroyGuard({ stack, env, endpoint, logDir });
+  if (g.apply) record(stack, "apply", g.apply, g.apply.status === 0, /Apply complete! .*/.exec(g.apply.output)?.[0]);
+  if (g.planDestroy) record(stack, "plan-destroy", g.planDestroy, g.planDestroy.status !== 0, `refused for ${g.refused.length} of ${g.expected.length} prevent_destroy resources`);
+  console.log(`[emulator] guard: ${stack.name}: plan -destroy refused for ${g.refused.join(", ") || "nothing"}`);
+  return g;
 }
 
 // ---- Bootstrap results (filled in beforeAll) ------------------------------------------------------------------
@@ -396,7 +429,10 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
     beforeAll(async () => {
       if (boot.error || devStacks.length === 0) return;
       const started = Date.now();
-      await pool(devStacks, concurrency, async (stack) => results.set(stack.name, await devPipeline(stack)));
+      // Largest first, so the longest pipelines start early; the prod guard stack runs in the same pool.
+      const jobs: (() => Promise<unknown>)[] = [...bySize(devStacks)].reverse().map((stack) => async () => results.set(stack.name, await devPipeline(stack)));
+      if (guardStack) jobs.splice(1, 0, async () => (guard.result = await guardPipeline(guardStack)));
+      await pool(jobs, concurrency, (job) => job());
       console.log(`[emulator] dev stacks: ${devStacks.length} applied and destroyed in ${seconds((Date.now() - started) / 1000)}, ${concurrency} at a time`);
     }, 3_600_000);
 
@@ -445,6 +481,48 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
       expect(r.destroy?.status, tail(r.destroy?.output ?? "not run")).toBe(0);
       expect(r.left).toBe("");
     });
+
+    if (faultStack) {
+      it(`fault: ${faultStack.name}: an apply interrupted with SIGINT part-way releases the lock, and re-applying converges with a clean re-plan`, () => {
+        const r = result(faultStack);
+        expect(r.interrupted?.completed ?? 0, tail(r.interrupted?.interrupted.output ?? "not run")).toBeGreaterThan(0);
+        expect(r.interrupted?.interrupted.status, "the interrupted apply exited 0: it was not interrupted").not.toBe(0);
+        expect(r.interrupted?.lockFree.status, tail(r.interrupted?.lockFree.output ?? "")).toBe(0);
+        expect(r.apply?.status, tail(r.apply?.output ?? "not run")).toBe(0);
+        expect(r.replan?.ok, r.replan?.message).toBe(true);
+      });
+
+      it(`fault: ${faultStack.name}: a plan killed with SIGKILL leaves its lock, the next plan is refused, and force-unlock recovers`, () => {
+        const k = result(faultStack).killed;
+        expect(k, "the SIGKILL step did not run").toBeDefined();
+        expect(k?.killed.status).not.toBe(0);
+        expect(k?.refused.status).not.toBe(0);
+        expect(k?.refused.output).toContain("Error acquiring the state lock");
+        expect(k?.lockId, tail(k?.refused.output ?? "")).toMatch(/^[0-9a-f-]{36}$/);
+        expect(k?.unlock?.status, tail(k?.unlock?.output ?? "")).toBe(0);
+        expect(k?.after?.status, tail(k?.after?.output ?? "")).toBe(0);
+      });
+
+      it(`fault: ${faultStack.name}: a bad state written over the good one is restored from the state bucket's object versions (runbook)`, () => {
+        const x = result(faultStack).restored;
+        expect(x, "the restore step did not run").toBeDefined();
+        expect(x?.bad.status, tail(x?.bad.output ?? "")).toBe(0);
+        expect(x?.broken.status, "the plan after the bad write should want to create everything").toBe(2);
+        expect(x?.versions.length ?? 0).toBeGreaterThanOrEqual(2);
+        expect(x?.push?.status, tail(x?.push?.output ?? "")).toBe(0);
+        expect(x?.replan?.status, tail(x?.replan?.output ?? "")).toBe(0);
+      });
+    }
+
+    if (guardStack) {
+      it(`fault: ${guardStack.name}: \`terraform plan -destroy\` on the applied prod stack is refused for every prevent_destroy resource, naming them`, () => {
+        const g = guard.result;
+        expect(g?.apply?.status, tail(g?.apply?.output ?? g?.init.output ?? "not run")).toBe(0);
+        expect(g?.expected.length ?? 0).toBeGreaterThan(0);
+        expect(g?.planDestroy?.status).not.toBe(0);
+        expect(g?.refused).toEqual(g?.expected);
+      });
+    }
   });
 
   describe("IAM oracles over the applied dev stacks (policy/iam-exceptions.json)", () => {

@@ -273,6 +273,8 @@ export interface TfOptions {
   readonly stallSeconds?: number;
   /** Also receives the output as it comes (e.g. to echo it). */
   readonly onOutput?: (chunk: Buffer) => void;
+  /** Sends `signal` to terraform once `when(output so far)` is true (the fault steps: SIGINT or SIGKILL part-way). */
+  readonly signalWhen?: { readonly when: (output: string) => boolean; readonly signal: NodeJS.Signals };
   /** Keeps terraform's stdin open and hands over a writer (for answering a prompt); otherwise stdin is closed. */
   readonly stdin?: (write: (text: string) => void) => void;
 }
@@ -311,10 +313,15 @@ export function tf(args: readonly string[], cwd: string, options: TfOptions): Pr
       writeFileSync(options.logFile, `$ terraform ${shown}${targetCount ? ` (+${targetCount} -target)` : ""}\n`);
     }
     let stalled: string[] | undefined;
+    let signalled = false;
     const collect = (c: Buffer) => {
       chunks.push(c);
       if (options.logFile) appendFileSync(options.logFile, c);
       options.onOutput?.(c);
+      if (options.signalWhen && !signalled && options.signalWhen.when(Buffer.concat(chunks).toString("utf8"))) {
+        signalled = true;
+        child.kill(options.signalWhen.signal);
+      }
       if (!options.stallSeconds || stalled) return;
       const late = [...c.toString("utf8").matchAll(/^(\S+): Still (?:creating|destroying|modifying)\.\.\. \[(?:id=[^,\]]*, )?(?:(\d+)m)?(\d+)s elapsed\]/gm)]
         .filter((m) => Number(m[2] ?? 0) * 60 + Number(m[3]) >= (options.stallSeconds ?? Infinity))
