@@ -1,14 +1,16 @@
-"""AWS Backup: backup selections (Create/Get/List/Delete) of a backup plan."""
+"""AWS Backup: backup selections (Create/Get/List/Delete) of a backup plan; ListTags on a path without a trailing slash."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 
 from moto.backup.responses import BackupResponse
 
-from .core import NotFound, operation, store
+from .core import REGISTERED, NotFound, operation, store
 
 
 def _backend(response: Any) -> Any:
@@ -59,3 +61,14 @@ def delete_backup_selection(backend: Any, params: dict[str, Any], _: Any) -> dic
     _selection(backend, params["BackupPlanId"], params["SelectionId"])
     del _plan_selections(backend, params["BackupPlanId"])[params["SelectionId"]]
     return {}
+
+
+def _list_tags(self: Any) -> str:
+    # moto reads the ARN as the next-to-last path segment, which only works with a trailing slash; the Go SDK
+    # (hence the provider) sends /tags/<arn> without one, so every ListTags came back empty.
+    arn = unquote(self.path.split("/tags/", 1)[1].rstrip("/"))
+    return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
+
+BackupResponse.list_tags = _list_tags  # type: ignore[method-assign]
+REGISTERED.append(("BackupResponse", "ListTags (read-back)"))

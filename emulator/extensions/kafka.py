@@ -1,4 +1,4 @@
-"""MSK: GetBootstrapBrokers, and configurations (Create/Describe/Update/Delete, revisions)."""
+"""MSK: GetBootstrapBrokers, configurations (Create/Describe/Update/Delete, revisions), and clusters that become ACTIVE."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from moto.kafka import urls
+from moto.kafka.models import FakeKafkaCluster
 from moto.kafka.responses import KafkaResponse
 
 from .core import NotFound, ValidationError, operation, store
@@ -18,6 +19,18 @@ urls.url_paths.update({
     # operation is then found from the raw path by botocore's URI templates.
     "{0}/v1/configurations/(?P<arn>.+)$": KafkaResponse.dispatch,
 })
+
+
+_original_cluster_init = FakeKafkaCluster.__init__
+
+
+def _cluster_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    # moto leaves every cluster CREATING forever, so the provider's create waiter never ends; AWS reaches ACTIVE.
+    _original_cluster_init(self, *args, **kwargs)
+    self.state = "ACTIVE"
+
+
+FakeKafkaCluster.__init__ = _cluster_init  # type: ignore[method-assign]
 
 
 def _backend(response: Any) -> Any:

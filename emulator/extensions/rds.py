@@ -1,6 +1,6 @@
 """RDS: a distinct DbiResourceId per DB instance (moto 5.2.1 gives every instance the same one, so the provider,
 which reads an instance back by dbi-resource-id, finds several and refuses); enhanced monitoring
-(MonitoringInterval, MonitoringRoleArn) read back by DescribeDBInstances."""
+(MonitoringInterval, MonitoringRoleArn) read back by DescribeDBInstances; DB parameters read back with Source "user"."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import random
 import string
 from typing import Any
 
+from moto.core.responses import ActionResult
 from moto.rds.models import DBInstance
+from moto.rds.responses import RDSResponse
+
+from .core import wrap
 
 _original_init = DBInstance.__init__
 
@@ -26,3 +30,13 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
 
 
 DBInstance.__init__ = _init  # type: ignore[method-assign]
+
+
+@wrap(RDSResponse, "describe_db_parameters")
+def _describe_db_parameters(self: Any, original: Any) -> Any:
+    # The parameters moto keeps are the ones ModifyDBParameterGroup set, i.e. Source "user"; moto returns them
+    # without a Source, and the provider keeps only Source "user" ones, so every plan re-added them.
+    result = original()
+    source = self.params.get("Source")
+    parameters = [] if source not in (None, "user") else [dict(p, Source="user") for p in result.result["Parameters"]]
+    return ActionResult({"Parameters": parameters})

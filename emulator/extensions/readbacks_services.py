@@ -1,10 +1,13 @@
 """Read-backs behind perpetual diffs: values moto accepts but does not return.
 
 - ECS services: availabilityZoneRebalancing, enableECSManagedTags, healthCheckGracePeriodSeconds,
-  enableExecuteCommand (DescribeServices omits them);
+  enableExecuteCommand, capacityProviderStrategy, placementStrategy, placementConstraints (DescribeServices omits
+  them; a missing capacity provider strategy forces a replacement on every plan), service registries as given, and
+  no launchType beside a capacity provider strategy;
 - KMS keys: RotationPeriodInDays of EnableKeyRotation (GetKeyRotationStatus omits it);
 - S3 buckets: EventBridgeConfiguration of a notification configuration (GetBucketNotificationConfiguration omits it);
-- EC2 security group rules that reference a group: their Description (DescribeSecurityGroupRules omits it).
+- EC2 security group rules that reference a group: their Description (DescribeSecurityGroupRules omits it);
+- EC2 launch template versions: without the template's own tags copied into their TagSpecifications.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.kms.responses import KmsResponse
 from moto.s3.responses import S3Response
@@ -25,7 +29,12 @@ _ECS_FIELDS = {
     "enableECSManagedTags": "enable_ecs_managed_tags",
     "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
     "enableExecuteCommand": "enable_execute_command",
+    "capacityProviderStrategy": "capacity_provider_strategy",
+    "placementStrategy": "placement_strategy",
+    "placementConstraints": "placement_constraints",
+    "serviceRegistries": "service_registries",
 }
+_ECS_DEFAULTS = {"availabilityZoneRebalancing": "DISABLED", "enableECSManagedTags": False, "enableExecuteCommand": False}
 
 
 def _copy_ecs_fields(self: Any, service: Any, defaults: bool) -> None:
@@ -33,8 +42,10 @@ def _copy_ecs_fields(self: Any, service: Any, defaults: bool) -> None:
         value = self._get_param(param)
         if value is not None:
             setattr(service, attr, value)
-        elif defaults and not hasattr(service, attr):
-            setattr(service, attr, {"availabilityZoneRebalancing": "DISABLED", "enableECSManagedTags": False, "enableExecuteCommand": False}.get(param))
+        elif defaults:
+            setattr(service, attr, _ECS_DEFAULTS.get(param))
+    if service.capacity_provider_strategy:
+        service.launch_type = None
 
 
 @wrap(EC2ContainerServiceResponse, "create_service")
@@ -96,3 +107,16 @@ def _rule_description(self: Any) -> str | None:
 
 
 SecurityGroupRule.description = property(_rule_description)  # type: ignore[assignment,method-assign]
+
+
+@wrap(LaunchTemplates, "describe_launch_template_versions")
+def _describe_launch_template_versions(self: Any, original: Any) -> Any:
+    # moto copies the template's own tags (TagSpecification, ResourceType launch-template) into every version's
+    # LaunchTemplateData.TagSpecifications, where AWS keeps only what the data asked for.
+    result = original()
+    for version in result.result.get("LaunchTemplateVersions", []):
+        data = version.get("LaunchTemplateData")
+        if isinstance(data, dict) and data.get("TagSpecifications"):
+            kept = [t for t in data["TagSpecifications"] if t.get("ResourceType") != "launch-template"]
+            version["LaunchTemplateData"] = {**data, "TagSpecifications": kept} if kept else {k: v for k, v in data.items() if k != "TagSpecifications"}
+    return result

@@ -17,6 +17,7 @@ def test_msk_bootstrap_brokers_follow_the_client_authentication(client: Callable
         ClientAuthentication={"Sasl": {"Iam": {"Enabled": True}}},
         EncryptionInfo={"EncryptionInTransit": {"ClientBroker": "TLS"}},
     )["ClusterArn"]
+    assert kafka.describe_cluster(ClusterArn=arn)["ClusterInfo"]["State"] == "ACTIVE"
     brokers = kafka.get_bootstrap_brokers(ClusterArn=arn)
     assert brokers["BootstrapBrokerStringSaslIam"].count(":9098") == 2
     assert "BootstrapBrokerString" not in brokers
@@ -123,3 +124,11 @@ def test_rds_enhanced_monitoring_reads_back(client: Callable[..., Any]) -> None:
     assert (db["MonitoringInterval"], db["MonitoringRoleArn"]) == (60, role)
     rds.modify_db_instance(DBInstanceIdentifier="mon", MonitoringInterval=30)
     assert rds.describe_db_instances(DBInstanceIdentifier="mon")["DBInstances"][0]["MonitoringInterval"] == 30
+
+
+def test_rds_user_parameters_read_back_with_their_source(client: Callable[..., Any]) -> None:
+    rds = client("rds")
+    rds.create_db_parameter_group(DBParameterGroupName="pg", DBParameterGroupFamily="postgres16", Description="d")
+    rds.modify_db_parameter_group(DBParameterGroupName="pg", Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+    assert [(p["ParameterName"], p["Source"]) for p in rds.describe_db_parameters(DBParameterGroupName="pg")["Parameters"]] == [("rds.force_ssl", "user")]
+    assert rds.describe_db_parameters(DBParameterGroupName="pg", Source="engine-default")["Parameters"] == []

@@ -10,6 +10,11 @@ def test_ecs_service_reads_back_rebalancing_managed_tags_and_grace_period(client
     assert (svc["availabilityZoneRebalancing"], svc["enableECSManagedTags"], svc["healthCheckGracePeriodSeconds"]) == ("ENABLED", True, 60)
     ecs.update_service(cluster="c", service="s", healthCheckGracePeriodSeconds=30)
     assert ecs.describe_services(cluster="c", services=["s"])["services"][0]["healthCheckGracePeriodSeconds"] == 30
+    ecs.put_cluster_capacity_providers(cluster="c", capacityProviders=["FARGATE"], defaultCapacityProviderStrategy=[])
+    strategy = [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}]
+    ecs.create_service(cluster="c", serviceName="s2", taskDefinition="t", desiredCount=1, capacityProviderStrategy=strategy, placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}])
+    s2 = ecs.describe_services(cluster="c", services=["s2"])["services"][0]
+    assert (s2["capacityProviderStrategy"], s2["placementStrategy"][0]["type"], "launchType" in s2, "healthCheckGracePeriodSeconds" in s2) == (strategy, "spread", False, False)
 
 
 def test_kms_rotation_period_reads_back(client: Callable[..., Any]) -> None:
@@ -35,3 +40,14 @@ def test_security_group_rule_referencing_a_group_keeps_its_description(client: C
     ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": b, "Description": "from b on 5432"}]}])
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [a]}])["SecurityGroupRules"]
     assert [r["Description"] for r in rules if not r["IsEgress"]] == ["from b on 5432"]
+
+
+def test_launch_template_versions_keep_only_the_tag_specifications_asked_for(client: Callable[..., Any]) -> None:
+    ec2 = client("ec2")
+    ec2.create_launch_template(
+        LaunchTemplateName="lt-1", LaunchTemplateData={"InstanceType": "t3.micro", "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "a", "Value": "b"}]}]},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "env", "Value": "dev"}]}],
+    )
+    data = ec2.describe_launch_template_versions(LaunchTemplateName="lt-1")["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    assert [t["ResourceType"] for t in data["TagSpecifications"]] == ["instance"]
+    assert ec2.describe_launch_templates(LaunchTemplateNames=["lt-1"])["LaunchTemplates"][0]["Tags"] == [{"Key": "env", "Value": "dev"}]

@@ -87,3 +87,13 @@ def test_eks_node_group_without_remote_access_reads_back_without_one(client: Cal
     assert "remoteAccess" not in eks.describe_nodegroup(clusterName="c1", nodegroupName="n1")["nodegroup"]
     eks.delete_nodegroup(clusterName="c1", nodegroupName="n1")
     eks.delete_cluster(name="c1")
+
+
+def test_backup_list_tags_without_trailing_slash(endpoint: str, client: Callable[..., Any]) -> None:
+    import urllib.request
+
+    backup = client("backup")
+    arn = backup.create_backup_vault(BackupVaultName="tagged", BackupVaultTags={"env": "dev"})["BackupVaultArn"]
+    assert backup.list_tags(ResourceArn=arn)["Tags"] == {"env": "dev"}
+    request = urllib.request.Request(f"{endpoint}/tags/{arn}", headers={"Authorization": "AWS4-HMAC-SHA256 Credential=emulator/20240101/us-east-1/backup/aws4_request, SignedHeaders=host, Signature=0"})
+    assert __import__("json").loads(urllib.request.urlopen(request).read())["Tags"] == {"env": "dev"}
