@@ -53,7 +53,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   { type: "aws_ecs_service", missing: "DescribeServices omits availabilityZoneRebalancing", effect: "perpetual diff", servedBy: X },
   { type: "aws_sqs_queue", missing: "GetQueueAttributes returns RedrivePolicy re-serialized (spaces), a diff on queues with a dead-letter queue", effect: "perpetual diff", servedBy: X },
   { type: "aws_db_parameter_group", missing: "DescribeDBParameters omits the parameters that were set", effect: "perpetual diff", servedBy: X },
-  { type: "aws_rds_cluster", missing: "DescribeDBClusters returns an empty ScalingConfigurationInfo for provisioned/Serverless v2 clusters", effect: "perpetual diff", servedBy: M },
+  { type: "aws_rds_cluster", missing: "DescribeDBClusters returns an empty ScalingConfigurationInfo for provisioned/Serverless v2 clusters", effect: "perpetual diff", servedBy: X },
   { type: "aws_cloudfront_distribution", missing: "GetDistribution drops origin_access_control_id and echoes forwarded_values beside a cache policy", effect: "perpetual diff", servedBy: M },
   { type: "aws_eks_cluster", missing: "DescribeCluster omits accessConfig (forces replacement)", effect: "perpetual diff", servedBy: X },
   { type: "aws_eks_node_group", missing: "DescribeNodegroup returns an empty remoteAccess block (forces replacement)", effect: "perpetual diff", servedBy: X },
@@ -63,7 +63,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   { type: "aws_vpc_security_group_ingress_rule", missing: "DescribeSecurityGroupRules omits the Description of rules that reference a security group", effect: "perpetual diff", servedBy: X },
   { type: "aws_backup_plan", missing: "ListTags returns none of the tags set at create (default_tags)", effect: "perpetual diff", servedBy: X },
   { type: "aws_backup_vault", missing: "ListTags returns none of the tags set at create (default_tags)", effect: "perpetual diff", servedBy: X },
-  { type: "aws_s3_bucket_replication_configuration", missing: "GetBucketReplication drops DeleteMarkerReplication and SourceSelectionCriteria", effect: "perpetual diff", servedBy: M },
+  { type: "aws_s3_bucket_replication_configuration", missing: "GetBucketReplication drops DeleteMarkerReplication and SourceSelectionCriteria", effect: "perpetual diff", servedBy: X },
   { type: "aws_s3_bucket_notification", missing: "GetBucketNotificationConfiguration omits EventBridgeConfiguration", effect: "perpetual diff", servedBy: X },
 ];
 

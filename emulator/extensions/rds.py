@@ -1,6 +1,6 @@
 """RDS: a distinct DbiResourceId per DB instance (moto 5.2.1 gives every instance the same one, so the provider,
 which reads an instance back by dbi-resource-id, finds several and refuses); enhanced monitoring
-(MonitoringInterval, MonitoringRoleArn) read back by DescribeDBInstances; DB parameters read back with Source "user"."""
+(MonitoringInterval, MonitoringRoleArn) read back by DescribeDBInstances; DB parameters read back with Source "user"; no ScalingConfigurationInfo on clusters that have none."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import string
 from typing import Any
 
 from moto.core.responses import ActionResult
-from moto.rds.models import DBInstance
+from moto.rds.models import DBCluster, DBInstance
 from moto.rds.responses import RDSResponse
 
 from .core import wrap
@@ -40,3 +40,15 @@ def _describe_db_parameters(self: Any, original: Any) -> Any:
     source = self.params.get("Source")
     parameters = [] if source not in (None, "user") else [dict(p, Source="user") for p in result.result["Parameters"]]
     return ActionResult({"Parameters": parameters})
+
+
+_scaling_configuration_info = DBCluster.scaling_configuration_info.fget
+
+
+def _scaling_info(self: Any) -> Any:
+    # AWS returns ScalingConfigurationInfo for Serverless v1 clusters only; moto returns an all-empty one for every
+    # cluster, which the provider reads as a scaling_configuration block that the config does not have.
+    return _scaling_configuration_info(self) if self.scaling_configuration else None
+
+
+DBCluster.scaling_configuration_info = property(_scaling_info)  # type: ignore[assignment,method-assign]

@@ -8,6 +8,7 @@
 - S3 buckets: EventBridgeConfiguration of a notification configuration (GetBucketNotificationConfiguration omits it);
 - EC2 security group rules that reference a group: their Description (DescribeSecurityGroupRules omits it);
 - EC2 launch template versions: without the template's own tags copied into their TagSpecifications.
+- S3 replication configurations: rules read back as written (DeleteMarkerReplication, Filter, SourceSelectionCriteria).
 """
 
 from __future__ import annotations
@@ -120,3 +121,26 @@ def _describe_launch_template_versions(self: Any, original: Any) -> Any:
             kept = [t for t in data["TagSpecifications"] if t.get("ResourceType") != "launch-template"]
             version["LaunchTemplateData"] = {**data, "TagSpecifications": kept} if kept else {k: v for k, v in data.items() if k != "TagSpecifications"}
     return result
+
+
+@wrap(S3Response, "get_bucket_replication")
+def _get_bucket_replication(self: Any, original: Any) -> Any:
+    # moto answers every rule with DeleteMarkerReplication Disabled, an empty Filter, and no
+    # SourceSelectionCriteria, whatever was put; AWS returns the rules as written.
+    replication = self.backend.get_bucket_replication(self.bucket_name)
+    if not replication:
+        return original()
+    stored = replication["Rule"] if isinstance(replication["Rule"], list) else [replication["Rule"]]
+    rules = []
+    for rule in stored:
+        out: dict[str, Any] = {k: rule[k] for k in ("ID", "Status", "Destination") if k in rule}
+        if rule.get("Priority") is not None:
+            out["Priority"] = int(rule["Priority"])
+        out["DeleteMarkerReplication"] = rule.get("DeleteMarkerReplication") or {"Status": "Disabled"}
+        out["Filter"] = rule.get("Filter") if rule.get("Filter") is not None else {"Prefix": rule.get("Prefix", "")}
+        for key in ("SourceSelectionCriteria", "ExistingObjectReplication"):
+            if rule.get(key):
+                out[key] = rule[key]
+        rules.append(out)
+    self.data["Action"] = "GetBucketReplication"
+    return self.serialized(ActionResult({"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}))

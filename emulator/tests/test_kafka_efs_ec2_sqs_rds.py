@@ -132,3 +132,11 @@ def test_rds_user_parameters_read_back_with_their_source(client: Callable[..., A
     rds.modify_db_parameter_group(DBParameterGroupName="pg", Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
     assert [(p["ParameterName"], p["Source"]) for p in rds.describe_db_parameters(DBParameterGroupName="pg")["Parameters"]] == [("rds.force_ssl", "user")]
     assert rds.describe_db_parameters(DBParameterGroupName="pg", Source="engine-default")["Parameters"] == []
+
+
+def test_rds_provisioned_cluster_has_no_scaling_configuration_info(client: Callable[..., Any]) -> None:
+    rds = client("rds")
+    rds.create_db_cluster(DBClusterIdentifier="aurora", Engine="aurora-postgresql", MasterUsername="u", MasterUserPassword="password1", ServerlessV2ScalingConfiguration={"MinCapacity": 0.5, "MaxCapacity": 2})
+    cluster = rds.describe_db_clusters(DBClusterIdentifier="aurora")["DBClusters"][0]
+    assert "ScalingConfigurationInfo" not in cluster
+    assert cluster["ServerlessV2ScalingConfiguration"]["MaxCapacity"] == 2

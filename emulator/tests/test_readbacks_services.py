@@ -51,3 +51,19 @@ def test_launch_template_versions_keep_only_the_tag_specifications_asked_for(cli
     data = ec2.describe_launch_template_versions(LaunchTemplateName="lt-1")["LaunchTemplateVersions"][0]["LaunchTemplateData"]
     assert [t["ResourceType"] for t in data["TagSpecifications"]] == ["instance"]
     assert ec2.describe_launch_templates(LaunchTemplateNames=["lt-1"])["LaunchTemplates"][0]["Tags"] == [{"Key": "env", "Value": "dev"}]
+
+
+def test_s3_replication_rules_read_back_as_written(client: Callable[..., Any]) -> None:
+    s3 = client("s3")
+    for b in ("repl-source-1", "repl-target-1"):
+        s3.create_bucket(Bucket=b)
+        s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+    rule = {
+        "ID": "all", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": "uploads/"},
+        "DeleteMarkerReplication": {"Status": "Enabled"},
+        "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+        "Destination": {"Bucket": "arn:aws:s3:::repl-target-1"},
+    }
+    s3.put_bucket_replication(Bucket="repl-source-1", ReplicationConfiguration={"Role": "arn:aws:iam::123456789012:role/r", "Rules": [rule]})
+    got = s3.get_bucket_replication(Bucket="repl-source-1")["ReplicationConfiguration"]["Rules"][0]
+    assert (got["DeleteMarkerReplication"], got["Filter"], got["SourceSelectionCriteria"], got["Priority"]) == (rule["DeleteMarkerReplication"], rule["Filter"], rule["SourceSelectionCriteria"], 1)
