@@ -1,7 +1,8 @@
 """Small read-back fixes where moto returns a value AWS never would:
 
 - CloudFront distribution ARNs without their (empty) region field, `arn:aws:cloudfront:<account>:distribution/ID`,
-  which the provider refuses as aws_shield_protection.resource_arn;
+  which the provider refuses as aws_shield_protection.resource_arn; origins without their OriginAccessControlId;
+  cache behaviours with ForwardedValues and TTLs invented beside a cache policy;
 - CodeDeploy application createTime as an ISO string where the API (JSON protocol) returns epoch seconds, so the
   SDK cannot read GetApplication;
 - Secrets Manager CancelRotateSecret refused on a secret with managed rotation (no rotation Lambda: RDS-managed
@@ -13,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from moto.cloudfront.models import Distribution
+from moto.cloudfront.models import DefaultCacheBehaviour, Distribution, Origin
 from moto.codedeploy.models import Application
 from moto.secretsmanager.models import SecretsManagerBackend
 
@@ -27,6 +28,30 @@ def _distribution(self: Any, account_id: str, region_name: str, *args: Any, **kw
 
 
 Distribution.__init__ = _distribution  # type: ignore[method-assign]
+
+_origin_init = Origin.__init__
+
+
+def _origin(self: Any, origin: dict[str, Any]) -> None:
+    _origin_init(self, origin)
+    self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+
+
+Origin.__init__ = _origin  # type: ignore[method-assign]
+
+_behaviour_init = DefaultCacheBehaviour.__init__
+
+
+def _behaviour(self: Any, config: dict[str, Any]) -> None:
+    _behaviour_init(self, config)
+    if config.get("CachePolicyId"):
+        # With a cache policy, AWS keeps no legacy cache settings on the behaviour.
+        for key, attr in (("ForwardedValues", "forwarded_values"), ("MinTTL", "min_ttl"), ("DefaultTTL", "default_ttl"), ("MaxTTL", "max_ttl")):
+            if key not in config:
+                setattr(self, attr, None)
+
+
+DefaultCacheBehaviour.__init__ = _behaviour  # type: ignore[method-assign]
 
 _application_init = Application.__init__
 

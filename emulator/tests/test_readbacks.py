@@ -9,8 +9,13 @@ def test_cloudfront_distribution_arn_has_an_empty_region_field(client: Callable[
         "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
         "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
     }
+    oac = cf.create_origin_access_control(OriginAccessControlConfig={"Name": "oac", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"})["OriginAccessControl"]["Id"]
+    config["Origins"]["Items"][0]["OriginAccessControlId"] = oac
     dist = cf.create_distribution(DistributionConfig=config)["Distribution"]
     assert dist["ARN"].split(":")[2:4] == ["cloudfront", ""]
+    got = cf.get_distribution(Id=dist["Id"])["Distribution"]["DistributionConfig"]
+    assert got["Origins"]["Items"][0]["OriginAccessControlId"] == oac
+    assert "ForwardedValues" not in got["DefaultCacheBehavior"]
     shield = client("shield")
     pid = shield.create_protection(Name="cdn", ResourceArn=dist["ARN"])["ProtectionId"]
     assert shield.describe_protection(ProtectionId=pid)["Protection"]["ResourceArn"] == dist["ARN"]
