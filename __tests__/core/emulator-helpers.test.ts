@@ -5,6 +5,7 @@
 import { countBy, mergeDetails, parliamentErrors, policyDocuments, roleNames, unexcepted } from "../../scripts/iam-audit.mjs";
 import type { CloudsplainingFinding, ParliamentFinding } from "../../scripts/iam-audit.mjs";
 import { MOTO_VERSION, pinnedVersion } from "../../scripts/emulator.mjs";
+import { lockIdOf, objectVersions, preventDestroyAddresses, refusedDestroys } from "../support/emulator-faults";
 import { JsonObject, lockItem, plannedChanges, plannedOutputChanges, secretsInState, stateResources, stuckResources, table } from "../support/emulator";
 
 const state = (resources: JsonObject[]): JsonObject => ({ version: 4, resources });
@@ -90,5 +91,26 @@ describe("IAM oracle bookkeeping (scripts/iam-audit.mjs)", () => {
     const left = unexcepted(findings, [{ type: "DataExfiltration", action: "s3:GetObject", policy: "app-task", reason: "bucket-scoped in AWS" }]);
     expect(left.map((f) => f.policy)).toEqual(["deploy-role-policy", "other"]);
     expect(countBy(findings, "type")).toEqual({ DataExfiltration: 2, ResourceExposure: 1 });
+  });
+});
+
+describe("fault-step helpers (support/emulator-faults.ts)", () => {
+  it("lockIdOf reads the lock ID of terraform's state-lock error", () => {
+    const out = "Error: Error acquiring the state lock\n\nLock Info:\n  ID:        4c3b2a1d-0000-4000-8000-000000000001\n  Path:      b/k\n  Operation: OperationTypePlan\n";
+    expect(lockIdOf(out)).toBe("4c3b2a1d-0000-4000-8000-000000000001");
+    expect(lockIdOf("Plan: 1 to add")).toBeUndefined();
+  });
+
+  it("objectVersions lists one key's versions, the latest first, then newest to oldest", () => {
+    const v = (key: string, id: string, latest: boolean, at: string) => `<Version><Key>${key}</Key><VersionId>${id}</VersionId><IsLatest>${latest}</IsLatest><LastModified>${at}</LastModified></Version>`;
+    const xml = `<ListVersionsResult>${v("s/dev/terraform.tfstate", "a", false, "2026-01-01T00:00:01Z")}${v("s/dev/terraform.tfstate", "c", true, "2026-01-01T00:00:03Z")}${v("other", "x", true, "2026-01-01T00:00:09Z")}${v("s/dev/terraform.tfstate", "b", false, "2026-01-01T00:00:02Z")}</ListVersionsResult>`;
+    expect(objectVersions(xml, "s/dev/terraform.tfstate").map((o) => o.versionId)).toEqual(["c", "b", "a"]);
+  });
+
+  it("preventDestroyAddresses reads lifecycle.prevent_destroy from the config; refusedDestroys the addresses terraform refused", () => {
+    const config = { resource: { aws_s3_bucket: { Data: { lifecycle: { prevent_destroy: true } }, Tmp: {} }, aws_kms_key: { Key: { lifecycle: { prevent_destroy: true } } } } };
+    expect(preventDestroyAddresses(config)).toEqual(["aws_kms_key.Key", "aws_s3_bucket.Data"]);
+    const out = "Error: Instance cannot be destroyed\n\nResource aws_s3_bucket.Data has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n\nError: Instance cannot be destroyed\n\nResource aws_kms_key.Key has\nlifecycle.prevent_destroy set, but ...";
+    expect(refusedDestroys(out)).toEqual(["aws_kms_key.Key", "aws_s3_bucket.Data"]);
   });
 });
