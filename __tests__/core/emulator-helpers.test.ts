@@ -5,7 +5,7 @@
 import { countBy, mergeDetails, parliamentErrors, policyDocuments, roleNames, unexcepted } from "../../scripts/iam-audit.mjs";
 import type { CloudsplainingFinding, ParliamentFinding } from "../../scripts/iam-audit.mjs";
 import { MOTO_VERSION, pinnedVersion } from "../../scripts/emulator.mjs";
-import { lockIdOf, objectVersions, preventDestroyAddresses, refusedDestroys } from "../support/emulator-faults";
+import { lockIdOf, objectVersions, preventDestroyAddresses, refusedDestroys, shieldedDestroys } from "../support/emulator-faults";
 import { JsonObject, lockItem, plannedChanges, plannedOutputChanges, secretsInState, stateResources, stuckResources, table } from "../support/emulator";
 
 const state = (resources: JsonObject[]): JsonObject => ({ version: 4, resources });
@@ -112,5 +112,9 @@ describe("fault-step helpers (support/emulator-faults.ts)", () => {
     expect(preventDestroyAddresses(config)).toEqual(["aws_kms_key.Key", "aws_s3_bucket.Data"]);
     const out = "Error: Instance cannot be destroyed\n\nResource aws_s3_bucket.Data has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n\nError: Instance cannot be destroyed\n\nResource aws_kms_key.Key has\nlifecycle.prevent_destroy set, but ...";
     expect(refusedDestroys(out)).toEqual(["aws_kms_key.Key", "aws_s3_bucket.Data"]);
+    const wrapped = "Resource aws_s3_bucket.Data has lifecycle.prevent_destroy\nset, but the plan calls for this resource to be destroyed.";
+    expect(refusedDestroys(wrapped)).toEqual(["aws_s3_bucket.Data"]);
+    const chain = { resource: { aws_kms_key: { Key: { lifecycle: { prevent_destroy: true } } }, aws_s3_bucket: { Data: { kms: "${aws_kms_key.Key.arn}", lifecycle: { prevent_destroy: true } } } } };
+    expect(shieldedDestroys(chain, ["aws_kms_key.Key", "aws_s3_bucket.Data"], ["aws_s3_bucket.Data"])).toEqual([{ address: "aws_kms_key.Key", behind: "aws_s3_bucket.Data" }]);
   });
 });

@@ -7,12 +7,12 @@
  *   runbook's `terraform force-unlock <ID>` recovers it.
  * - restoreFromVersions: a bad state written over the good one, restored from the state bucket's object versions
  *   by the runbook step in docs/emulator.md ("Runbook: restore a state"), then a plan with no changes.
- * - preventDestroyGuard: `terraform plan -destroy` on an applied prod stack refused, naming every resource that
- *   has lifecycle.prevent_destroy.
+ * - preventDestroyGuard: `terraform plan -destroy` on an applied prod stack refused, naming the resources that have
+ *   lifecycle.prevent_destroy (those it reaches; the others are shielded by a refused resource that depends on them).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { JsonObject, s3, StackInfo, tf, TfResult } from "./emulator";
+import { dependencyGraph, JsonObject, s3, StackInfo, tf, TfResult } from "./emulator";
 
 export interface FaultContext {
   readonly stack: StackInfo;
@@ -140,7 +140,33 @@ export function preventDestroyAddresses(config: JsonObject): string[] {
 
 /** Addresses terraform names in its "Instance cannot be destroyed" errors. */
 export function refusedDestroys(output: string): string[] {
-  return [...new Set([...output.matchAll(/Resource (\S+) has\s+lifecycle\.prevent_destroy set/g)].map((m) => m[1]))].sort();
+  return [...new Set([...output.matchAll(/Resource\s+(\S+)\s+has\s+lifecycle\.prevent_destroy\s+set/g)].map((m) => m[1]))].sort();
+}
+
+/**
+ * prevent_destroy resources terraform did not name because it never reached them: a destroy walks dependents
+ * first, and stops at the refused ones, so a resource that a refused one depends on (transitively) is not visited
+ * (a KMS key behind a refused bucket and DB instance). Returns those, each with the refused resource that shields it.
+ */
+export function shieldedDestroys(config: JsonObject, expected: readonly string[], refused: readonly string[]): { address: string; behind: string }[] {
+  const graph = dependencyGraph(config);
+  const dependsOn = (from: string, target: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [from];
+    for (let a = stack.pop(); a !== undefined; a = stack.pop()) {
+      for (const ref of graph.get(a) ?? []) {
+        if (ref === target) return true;
+        if (!seen.has(ref)) seen.add(ref), stack.push(ref);
+      }
+    }
+    return false;
+  };
+  return expected
+    .filter((a) => !refused.includes(a))
+    .flatMap((address) => {
+      const behind = refused.find((r) => dependsOn(r, address));
+      return behind ? [{ address, behind }] : [];
+    });
 }
 
 export interface Guarded {
@@ -149,15 +175,18 @@ export interface Guarded {
   readonly planDestroy?: TfResult;
   readonly expected: readonly string[];
   readonly refused: readonly string[];
+  /** prevent_destroy resources not named because a refused resource depends on them (see shieldedDestroys). */
+  readonly shielded: readonly { address: string; behind: string }[];
 }
 
 /** Applies a whole prod stack, then `terraform plan -destroy` must fail naming every prevent_destroy resource. */
 export async function preventDestroyGuard(ctx: FaultContext): Promise<Guarded> {
   const expected = preventDestroyAddresses(ctx.stack.config);
   const init = await run(ctx, "init", ["init", "-input=false", "-no-color"]);
-  if (init.status !== 0) return { init, expected, refused: [] };
+  if (init.status !== 0) return { init, expected, refused: [], shielded: [] };
   const apply = await run(ctx, "apply", ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"]);
-  if (apply.status !== 0) return { init, apply, expected, refused: [] };
+  if (apply.status !== 0) return { init, apply, expected, refused: [], shielded: [] };
   const planDestroy = await run(ctx, "plan-destroy", ["plan", "-destroy", "-input=false", "-no-color", "-refresh=false", "-lock-timeout=60s"]);
-  return { init, apply, planDestroy, expected, refused: refusedDestroys(planDestroy.output) };
+  const refused = refusedDestroys(planDestroy.output);
+  return { init, apply, planDestroy, expected, refused, shielded: shieldedDestroys(ctx.stack.config, expected, refused) };
 }

@@ -2,7 +2,8 @@
 
 - CloudFront distribution ARNs without their (empty) region field, `arn:aws:cloudfront:<account>:distribution/ID`,
   which the provider refuses as aws_shield_protection.resource_arn; origins without their OriginAccessControlId;
-  cache behaviours with ForwardedValues and TTLs invented beside a cache policy;
+  cache behaviours with ForwardedValues and TTLs invented beside a cache policy; a default cache behaviour that
+  targets an origin group (moto refuses it with NoSuchOrigin: it looks for the id among the origins only);
 - CodeDeploy application createTime as an ISO string where the API (JSON protocol) returns epoch seconds, so the
   SDK cannot read GetApplication;
 - Secrets Manager CancelRotateSecret refused on a secret with managed rotation (no rotation Lambda: RDS-managed
@@ -14,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from moto.cloudfront.models import DefaultCacheBehaviour, Distribution, Origin
+from moto.cloudfront.models import DefaultCacheBehaviour, Distribution, DistributionConfig, Origin
 from moto.codedeploy.models import Application
 from moto.secretsmanager.models import SecretsManagerBackend
 
@@ -52,6 +53,25 @@ def _behaviour(self: Any, config: dict[str, Any]) -> None:
 
 
 DefaultCacheBehaviour.__init__ = _behaviour  # type: ignore[method-assign]
+
+_config_init = DistributionConfig.__init__
+
+
+def _distribution_config(self: Any, config: dict[str, Any]) -> None:
+    behaviour = config.get("DefaultCacheBehavior") or {}
+    target = behaviour.get("TargetOriginId")
+    groups = [g.get("Id") for g in ((config.get("OriginGroups") or {}).get("Items") or [])]
+    origins = [o.get("Id") if isinstance(o, dict) else o.id for o in ((config.get("Origins") or {}).get("Items") or [])]
+    if target in groups and target not in origins and origins:
+        # Let moto's check pass with an origin, then point the behaviour back at its origin group.
+        config["DefaultCacheBehavior"] = {**behaviour, "TargetOriginId": origins[0]}
+        _config_init(self, config)
+        self.DefaultCacheBehavior.target_origin_id = target
+        return
+    _config_init(self, config)
+
+
+DistributionConfig.__init__ = _distribution_config  # type: ignore[method-assign]
 
 _application_init = Application.__init__
 
