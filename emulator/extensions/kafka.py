@@ -1,4 +1,5 @@
-"""MSK: GetBootstrapBrokers, configurations (Create/Describe/Update/Delete, revisions), and clusters that become ACTIVE."""
+"""MSK: GetBootstrapBrokers, configurations (Create/Describe/Update/Delete, revisions), clusters that become ACTIVE,
+and NotFoundException (not a 500) for a deleted cluster."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from moto.kafka import urls
 from moto.kafka.models import FakeKafkaCluster
 from moto.kafka.responses import KafkaResponse
 
-from .core import NotFound, ValidationError, operation, store
+from .core import NotFound, ValidationError, operation, store, wrap
 
 urls.url_paths.update({
     "{0}/v1/configurations$": KafkaResponse.dispatch,
@@ -141,3 +142,14 @@ def delete_configuration(backend: Any, params: dict[str, Any], _: Any) -> dict[s
     c = _configuration(backend, params["Arn"])
     del store(backend, "configurations")[c["Arn"]]
     return {"Arn": c["Arn"], "State": "DELETING"}
+
+
+def _known_or_not_found(self: Any, original: Any) -> Any:
+    # moto answers a deleted (or unknown) cluster with a 500 (KeyError), which the provider retries until its
+    # delete waiter times out; AWS answers NotFoundException.
+    _cluster(self.kafka_backend, self.parsed_url.path.split("/clusters/")[-1])
+    return original()
+
+
+wrap(KafkaResponse, "describe_cluster")(_known_or_not_found)
+wrap(KafkaResponse, "describe_cluster_v2")(_known_or_not_found)

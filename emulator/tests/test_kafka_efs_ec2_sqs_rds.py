@@ -24,6 +24,11 @@ def test_msk_bootstrap_brokers_follow_the_client_authentication(client: Callable
     with pytest.raises(ClientError) as e:
         kafka.get_bootstrap_brokers(ClusterArn=arn.replace("cluster/", "cluster/x"))
     assert _code(e) == "NotFoundException"
+    kafka.delete_cluster(ClusterArn=arn)
+    for describe in (kafka.describe_cluster, kafka.describe_cluster_v2):
+        with pytest.raises(ClientError) as e:
+            describe(ClusterArn=arn)
+        assert _code(e) == "NotFoundException"
 
 
 def test_msk_configuration_revisions_update_and_delete(client: Callable[..., Any]) -> None:
