@@ -41,6 +41,9 @@ def _cluster_init(self: Any, *args: Any, **kwargs: Any) -> None:
     _original_cluster_init(self, *args, **kwargs)
     if self.engine == DOCDB and self.parameter_group == "default.aurora8.0":
         self.parameter_group = "default.docdb5.0"
+    if self.engine == DOCDB and not kwargs.get("storage_type"):
+        # DocumentDB reports no StorageType unless one was asked for (moto defaults every cluster to gp2).
+        self.storage_type = None
 
 
 DBCluster.__init__ = _cluster_init  # type: ignore[method-assign]

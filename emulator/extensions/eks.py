@@ -1,8 +1,10 @@
-"""EKS: access entries and their access policies; clusters read back with accessConfig; node groups without
+"""EKS: access entries and their access policies; clusters read back with accessConfig and an OIDC issuer of their
+own; node groups without
 remote access read back without one (moto invents an ec2SshKey, which forces a replacement on every plan)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote
@@ -31,8 +33,12 @@ Nodegroup.__init__ = _nodegroup_init  # type: ignore[method-assign]
 @wrap(EKSResponse, "create_cluster")
 def _create_cluster(self: Any, original: Any) -> Any:
     result = original()
+    cluster = result.result["cluster"]
+    # moto draws one OIDC issuer per process, so every cluster has the same one (and a second cluster's IAM OIDC
+    # provider collides with the first's: EntityAlreadyExists); AWS gives each cluster its own.
+    cluster.identity = {"oidc": {"issuer": f"https://oidc.eks.{self.region}.amazonaws.com/id/{uuid.uuid4().hex.upper()}"}}
     access = self._get_param("accessConfig") or {}
-    result.result["cluster"].access_config = {
+    cluster.access_config = {
         "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
         "authenticationMode": access.get("authenticationMode", "CONFIG_MAP"),
     }

@@ -1,6 +1,6 @@
 """RDS: a distinct DbiResourceId per DB instance (moto 5.2.1 gives every instance the same one, so the provider,
 which reads an instance back by dbi-resource-id, finds several and refuses); enhanced monitoring
-(MonitoringInterval, MonitoringRoleArn) read back by DescribeDBInstances; DB parameters read back with Source "user"; no ScalingConfigurationInfo on clusters that have none."""
+(MonitoringInterval, MonitoringRoleArn) and Performance Insights read back by DescribeDBInstances; DB parameters read back with Source "user"; no ScalingConfigurationInfo on clusters that have none."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     # ModifyDBInstance sets any attribute it is given (moto's DBInstance.update); creation dropped these two.
     self.monitoring_interval = kwargs.get("monitoring_interval") or 0
     self.monitoring_role_arn = kwargs.get("monitoring_role_arn")
+    self.performance_insights_enabled = bool(kwargs.get("enable_performance_insights"))
+    self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id") if self.performance_insights_enabled else None
+    self.performance_insights_retention_period = (kwargs.get("performance_insights_retention_period") or 7) if self.performance_insights_enabled else None
 
 
 DBInstance.__init__ = _init  # type: ignore[method-assign]

@@ -15,7 +15,7 @@ def test_docdb_cluster_and_instance_lifecycle(client: Callable[..., Any], ec2_su
         DBClusterIdentifier="docs", Engine="docdb", MasterUsername="admin1", MasterUserPassword="password123",
         DBSubnetGroupName="docs", DBClusterParameterGroupName="docs", StorageEncrypted=True,
     )["DBCluster"]
-    assert (cluster["Engine"], cluster["EngineVersion"], cluster["Port"]) == ("docdb", "5.0.0", 27017)
+    assert (cluster["Engine"], cluster["EngineVersion"], cluster["Port"], "StorageType" in cluster) == ("docdb", "5.0.0", 27017, False)
     instance = docdb.create_db_instance(DBInstanceIdentifier="docs-1", DBInstanceClass="db.t3.medium", Engine="docdb", DBClusterIdentifier="docs")["DBInstance"]
     assert instance["Engine"] == "docdb"
     assert [m["DBInstanceIdentifier"] for m in docdb.describe_db_clusters(DBClusterIdentifier="docs")["DBClusters"][0]["DBClusterMembers"]] == ["docs-1"]

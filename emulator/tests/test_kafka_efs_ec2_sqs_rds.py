@@ -90,6 +90,15 @@ def test_ec2_monitor_and_unmonitor_instances(client: Callable[..., Any]) -> None
     assert _code(e) == "MissingParameter"
 
 
+def test_ec2_instance_without_public_ip_has_no_association(client: Callable[..., Any], ec2_subnet: str) -> None:
+    ec2 = client("ec2")
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    nic = {"DeviceIndex": 0, "SubnetId": ec2_subnet, "AssociatePublicIpAddress": False}
+    iid = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, NetworkInterfaces=[nic])["Instances"][0]["InstanceId"]
+    described = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert ("PublicIpAddress" in described, "Association" in described["NetworkInterfaces"][0]) == (False, False)
+
+
 def test_sqs_redrive_keeps_the_queue_policy_and_redrive_allow_policy_reads_back(client: Callable[..., Any]) -> None:
     sqs = client("sqs")
     dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
@@ -127,6 +136,10 @@ def test_rds_enhanced_monitoring_reads_back(client: Callable[..., Any]) -> None:
     rds.create_db_instance(DBInstanceIdentifier="mon", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20, MasterUsername="u", MasterUserPassword="password1", MonitoringInterval=60, MonitoringRoleArn=role)
     db = rds.describe_db_instances(DBInstanceIdentifier="mon")["DBInstances"][0]
     assert (db["MonitoringInterval"], db["MonitoringRoleArn"]) == (60, role)
+    assert (db["PerformanceInsightsEnabled"], "PerformanceInsightsRetentionPeriod" in db) == (False, False)
+    rds.create_db_instance(DBInstanceIdentifier="pi", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20, MasterUsername="u", MasterUserPassword="password1", EnablePerformanceInsights=True, PerformanceInsightsKMSKeyId="arn:aws:kms:us-east-1:123456789012:key/k")
+    pi = rds.describe_db_instances(DBInstanceIdentifier="pi")["DBInstances"][0]
+    assert (pi["PerformanceInsightsEnabled"], pi["PerformanceInsightsRetentionPeriod"], pi["PerformanceInsightsKMSKeyId"]) == (True, 7, "arn:aws:kms:us-east-1:123456789012:key/k")
     rds.modify_db_instance(DBInstanceIdentifier="mon", MonitoringInterval=30)
     assert rds.describe_db_instances(DBInstanceIdentifier="mon")["DBInstances"][0]["MonitoringInterval"] == 30
 

@@ -60,6 +60,10 @@ def _cluster(client: Callable[..., Any], ec2_subnet: str, **extra: Any) -> Any:
 def test_eks_access_entries_and_policies(client: Callable[..., Any], ec2_subnet: str) -> None:
     eks = _cluster(client, ec2_subnet, accessConfig={"authenticationMode": "API"})
     assert eks.describe_cluster(name="c1")["cluster"]["accessConfig"] == {"bootstrapClusterCreatorAdminPermissions": True, "authenticationMode": "API"}
+    eks.create_cluster(name="c2", roleArn="arn:aws:iam::123456789012:role/eks", resourcesVpcConfig={"subnetIds": [ec2_subnet]})
+    issuers = {eks.describe_cluster(name=n)["cluster"]["identity"]["oidc"]["issuer"] for n in ("c1", "c2")}
+    assert len(issuers) == 2
+    eks.delete_cluster(name="c2")
     principal = "arn:aws:iam::123456789012:role/admins"
     entry = eks.create_access_entry(clusterName="c1", principalArn=principal, tags={"env": "dev"})["accessEntry"]
     assert (entry["type"], entry["tags"]) == ("STANDARD", {"env": "dev"})
