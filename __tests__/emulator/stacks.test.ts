@@ -552,9 +552,13 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
         roles: audit.roles,
         parliament: { findings: countBy(audit.parliament ?? [], "issue"), errors: errors.length, errorsNotExcepted: unexcepted(errors, exceptions.parliament).length },
         cloudsplaining: { found: countBy(cs, "type"), notExcepted: countBy(left, "type") },
+        details: {
+          parliamentErrors: unexcepted(errors, exceptions.parliament).map((f) => ({ source: f.source, issue: f.issue, detail: f.detail })),
+          cloudsplaining: left,
+        },
       };
       iamSummary.value = summary;
-      console.log(`[emulator] IAM oracles: ${JSON.stringify(summary)}`);
+      console.log(`[emulator] IAM oracles: ${JSON.stringify({ ...summary, details: undefined })} (details: .cache/emulator-report.json, iam.details)`);
     }, 900_000);
 
     it("parliament: 0 errors over every policy document of the applied dev stacks", () => {
