@@ -112,8 +112,13 @@ export function parliament(documents) {
 
 // ---- pure helpers ---------------------------------------------------------------------------------------------
 
-/** Attributes of a state resource that hold a policy document (JSON text). */
-const POLICY_ATTRIBUTES = ["policy", "assume_role_policy"];
+/**
+ * Attributes of a state resource that hold a policy document parliament can judge (JSON text): identity and
+ * resource policies. Trust policies (`assume_role_policy`) are not among them: they have no Resource by design,
+ * which parliament, an identity-policy linter, reports as MALFORMED (and their federated principals as
+ * UNKNOWN_FEDERATION_SOURCE).
+ */
+const POLICY_ATTRIBUTES = ["policy"];
 
 /**
  * @param {unknown} text
@@ -147,7 +152,7 @@ function managedInstances(state) {
 }
 
 /**
- * Every policy document a state holds in a managed resource (identity, trust and resource policies), once each.
+ * Every identity and resource policy document a state holds in a managed resource, once each.
  * @param {Json} state
  * @param {string} stack prefix of each document's source
  * @returns {PolicyDocument[]}

@@ -68,8 +68,8 @@ describe("IAM oracle bookkeeping (scripts/iam-audit.mjs)", () => {
     { mode: "data", type: "aws_iam_policy_document", name: "D", instances: [{ attributes: { json: doc("sqs:SendMessage") } }] },
   ]);
 
-  it("policyDocuments reads every policy document of managed resources once; roleNames the roles", () => {
-    expect(policyDocuments(s, "app-dev").map((d) => d.source)).toEqual(["app-dev aws_iam_role.Task.assume_role_policy", "app-dev aws_iam_role_policy.TaskPolicy.policy"]);
+  it("policyDocuments reads every identity and resource policy of managed resources once (no trust policy); roleNames the roles", () => {
+    expect(policyDocuments(s, "app-dev").map((d) => d.source)).toEqual(["app-dev aws_iam_role_policy.TaskPolicy.policy"]);
     expect(roleNames(s)).toEqual(["app-task"]);
   });
 
