@@ -93,10 +93,13 @@ def test_ec2_monitor_and_unmonitor_instances(client: Callable[..., Any]) -> None
 def test_ec2_instance_without_public_ip_has_no_association(client: Callable[..., Any], ec2_subnet: str) -> None:
     ec2 = client("ec2")
     image = ec2.describe_images()["Images"][0]["ImageId"]
-    nic = {"DeviceIndex": 0, "SubnetId": ec2_subnet, "AssociatePublicIpAddress": False}
+    vpc = ec2.describe_subnets(SubnetIds=[ec2_subnet])["Subnets"][0]["VpcId"]
+    sg = ec2.create_security_group(GroupName="redis", Description="redis", VpcId=vpc)["GroupId"]
+    nic = {"DeviceIndex": 0, "SubnetId": ec2_subnet, "AssociatePublicIpAddress": False, "Groups": [sg]}
     iid = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, NetworkInterfaces=[nic])["Instances"][0]["InstanceId"]
     described = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
     assert ("PublicIpAddress" in described, "Association" in described["NetworkInterfaces"][0]) == (False, False)
+    assert [g["GroupId"] for g in described["SecurityGroups"]] == [sg]
 
 
 def test_sqs_redrive_keeps_the_queue_policy_and_redrive_allow_policy_reads_back(client: Callable[..., Any]) -> None:
