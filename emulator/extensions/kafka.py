@@ -71,7 +71,8 @@ def _configuration(backend: Any, arn: str) -> dict[str, Any]:
     configurations = store(backend, "configurations")
     arn = unquote(arn)
     if arn not in configurations:
-        raise NotFound("NotFoundException", f"Configuration {arn} not found")
+        # What AWS answers (and what the provider's delete waiter waits for): BadRequestException, not NotFound.
+        raise NotFound("BadRequestException", "Configuration ARN does not exist")
     return configurations[arn]
 
 

@@ -44,7 +44,7 @@ def test_msk_configuration_revisions_update_and_delete(client: Callable[..., Any
     assert kafka.delete_configuration(Arn=arn)["State"] == "DELETING"
     with pytest.raises(ClientError) as e:
         kafka.describe_configuration(Arn=arn)
-    assert _code(e) == "NotFoundException"
+    assert (_code(e), e.value.response["Error"]["Message"]) == ("BadRequestException", "Configuration ARN does not exist")
 
 
 def test_msk_create_configuration_without_server_properties_is_refused(client: Callable[..., Any]) -> None:
