@@ -25,7 +25,6 @@ export interface EmulatorGap {
 }
 
 const X = "project extension" as const;
-const M = "moto" as const;
 
 export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   { type: "aws_elasticache_replication_group", missing: "DescribeCacheClusters for the member clusters (moto creates the group without them)", effect: "not created", servedBy: X },

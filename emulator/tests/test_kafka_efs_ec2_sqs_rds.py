@@ -18,6 +18,7 @@ def test_msk_bootstrap_brokers_follow_the_client_authentication(client: Callable
         EncryptionInfo={"EncryptionInTransit": {"ClientBroker": "TLS"}},
     )["ClusterArn"]
     assert kafka.describe_cluster(ClusterArn=arn)["ClusterInfo"]["State"] == "ACTIVE"
+    assert arn.split(":")[5].split("/")[:2] == ["cluster", "k1"]
     brokers = kafka.get_bootstrap_brokers(ClusterArn=arn)
     assert brokers["BootstrapBrokerStringSaslIam"].count(":9098") == 2
     assert "BootstrapBrokerString" not in brokers
