@@ -28,6 +28,9 @@ def fetch(endpoint: str, roles_file: str, out: str) -> None:
             details[key] += page.get(key, [])
     roles = [r for r in details["RoleDetailList"] if r["RoleName"] in wanted]
     attached = {p["PolicyArn"] for r in roles for p in r.get("AttachedManagedPolicies", [])}
+    for p in details["Policies"]:
+        # moto leaves PolicyName out of some entries (cloudsplaining needs it); it is the ARN's last segment.
+        p.setdefault("PolicyName", p["Arn"].rsplit("/", 1)[-1])
     result = {
         "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": roles,
         "Policies": [p for p in details["Policies"] if p["Arn"] in attached],
