@@ -156,7 +156,10 @@ export function shieldedDestroys(config: JsonObject, expected: readonly string[]
     for (let a = stack.pop(); a !== undefined; a = stack.pop()) {
       for (const ref of graph.get(a) ?? []) {
         if (ref === target) return true;
-        if (!seen.has(ref)) seen.add(ref), stack.push(ref);
+        if (!seen.has(ref)) {
+          seen.add(ref);
+          stack.push(ref);
+        }
       }
     }
     return false;
