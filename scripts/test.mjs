@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { ensureCheckov } from "./checkov.mjs";
 import { ensureTrivy } from "./trivy.mjs";
 import { findMotoServer } from "./emulator.mjs";
+import { ensureIamAudit } from "./iam-audit.mjs";
 import { ensureTerraformToolchain } from "./terraform-toolchain.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,8 +60,8 @@ const prerequisites = {
   emulator: () => {
     const tf = ensureTerraformToolchain().reason;
     if (tf) return tf;
-    if (!commandExists("moto_server") && !commandExists("python3")) return "neither moto_server nor python3 (to install moto in a venv) is available";
-    return installed("moto", () => findMotoServer());
+    if (!commandExists("python3")) return "python3 is not available to run the emulator (moto) and the IAM oracles in venvs";
+    return installed("moto", () => findMotoServer()) ?? installed("parliament and cloudsplaining", () => ensureIamAudit());
   },
   policy: () => (commandExists("python3") ? installed("checkov", () => ensureCheckov()) ?? installed("trivy", () => ensureTrivy()) : "python3 is not available to install checkov and trivy"),
 };

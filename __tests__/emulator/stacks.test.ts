@@ -26,7 +26,6 @@ import {
   planTargets,
   knockOnChanges,
   plannedChanges,
-  removeLeftoverDbInstances,
   plannedOutputChanges,
   root,
   s3,
@@ -41,7 +40,10 @@ import {
   TfResult,
 } from "../support/emulator";
 import { perpetualDiff } from "../support/emulator-gaps";
+import { Guarded, Interrupted, interruptedApply, Killed, killedHoldingLock, preventDestroyGuard, Restored, restoreFromVersions } from "../support/emulator-faults";
 import { startEmulator, stopEmulator } from "../../scripts/emulator.mjs";
+import { cloudsplaining, countBy, fetchAuthorizationDetails, mergeDetails, parliament, parliamentErrors, policyDocuments, readExceptions, roleNames, unexcepted } from "../../scripts/iam-audit.mjs";
+import type { CloudsplainingFinding, ParliamentFinding, PolicyDocument } from "../../scripts/iam-audit.mjs";
 
 // ---- Synthesis happens while tests are collected: one test per stack needs the manifest first. ----------------
 
@@ -192,6 +194,104 @@ async function pullState(stack: StackInfo): Promise<JsonObject | undefined> {
   return r.status === 0 && r.output.trim().startsWith("{") ? (JSON.parse(r.output) as JsonObject) : undefined;
 }
 
+interface DevResult {
+  init?: TfResult;
+  lock?: { first: TfResult; second: TfResult };
+  plan?: TfResult;
+  apply?: TfResult;
+  replan?: Replan;
+  state?: JsonObject;
+  destroy?: TfResult;
+  left?: string;
+  error?: string;
+  /** Every policy document in the applied state, and the account's IAM for the stack's roles (item 4's oracles). */
+  documents?: PolicyDocument[];
+  details?: JsonObject;
+  /** Item 3's fault steps, on the fault stack only. */
+  interrupted?: Interrupted;
+  killed?: Killed;
+  restored?: Restored;
+}
+
+const bySize = (list: StackInfo[]) => [...list].sort((a, b) => planTargets(a.config).all.length - planTargets(b.config).all.length);
+/** The dev stack that also goes through the fault steps: the smallest (EMULATOR_FAULT_STACK picks another). */
+const faultStack = devStacks.find((s) => s.name === process.env.EMULATOR_FAULT_STACK) ?? bySize(devStacks)[0];
+/** The prod stack applied whole to show the prevent_destroy guard: the smallest (EMULATOR_GUARD_STACK picks another). */
+const guardStack = planOnlyStacks.find((s) => s.name === process.env.EMULATOR_GUARD_STACK) ?? bySize(planOnlyStacks.filter((s) => s.environment === "prod"))[0];
+const guard: { result?: Guarded } = {};
+
+const devResults = new Map<string, DevResult>();
+const iamSummary: { value?: unknown } = {};
+
+/** Stacks applied at once: DB instances have distinct DbiResourceIds (emulator/extensions/rds.py), so stacks are independent. */
+const concurrency = Math.max(1, Number(process.env.EMULATOR_CONCURRENCY ?? 3));
+
+/** Runs fn over items, at most `limit` at a time. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** One dev stack end to end: init, (lock probe on the first), plan + apply, re-plan, state pull, destroy, state list. */
+async function devPipeline(stack: StackInfo): Promise<DevResult> {
+  const t = planTargets(stack.config);
+  stackReport(stack, t);
+  printUntargeted(stack, t);
+  const r: DevResult = {};
+  r.init = await run(stack, "init", ["init", "-input=false", "-no-color"], 300_000);
+  record(stack, "init", r.init, r.init.status === 0);
+  if (r.init.status !== 0) return r;
+  if (stack === devStacks[0]) {
+    r.lock = await holdingLock(stack, ["apply", "-input=true", "-no-color", "-parallelism=20", ...targetArgs(t)], () =>
+      run(stack, "plan-concurrent", ["plan", "-input=false", "-no-color", "-lock-timeout=0s"]),
+    );
+    console.log(`[emulator] lock: ${stack.name}: a plan during an open apply was ${r.lock.second.status !== 0 ? "refused" : "NOT refused"} in ${seconds(r.lock.second.seconds)}; the apply was then cancelled`);
+  }
+  const faults = { stack, env, endpoint, logDir, targetArgs: targetArgs(t) };
+  if (stack === faultStack) {
+    r.interrupted = await interruptedApply(faults);
+    console.log(`[emulator] fault: ${stack.name}: apply interrupted (SIGINT) after ${r.interrupted.completed} resources, exit ${r.interrupted.interrupted.status}; lock ${r.interrupted.lockFree.status === 0 ? "released" : "NOT released"}`);
+  }
+  const { plan, apply } = await planAndApply(stack, t);
+  r.plan = plan;
+  r.apply = apply;
+  if (apply?.status === 0) {
+    r.replan = await replan(stack, t);
+    r.state = await pullState(stack);
+    if (r.state) {
+      r.documents = policyDocuments(r.state, stack.name);
+      try {
+        r.details = (await fetchAuthorizationDetails(endpoint, roleNames(r.state))) as JsonObject;
+      } catch (error) {
+        r.error = `GetAccountAuthorizationDetails: ${(error as Error).message}`;
+      }
+    }
+    if (stack === faultStack && r.state) {
+      r.killed = await killedHoldingLock(faults);
+      console.log(`[emulator] fault: ${stack.name}: plan killed (SIGKILL) holding the lock; next plan ${r.killed.refused.status !== 0 ? "refused" : "NOT refused"}; force-unlock ${r.killed.lockId ?? "(no lock ID)"} -> ${r.killed.unlock?.status}; plan after -> ${r.killed.after?.status}`);
+      r.restored = await restoreFromVersions(faults, r.state);
+      console.log(`[emulator] fault: ${stack.name}: bad state pushed (plan exit ${r.restored.broken.status}); ${r.restored.versions.length} object versions; restored ${r.restored.restoredFrom ?? "-"} -> plan exit ${r.restored.replan?.status}`);
+    }
+  }
+  r.destroy = await run(stack, "destroy", ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"], 1_500_000);
+  record(stack, "destroy", r.destroy, r.destroy.status === 0, /Destroy complete! .*/.exec(r.destroy.output)?.[0]);
+  r.left = (await tf(["state", "list"], stack.dir, { env })).output.trim();
+  return r;
+}
+
+/** The prod guard: the whole prod stack applied, then `plan -destroy` refused for every prevent_destroy resource. */
+async function guardPipeline(stack: StackInfo): Promise<Guarded> {
+  stackReport(stack, planTargets(stack.config));
+  const g = await preventDestroyGuard({ stack, env, endpoint, logDir });
+  if (g.apply) record(stack, "apply", g.apply, g.apply.status === 0, /Apply complete! .*/.exec(g.apply.output)?.[0]);
+  if (g.planDestroy) record(stack, "plan-destroy", g.planDestroy, g.planDestroy.status !== 0, `refused naming ${g.refused.length} of ${g.expected.length} prevent_destroy resources, ${g.shielded.length} behind them`);
+  console.log(`[emulator] guard: ${stack.name}: plan -destroy refused for ${g.refused.join(", ") || "nothing"}${g.shielded.length ? `; not reached (a refused resource depends on them): ${g.shielded.map((x) => `${x.address} behind ${x.behind}`).join(", ")}` : ""}`);
+  return g;
+}
+
 // ---- Bootstrap results (filled in beforeAll) ------------------------------------------------------------------
 
 const boot: { apply?: TfResult; replan?: Replan; state?: JsonObject; error?: string; targets?: TargetPlan } = {};
@@ -247,7 +347,7 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
       };
     });
     console.log(`[emulator] summary (synth ${seconds(synthSeconds)}):\n${table(rows, ["stack", "init", "plan", "apply", "re-plan", "destroy", "not applied", "perpetual diffs"])}`);
-    writeFileSync(reportFile, JSON.stringify({ endpoint, synthSeconds, notes, stacks: Object.values(report) }, null, 2) + "\n");
+    writeFileSync(reportFile, JSON.stringify({ endpoint, synthSeconds, notes, iam: iamSummary.value, stacks: Object.values(report) }, null, 2) + "\n");
   }, 120_000);
 
   it("G1: synthesizes every stack in emulator mode, each pointing only at the emulator", () => {
@@ -322,74 +422,157 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
     console.log(`[emulator] lock: held -> plan refused in ${seconds(blocked.seconds)}; released -> plan ran in ${seconds(free.seconds)} (table ${tableName}, LockID ${bucket}/${key})`);
   });
 
-  describe.each(devStacks.map((s) => [s.name, s] as const))("%s (dev: apply, re-plan, destroy)", (_name, stack) => {
-    const t = planTargets(stack.config);
-    const s: { init?: TfResult; applied?: boolean } = {};
+  describe(`dev stacks: apply, re-plan, state scan, destroy (${concurrency} at a time)`, () => {
+    const results = devResults;
+    const result = (stack: StackInfo): DevResult => results.get(stack.name) ?? { error: "not run" };
 
-    it(`G2: ${stack.name}: terraform init configures its S3 backend on the emulator`, async () => {
+    beforeAll(async () => {
+      if (boot.error || devStacks.length === 0) return;
+      const started = Date.now();
+      // Largest first, so the longest pipelines start early; the prod guard stack runs in the same pool.
+      const jobs: (() => Promise<unknown>)[] = [...bySize(devStacks)].reverse().map((stack) => async () => results.set(stack.name, await devPipeline(stack)));
+      if (guardStack) jobs.splice(1, 0, async () => (guard.result = await guardPipeline(guardStack)));
+      await pool(jobs, concurrency, (job) => job());
+      console.log(`[emulator] dev stacks: ${devStacks.length} applied and destroyed in ${seconds((Date.now() - started) / 1000)}, ${concurrency} at a time`);
+    }, 3_600_000);
+
+    const each = devStacks.map((s) => [s.name, s] as const);
+
+    it.each(each)("G2: %s: terraform init configures its S3 backend on the emulator", (_name, stack) => {
       expect(boot.error).toBeUndefined();
-      stackReport(stack, t);
-      s.init = await run(stack, "init", ["init", "-input=false", "-no-color"], 300_000);
-      record(stack, "init", s.init, s.init.status === 0);
-      expect(s.init.status, tail(s.init.output)).toBe(0);
-      expect(s.init.output).toContain('Successfully configured the backend "s3"');
+      const init = result(stack).init;
+      expect(init?.status, tail(init?.output ?? "not run")).toBe(0);
+      expect(init?.output).toContain('Successfully configured the backend "s3"');
     });
 
-    if (stack === devStacks[0]) {
-      it(`G2: ${stack.name}: while one \`terraform apply\` holds the state lock, a second plan on the same stack is refused`, async () => {
-        expect(s.init?.status, "init failed").toBe(0);
-        const held = await holdingLock(stack, ["apply", "-input=true", "-no-color", "-parallelism=20", ...targetArgs(t)], () =>
-          run(stack, "plan-concurrent", ["plan", "-input=false", "-no-color", "-lock-timeout=0s"]),
-        );
-        expect(held.first.output, "the first apply never reached its approval prompt").toContain("Enter a value:");
-        expect(held.second.status, held.second.output).not.toBe(0);
-        expect(held.second.output).toContain("Error acquiring the state lock");
-        expect(held.second.output).toContain("OperationTypeApply");
-        expect(held.first.output).toContain("Apply cancelled.");
-        console.log(`[emulator] lock: ${stack.name}: a plan during an open apply was refused in ${seconds(held.second.seconds)}; the apply was then cancelled`);
+    if (devStacks[0]) {
+      it(`G2: ${devStacks[0].name}: while one \`terraform apply\` holds the state lock, a second plan on the same stack is refused`, () => {
+        const held = result(devStacks[0]).lock;
+        expect(held, "the lock step did not run").toBeDefined();
+        expect(held?.first.output, "the first apply never reached its approval prompt").toContain("Enter a value:");
+        expect(held?.second.status, held?.second.output).not.toBe(0);
+        expect(held?.second.output).toContain("Error acquiring the state lock");
+        expect(held?.second.output).toContain("OperationTypeApply");
+        expect(held?.first.output).toContain("Apply cancelled.");
       });
     }
 
-    it(`${stack.name}: plans and applies everything the emulator can create`, async () => {
-      expect(s.init?.status, "init failed").toBe(0);
-      printUntargeted(stack, t);
-      const { plan, apply } = await planAndApply(stack, t);
-      expect(plan.status, tail(plan.output)).toBe(0);
-      expect(apply?.status, tail(apply?.output ?? "")).toBe(0);
-      s.applied = true;
+    it.each(each)("%s: plans and applies every resource", (_name, stack) => {
+      const r = result(stack);
+      expect(r.plan?.status, tail(r.plan?.output ?? r.error ?? "not run")).toBe(0);
+      expect(r.apply?.status, tail(r.apply?.output ?? "not run")).toBe(0);
     });
 
-    it(`${stack.name}: re-plans with no changes`, async () => {
-      expect(s.applied, "apply did not succeed").toBe(true);
-      const r = await replan(stack, t);
-      expect(r.ok, r.message).toBe(true);
+    it.each(each)("%s: re-plans with no changes", (_name, stack) => {
+      const r = result(stack);
+      expect(r.replan, "apply did not succeed").toBeDefined();
+      expect(r.replan?.ok, r.replan?.message).toBe(true);
     });
 
-    it(`G7: ${stack.name}: its state holds no secret value`, async () => {
-      expect(s.applied, "apply did not succeed").toBe(true);
-      const state = await pullState(stack);
-      expect(state, "terraform state pull failed").toBeDefined();
-      const found = secretsInState(state ?? {});
+    it.each(each)("G7: %s: its state holds no secret value", (_name, stack) => {
+      const r = result(stack);
+      expect(r.state, "terraform state pull failed").toBeDefined();
+      const found = secretsInState(r.state ?? {});
       expect(found.map((f) => `${f.address}.${f.attribute}`)).toEqual([]);
     });
 
-    it(`${stack.name}: destroys everything it created`, async () => {
-      expect(s.init?.status, "init failed").toBe(0);
+    it.each(each)("%s: destroys everything it created", (_name, stack) => {
+      const r = result(stack);
+      expect(r.destroy?.status, tail(r.destroy?.output ?? "not run")).toBe(0);
+      expect(r.left).toBe("");
+    });
+
+    if (faultStack) {
+      it(`fault: ${faultStack.name}: an apply interrupted with SIGINT part-way releases the lock, and re-applying converges with a clean re-plan`, () => {
+        const r = result(faultStack);
+        expect(r.interrupted?.completed ?? 0, tail(r.interrupted?.interrupted.output ?? "not run")).toBeGreaterThan(0);
+        expect(r.interrupted?.interrupted.status, "the interrupted apply exited 0: it was not interrupted").not.toBe(0);
+        expect(r.interrupted?.lockFree.status, tail(r.interrupted?.lockFree.output ?? "")).toBe(0);
+        expect(r.apply?.status, tail(r.apply?.output ?? "not run")).toBe(0);
+        expect(r.replan?.ok, r.replan?.message).toBe(true);
+      });
+
+      it(`fault: ${faultStack.name}: a plan killed with SIGKILL leaves its lock, the next plan is refused, and force-unlock recovers`, () => {
+        const k = result(faultStack).killed;
+        expect(k, "the SIGKILL step did not run").toBeDefined();
+        expect(k?.killed.status).not.toBe(0);
+        expect(k?.refused.status).not.toBe(0);
+        expect(k?.refused.output).toContain("Error acquiring the state lock");
+        expect(k?.lockId, tail(k?.refused.output ?? "")).toMatch(/^[0-9a-f-]{36}$/);
+        expect(k?.unlock?.status, tail(k?.unlock?.output ?? "")).toBe(0);
+        expect(k?.after?.status, tail(k?.after?.output ?? "")).toBe(0);
+      });
+
+      it(`fault: ${faultStack.name}: a bad state written over the good one is restored from the state bucket's object versions (runbook)`, () => {
+        const x = result(faultStack).restored;
+        expect(x, "the restore step did not run").toBeDefined();
+        expect(x?.bad.status, tail(x?.bad.output ?? "")).toBe(0);
+        expect(x?.broken.status, "the plan after the bad write should want to create everything").toBe(2);
+        expect(x?.versions.length ?? 0).toBeGreaterThanOrEqual(2);
+        expect(x?.push?.status, tail(x?.push?.output ?? "")).toBe(0);
+        expect(x?.replan?.status, tail(x?.replan?.output ?? "")).toBe(0);
+      });
+    }
+
+    if (guardStack) {
+      it(`fault: ${guardStack.name}: \`terraform plan -destroy\` on the applied prod stack is refused for every prevent_destroy resource, naming them`, () => {
+        const g = guard.result;
+        expect(g?.apply?.status, tail(g?.apply?.output ?? g?.init.output ?? "not run")).toBe(0);
+        expect(g?.expected.length ?? 0).toBeGreaterThan(0);
+        expect(g?.planDestroy?.status).not.toBe(0);
+        expect(g?.refused.length ?? 0, tail(g?.planDestroy?.output ?? "")).toBeGreaterThan(0);
+        // Named, or never reached because a refused resource depends on it (terraform stops the destroy walk there).
+        expect([...(g?.refused ?? []), ...(g?.shielded ?? []).map((x) => x.address)].sort()).toEqual(g?.expected);
+      });
+    }
+  });
+
+  describe("IAM oracles over the applied dev stacks (policy/iam-exceptions.json)", () => {
+    const audit: { parliament?: ParliamentFinding[]; cloudsplaining?: CloudsplainingFinding[]; documents?: number; roles?: number; error?: string } = {};
+    const exceptions = readExceptions();
+
+    beforeAll(async () => {
+      const applied = [...devResults.values()].filter((r) => r.documents);
+      if (applied.length === 0) return;
       try {
-        const r = await run(stack, "destroy", ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"], 1_500_000);
-        record(stack, "destroy", r, r.status === 0, /Destroy complete! .*/.exec(r.output)?.[0]);
-        expect(r.status, tail(r.output)).toBe(0);
-        const left = await tf(["state", "list"], stack.dir, { env });
-        expect(left.output.trim()).toBe("");
-      } finally {
-        // Keep the next stack independent of this one's failure (docs/emulator.md, "one at a time").
-        const removed = await removeLeftoverDbInstances(endpoint);
-        if (removed.length) {
-          const note = `${stack.name}: deleted DB instance(s) left on the emulator after its destroy: ${removed.join(", ")}`;
-          notes.push(note);
-          console.log(`[emulator] ${note}`);
-        }
+        const documents = applied.flatMap((r) => r.documents ?? []);
+        const details = mergeDetails(applied.flatMap((r) => (r.details ? [r.details] : [])));
+        audit.documents = documents.length;
+        audit.roles = (details.RoleDetailList as unknown[]).length;
+        audit.parliament = await parliament(documents);
+        audit.cloudsplaining = await cloudsplaining(details);
+      } catch (error) {
+        audit.error = (error as Error).message;
       }
+      const cs = audit.cloudsplaining ?? [];
+      const left = unexcepted(cs, exceptions.cloudsplaining);
+      const errors = parliamentErrors(audit.parliament ?? []);
+      const summary = {
+        documents: audit.documents,
+        roles: audit.roles,
+        parliament: { findings: countBy(audit.parliament ?? [], "issue"), errors: errors.length, errorsNotExcepted: unexcepted(errors, exceptions.parliament).length },
+        cloudsplaining: { found: countBy(cs, "type"), notExcepted: countBy(left, "type") },
+        details: {
+          parliamentErrors: unexcepted(errors, exceptions.parliament).map((f) => ({ source: f.source, issue: f.issue, detail: f.detail })),
+          cloudsplaining: left,
+        },
+      };
+      iamSummary.value = summary;
+      console.log(`[emulator] IAM oracles: ${JSON.stringify({ ...summary, details: undefined })} (details: .cache/emulator-report.json, iam.details)`);
+    }, 900_000);
+
+    it("parliament: 0 errors over every policy document of the applied dev stacks", () => {
+      expect(audit.error).toBeUndefined();
+      expect(audit.documents ?? 0, "no policy document was read from the dev stacks' states").toBeGreaterThan(0);
+      const errors = unexcepted(parliamentErrors(audit.parliament ?? []), exceptions.parliament);
+      expect(errors.map((f) => `${f.source}: ${f.issue} ${JSON.stringify(f.detail)}`)).toEqual([]);
+    });
+
+    it("cloudsplaining: every privilege escalation, data exfiltration, resource exposure and infrastructure modification finding is removed or excepted with its reason", () => {
+      expect(audit.error).toBeUndefined();
+      expect(audit.roles ?? 0, "GetAccountAuthorizationDetails returned none of the stacks' roles").toBeGreaterThan(0);
+      const left = unexcepted(audit.cloudsplaining ?? [], exceptions.cloudsplaining);
+      expect(left.map((f) => `${f.type} ${f.action} in ${f.policy} (${f.roles.join(", ")})`)).toEqual([]);
     });
   });
 

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { DB_INSTANCE_TYPES, gapsFor, notCreated, perpetualDiff, SECRET_ATTRIBUTES } from "./emulator-gaps";
+import { notCreated, perpetualDiff, SECRET_ATTRIBUTES } from "./emulator-gaps";
 import { toolchain, tfEnv } from "./terraform";
 import { referencedAddresses } from "../../stacks/references";
 
@@ -194,10 +194,10 @@ export function dependencyGraph(config: JsonObject): Map<string, Set<string>> {
 const typeOf = (address: string) => (address.startsWith("data.") ? address.split(".")[1] : address.split(".")[0]);
 
 /**
- * Which resources to apply on the emulator: all but those of a "not created" type, the extra DB instances of the
- * "one at a time" rule, and everything that references one of those (transitively).
+ * Which resources to apply on the emulator: all but those of an open "not created" type and everything that
+ * references one of those (transitively).
  */
-export function planTargets(config: JsonObject): TargetPlan {
+export function planTargets(config: JsonObject, gapOf: (type: string) => { missing: string } | undefined = notCreated): TargetPlan {
   const graph = dependencyGraph(config);
   const resources = [...graph.keys()].filter((a) => !a.startsWith("data."));
   const out = new Map<string, Untargeted>();
@@ -218,16 +218,8 @@ export function planTargets(config: JsonObject): TargetPlan {
     }
   };
   for (const address of resources) {
-    const gap = notCreated(typeOf(address));
+    const gap = gapOf(typeOf(address));
     if (gap) leaveOut(address, gap.missing);
-  }
-  propagate();
-  // One at a time: aws_db_instance is read back by a DbiResourceId that moto shares between every DB instance.
-  const dbLike = resources.filter((a) => !out.has(a) && DB_INSTANCE_TYPES.includes(typeOf(a)));
-  const dbInstances = dbLike.filter((a) => typeOf(a) === "aws_db_instance");
-  const keep = dbLike.length === dbInstances.length ? dbInstances.slice(0, 1) : [];
-  for (const address of dbInstances) {
-    if (!keep.includes(address)) leaveOut(address, `${gapsFor("aws_db_instance").find((g) => g.effect === "one at a time")?.missing}; only one DB instance per stack can be applied`);
   }
   propagate();
   const untargeted = [...out.values()].filter((u) => !u.address.startsWith("data."));
@@ -281,6 +273,8 @@ export interface TfOptions {
   readonly stallSeconds?: number;
   /** Also receives the output as it comes (e.g. to echo it). */
   readonly onOutput?: (chunk: Buffer) => void;
+  /** Sends `signal` to terraform once `when(output so far)` is true (the fault steps: SIGINT or SIGKILL part-way). */
+  readonly signalWhen?: { readonly when: (output: string) => boolean; readonly signal: NodeJS.Signals };
   /** Keeps terraform's stdin open and hands over a writer (for answering a prompt); otherwise stdin is closed. */
   readonly stdin?: (write: (text: string) => void) => void;
 }
@@ -319,10 +313,15 @@ export function tf(args: readonly string[], cwd: string, options: TfOptions): Pr
       writeFileSync(options.logFile, `$ terraform ${shown}${targetCount ? ` (+${targetCount} -target)` : ""}\n`);
     }
     let stalled: string[] | undefined;
+    let signalled = false;
     const collect = (c: Buffer) => {
       chunks.push(c);
       if (options.logFile) appendFileSync(options.logFile, c);
       options.onOutput?.(c);
+      if (options.signalWhen && !signalled && options.signalWhen.when(Buffer.concat(chunks).toString("utf8"))) {
+        signalled = true;
+        child.kill(options.signalWhen.signal);
+      }
       if (!options.stallSeconds || stalled) return;
       const late = [...c.toString("utf8").matchAll(/^(\S+): Still (?:creating|destroying|modifying)\.\.\. \[(?:id=[^,\]]*, )?(?:(\d+)m)?(\d+)s elapsed\]/gm)]
         .filter((m) => Number(m[2] ?? 0) * 60 + Number(m[3]) >= (options.stallSeconds ?? Infinity))

@@ -4,13 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EMULATOR_GAPS, GapEffect } from "../support/emulator-gaps";
+import { EMULATOR_GAPS, GapEffect, ServedBy } from "../support/emulator-gaps";
 import { JsonObject, knockOnChanges, planTargets, root } from "../support/emulator";
 
 interface DocRow {
   readonly type: string;
   readonly missing: string;
   readonly effect: GapEffect;
+  readonly servedBy: ServedBy;
 }
 
 /** Rows of the first markdown table after the heading that starts with `heading`. */
@@ -33,20 +34,20 @@ function tableAfter(markdown: string, heading: string): string[][] {
 function docRows(): DocRow[] {
   const md = readFileSync(join(root, "docs", "emulator.md"), "utf8");
   const unquote = (c: string) => c.replace(/^`|`$/g, "");
-  const gaps = tableAfter(md, "Gap table").map(([type, missing, effect]) => ({
-    type: unquote(type),
-    missing,
-    effect: (effect.startsWith("one at a time") ? "one at a time" : effect.startsWith("not created") ? "not created" : effect) as GapEffect,
-  }));
-  const perpetual = tableAfter(md, "Perpetual diffs").map(([type, missing]) => ({ type: unquote(type), missing, effect: "perpetual diff" as GapEffect }));
+  const gaps = tableAfter(md, "Gap table").map(([type, missing, servedBy]) => ({ type: unquote(type), missing, effect: "not created" as GapEffect, servedBy: servedBy as ServedBy }));
+  const perpetual = tableAfter(md, "Perpetual diffs").map(([type, missing, , servedBy]) => ({ type: unquote(type), missing, effect: "perpetual diff" as GapEffect, servedBy: servedBy as ServedBy }));
   return [...gaps, ...perpetual];
 }
 
 describe("the emulator gap table", () => {
   it("docs/emulator.md and support/emulator-gaps.ts list the same types, API calls and effects", () => {
-    const fromDocs = docRows().map((r) => `${r.type} | ${r.missing} | ${r.effect}`).sort();
-    const fromCode = EMULATOR_GAPS.map((g) => `${g.type} | ${g.missing} | ${g.effect}`).sort();
+    const fromDocs = docRows().map((r) => `${r.type} | ${r.missing} | ${r.effect} | ${r.servedBy}`).sort();
+    const fromCode = EMULATOR_GAPS.map((g) => `${g.type} | ${g.missing} | ${g.effect} | ${g.servedBy}`).sort();
     expect(fromDocs).toEqual(fromCode);
+  });
+
+  it("every type the tier leaves out of apply today is served by the project's extension (no open gap)", () => {
+    expect(EMULATOR_GAPS.filter((g) => g.effect === "not created" && g.servedBy === "moto").map((g) => g.type)).toEqual([]);
   });
 
   it("lists each type once per table", () => {
@@ -55,28 +56,25 @@ describe("the emulator gap table", () => {
   });
 
   it("leaves a gap type and everything that references it out of apply, and keeps the rest", () => {
+    const gap = (type: string) => (type === "aws_xray_sampling_rule" ? { missing: "CreateSamplingRule (not implemented)" } : undefined);
     const t = planTargets({
       resource: {
         aws_vpc: { Main: { cidr_block: "10.0.0.0/16" } },
-        aws_msk_cluster: { Kafka: { vpc: "${aws_vpc.Main.id}" } },
-        aws_ssm_parameter: { Brokers: { value: "${aws_msk_cluster.Kafka.bootstrap_brokers_tls}" }, Plain: { value: "x" } },
+        aws_xray_sampling_rule: { Kafka: { vpc: "${aws_vpc.Main.id}" } },
+        aws_ssm_parameter: { Brokers: { value: "${aws_xray_sampling_rule.Kafka.arn}" }, Plain: { value: "x" } },
         aws_iam_role_policy: { Read: { policy: "${jsonencode({\"Resource\" = aws_ssm_parameter.Brokers.arn})}" } },
         aws_ecs_service: { Api: { depends_on: ["aws_iam_role_policy.Read"] } },
       },
-    });
-    expect(t.untargeted.map((u) => u.address).sort()).toEqual(["aws_ecs_service.Api", "aws_iam_role_policy.Read", "aws_msk_cluster.Kafka", "aws_ssm_parameter.Brokers"]);
-    expect(t.untargeted.find((u) => u.address === "aws_ssm_parameter.Brokers")?.reason).toBe("depends on aws_msk_cluster.Kafka");
+    }, gap);
+    expect(t.untargeted.map((u) => u.address).sort()).toEqual(["aws_ecs_service.Api", "aws_iam_role_policy.Read", "aws_ssm_parameter.Brokers", "aws_xray_sampling_rule.Kafka"]);
+    expect(t.untargeted.find((u) => u.address === "aws_ssm_parameter.Brokers")?.reason).toBe("depends on aws_xray_sampling_rule.Kafka");
     expect([...t.targets].sort()).toEqual(["aws_ssm_parameter.Plain", "aws_vpc.Main"]);
   });
 
-  it("applies one DB instance per stack, and none beside an Aurora instance", () => {
-    const one = planTargets({ resource: { aws_db_instance: { A: {}, B: {} } } });
-    expect(one.untargeted.map((u) => u.address)).toEqual(["aws_db_instance.B"]);
-    const mixed = planTargets({ resource: { aws_db_instance: { A: {} }, aws_rds_cluster_instance: { W: {} } } });
-    expect(mixed.untargeted.map((u) => u.address)).toEqual(["aws_db_instance.A"]);
-    const single = planTargets({ resource: { aws_db_instance: { A: {} } } });
-    expect(single.untargeted).toEqual([]);
-    expect(single.targets).toEqual([]);
+  it("applies a type the project's extension serves, with what references it", () => {
+    const t = planTargets({ resource: { aws_db_instance: { A: {}, B: {} }, aws_appautoscaling_target: { T: { resource_id: "${aws_db_instance.A.id}" } } } });
+    expect(t.untargeted).toEqual([]);
+    expect(t.targets).toEqual([]);
   });
 
   it("re-plan: tolerates only changes that follow a tolerated replacement, never a known change beside it", () => {
