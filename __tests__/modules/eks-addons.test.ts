@@ -1,4 +1,4 @@
-import { EksCluster, EksClusterProps, ADDON_NAMES, ADDON_VERSIONS } from "../../modules/eks";
+import { EksCluster, EksClusterProps, ADDON_NAMES, ADDON_VERSIONS, loadBalancerControllerStatements } from "../../modules/eks";
 import { only, resources, synthWith } from "../support/synth";
 
 const network = {
@@ -63,7 +63,6 @@ describe("EksCluster add-ons (issue 8)", () => {
   });
 
   it("loadBalancerControllerStatements: no statement allows every action of a service, writes on existing balancers need the controller's tag", async () => {
-    const { loadBalancerControllerStatements } = await import("../../modules/eks");
     const statements = loadBalancerControllerStatements({ partition: "aws", region: "eu-west-1", account: "123456789012" });
     expect(statements.flatMap((st) => st.actions).filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
     const change = statements.find((st) => st.sid === "ChangeOwnBalancers");
