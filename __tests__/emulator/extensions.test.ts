@@ -18,7 +18,7 @@ describe("emulator extensions", () => {
     const summary = /(\d+) passed(?:, (\d+) failed)?/.exec(r.stdout ?? "");
     console.log(`[emulator] extensions: ${summary?.[0] ?? "no pytest summary"}`);
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(Number(summary?.[1] ?? 0)).toBeGreaterThanOrEqual(30);
+    expect(Number(summary?.[1] ?? 0)).toBeGreaterThanOrEqual(37);
     expect(summary?.[2]).toBeUndefined();
   });
 });

@@ -25,7 +25,6 @@ export interface EmulatorGap {
 }
 
 const X = "project extension" as const;
-const M = "moto" as const;
 
 export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   { type: "aws_elasticache_replication_group", missing: "DescribeCacheClusters for the member clusters (moto creates the group without them)", effect: "not created", servedBy: X },
@@ -56,7 +55,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   { type: "aws_sqs_queue", missing: "GetQueueAttributes returns RedrivePolicy re-serialized (spaces), a diff on queues with a dead-letter queue", effect: "perpetual diff", servedBy: X },
   { type: "aws_db_parameter_group", missing: "DescribeDBParameters omits the parameters that were set", effect: "perpetual diff", servedBy: X },
   { type: "aws_rds_cluster", missing: "DescribeDBClusters returns an empty ScalingConfigurationInfo for provisioned/Serverless v2 clusters", effect: "perpetual diff", servedBy: X },
-  { type: "aws_cloudfront_distribution", missing: "GetDistribution drops origin_access_control_id and echoes forwarded_values beside a cache policy", effect: "perpetual diff", servedBy: M },
+  { type: "aws_cloudfront_distribution", missing: "GetDistribution drops origin_access_control_id and echoes forwarded_values beside a cache policy", effect: "perpetual diff", servedBy: X },
   { type: "aws_eks_cluster", missing: "DescribeCluster omits accessConfig (forces replacement)", effect: "perpetual diff", servedBy: X },
   { type: "aws_eks_node_group", missing: "DescribeNodegroup returns an empty remoteAccess block (forces replacement)", effect: "perpetual diff", servedBy: X },
   { type: "aws_kms_key", missing: "GetKeyRotationStatus omits RotationPeriodInDays (a diff on keys that set rotation_period_in_days)", effect: "perpetual diff", servedBy: X },

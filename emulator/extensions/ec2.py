@@ -1,12 +1,15 @@
 """EC2: MonitorInstances / UnmonitorInstances (detailed monitoring), read back by DescribeInstances; no Association
 on a network interface without a public IP (moto returns an empty one, which the provider reads as
-associate_public_ip_address = true and replaces the instance on every plan)."""
+associate_public_ip_address = true and replaces the instance on every plan); an instance launched with its groups
+on its primary network interface (the provider does that whenever associate_public_ip_address is set) reads back
+with those groups (moto kept them on the interface only, so vpc_security_group_ids changed on every plan)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.ec2.models.instances import Instance
 from moto.ec2.responses.instances import InstanceResponse
 
 from .core import operation
@@ -41,3 +44,16 @@ def _association_or_none(self: Any) -> Any:
 
 
 NetworkInterface.association = property(_association_or_none)  # type: ignore[assignment,method-assign]
+
+
+_instance_init = Instance.__init__
+
+
+def _instance(self: Any, *args: Any, **kwargs: Any) -> None:
+    _instance_init(self, *args, **kwargs)
+    primary = self.nics.get(0)
+    if primary is not None and not self.security_groups and primary._group_set:
+        self.security_groups = list(primary._group_set)
+
+
+Instance.__init__ = _instance  # type: ignore[method-assign]

@@ -1,5 +1,5 @@
 """EKS: access entries and their access policies; clusters read back with accessConfig and an OIDC issuer of their
-own; node groups without
+own and a cluster security group; node groups with their updateConfig; node groups without
 remote access read back without one (moto invents an ec2SshKey, which forces a replacement on every plan)."""
 
 from __future__ import annotations
@@ -37,6 +37,17 @@ def _create_cluster(self: Any, original: Any) -> Any:
     # moto draws one OIDC issuer per process, so every cluster has the same one (and a second cluster's IAM OIDC
     # provider collides with the first's: EntityAlreadyExists); AWS gives each cluster its own.
     cluster.identity = {"oidc": {"issuer": f"https://oidc.eks.{self.region}.amazonaws.com/id/{uuid.uuid4().hex.upper()}"}}
+    # AWS creates a cluster security group and reports it in resourcesVpcConfig; moto reports none, so what
+    # references vpc_config[0].cluster_security_group_id (a node group's launch template) reads null.
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[self.current_account][self.region]
+    vpc_config = dict(cluster.resources_vpc_config or {})
+    subnets = vpc_config.get("subnetIds") or []
+    if subnets and not vpc_config.get("clusterSecurityGroupId"):
+        vpc_id = ec2.get_subnet(subnets[0]).vpc_id
+        group = ec2.create_security_group(name=f"eks-cluster-sg-{cluster.name}-{uuid.uuid4().hex[:8]}", description="EKS created security group", vpc_id=vpc_id)
+        cluster.resources_vpc_config = {**vpc_config, "clusterSecurityGroupId": group.id, "vpcId": vpc_id}
     access = self._get_param("accessConfig") or {}
     cluster.access_config = {
         "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
@@ -137,3 +148,23 @@ def disassociate_access_policy(backend: Any, params: dict[str, Any], _: Any) -> 
         raise NotFound("ResourceNotFoundException", f"Access policy {params['policyArn']} is not associated")
     del entry["_policies"][unquote(params["policyArn"])]
     return {}
+
+
+@wrap(EKSResponse, "delete_cluster")
+def _delete_cluster(self: Any, original: Any) -> Any:
+    from moto.ec2.models import ec2_backends
+
+    cluster = self.eks_backend.clusters.get(self._get_param("name"))
+    group = (getattr(cluster, "resources_vpc_config", None) or {}).get("clusterSecurityGroupId")
+    result = original()
+    if group:
+        ec2_backends[self.current_account][self.region].delete_security_group(group_id=group)
+    return result
+
+
+@wrap(EKSResponse, "create_nodegroup")
+def _create_nodegroup(self: Any, original: Any) -> Any:
+    # moto drops updateConfig on create (it keeps it only from UpdateNodegroupConfig); AWS defaults maxUnavailable 1.
+    result = original()
+    result.result["nodegroup"].update_config = self._get_param("updateConfig") or {"maxUnavailable": 1}
+    return result

@@ -27,8 +27,11 @@ _original_cluster_init = FakeKafkaCluster.__init__
 
 def _cluster_init(self: Any, *args: Any, **kwargs: Any) -> None:
     # moto leaves every cluster CREATING forever, so the provider's create waiter never ends; AWS reaches ACTIVE.
+    # AWS's cluster ARNs are cluster/<name>/<uuid> (IAM's kafka-cluster:* actions match that form); moto's lack the name.
     _original_cluster_init(self, *args, **kwargs)
     self.state = "ACTIVE"
+    kind = "cluster" if self.cluster_type == "PROVISIONED" else "serverless-cluster"
+    self.arn = f"arn:aws:kafka:{self.region_name}:{self.account_id}:{kind}/{self.cluster_name}/{self.cluster_id}"
 
 
 FakeKafkaCluster.__init__ = _cluster_init  # type: ignore[method-assign]
@@ -71,7 +74,8 @@ def _configuration(backend: Any, arn: str) -> dict[str, Any]:
     configurations = store(backend, "configurations")
     arn = unquote(arn)
     if arn not in configurations:
-        raise NotFound("NotFoundException", f"Configuration {arn} not found")
+        # What AWS answers (and what the provider's delete waiter waits for): BadRequestException, not NotFound.
+        raise NotFound("BadRequestException", "Configuration ARN does not exist")
     return configurations[arn]
 
 

@@ -3,7 +3,8 @@
 - CloudFront distribution ARNs without their (empty) region field, `arn:aws:cloudfront:<account>:distribution/ID`,
   which the provider refuses as aws_shield_protection.resource_arn; origins without their OriginAccessControlId;
   cache behaviours with ForwardedValues and TTLs invented beside a cache policy; a default cache behaviour that
-  targets an origin group (moto refuses it with NoSuchOrigin: it looks for the id among the origins only);
+  targets an origin group (moto refuses it with NoSuchOrigin: it looks for the id among the origins only); a
+  viewer certificate with an SSLSupportMethod invented beside the default CloudFront certificate;
 - CodeDeploy application createTime as an ISO string where the API (JSON protocol) returns epoch seconds, so the
   SDK cannot read GetApplication;
 - Secrets Manager CancelRotateSecret refused on a secret with managed rotation (no rotation Lambda: RDS-managed
@@ -15,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from moto.cloudfront.models import DefaultCacheBehaviour, Distribution, DistributionConfig, Origin
+from moto.cloudfront.models import DefaultCacheBehaviour, Distribution, DistributionConfig, Origin, ViewerCertificate
 from moto.codedeploy.models import Application
 from moto.secretsmanager.models import SecretsManagerBackend
 
@@ -53,6 +54,17 @@ def _behaviour(self: Any, config: dict[str, Any]) -> None:
 
 
 DefaultCacheBehaviour.__init__ = _behaviour  # type: ignore[method-assign]
+
+_certificate_init = ViewerCertificate.__init__
+
+
+def _certificate(self: Any, config: dict[str, Any]) -> None:
+    _certificate_init(self, config)
+    if not config.get("SSLSupportMethod"):
+        self.ssl_support_method = None
+
+
+ViewerCertificate.__init__ = _certificate  # type: ignore[method-assign]
 
 _config_init = DistributionConfig.__init__
 

@@ -18,6 +18,7 @@ def test_msk_bootstrap_brokers_follow_the_client_authentication(client: Callable
         EncryptionInfo={"EncryptionInTransit": {"ClientBroker": "TLS"}},
     )["ClusterArn"]
     assert kafka.describe_cluster(ClusterArn=arn)["ClusterInfo"]["State"] == "ACTIVE"
+    assert arn.split(":")[5].split("/")[:2] == ["cluster", "k1"]
     brokers = kafka.get_bootstrap_brokers(ClusterArn=arn)
     assert brokers["BootstrapBrokerStringSaslIam"].count(":9098") == 2
     assert "BootstrapBrokerString" not in brokers
@@ -44,7 +45,7 @@ def test_msk_configuration_revisions_update_and_delete(client: Callable[..., Any
     assert kafka.delete_configuration(Arn=arn)["State"] == "DELETING"
     with pytest.raises(ClientError) as e:
         kafka.describe_configuration(Arn=arn)
-    assert _code(e) == "NotFoundException"
+    assert (_code(e), e.value.response["Error"]["Message"]) == ("BadRequestException", "Configuration ARN does not exist")
 
 
 def test_msk_create_configuration_without_server_properties_is_refused(client: Callable[..., Any]) -> None:
@@ -93,10 +94,13 @@ def test_ec2_monitor_and_unmonitor_instances(client: Callable[..., Any]) -> None
 def test_ec2_instance_without_public_ip_has_no_association(client: Callable[..., Any], ec2_subnet: str) -> None:
     ec2 = client("ec2")
     image = ec2.describe_images()["Images"][0]["ImageId"]
-    nic = {"DeviceIndex": 0, "SubnetId": ec2_subnet, "AssociatePublicIpAddress": False}
+    vpc = ec2.describe_subnets(SubnetIds=[ec2_subnet])["Subnets"][0]["VpcId"]
+    sg = ec2.create_security_group(GroupName="redis", Description="redis", VpcId=vpc)["GroupId"]
+    nic = {"DeviceIndex": 0, "SubnetId": ec2_subnet, "AssociatePublicIpAddress": False, "Groups": [sg]}
     iid = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, NetworkInterfaces=[nic])["Instances"][0]["InstanceId"]
     described = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
     assert ("PublicIpAddress" in described, "Association" in described["NetworkInterfaces"][0]) == (False, False)
+    assert [g["GroupId"] for g in described["SecurityGroups"]] == [sg]
 
 
 def test_sqs_redrive_keeps_the_queue_policy_and_redrive_allow_policy_reads_back(client: Callable[..., Any]) -> None:

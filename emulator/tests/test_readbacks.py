@@ -19,6 +19,7 @@ def test_cloudfront_distribution_arn_has_an_empty_region_field(client: Callable[
     got = cf.get_distribution(Id=dist["Id"])["Distribution"]["DistributionConfig"]
     assert got["Origins"]["Items"][0]["OriginAccessControlId"] == oac
     assert "ForwardedValues" not in got["DefaultCacheBehavior"]
+    assert "SSLSupportMethod" not in got["ViewerCertificate"]
     shield = client("shield")
     pid = shield.create_protection(Name="cdn", ResourceArn=dist["ARN"])["ProtectionId"]
     assert shield.describe_protection(ProtectionId=pid)["Protection"]["ResourceArn"] == dist["ARN"]

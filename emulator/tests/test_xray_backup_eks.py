@@ -87,10 +87,16 @@ def test_eks_access_entries_and_policies(client: Callable[..., Any], ec2_subnet:
 
 def test_eks_node_group_without_remote_access_reads_back_without_one(client: Callable[..., Any], ec2_subnet: str) -> None:
     eks = _cluster(client, ec2_subnet)
-    eks.create_nodegroup(clusterName="c1", nodegroupName="n1", nodeRole="arn:aws:iam::123456789012:role/node", subnets=[ec2_subnet])
-    assert "remoteAccess" not in eks.describe_nodegroup(clusterName="c1", nodegroupName="n1")["nodegroup"]
+    group = eks.describe_cluster(name="c1")["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
+    assert client("ec2").describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["GroupId"] == group
+    eks.create_nodegroup(clusterName="c1", nodegroupName="n1", nodeRole="arn:aws:iam::123456789012:role/node", subnets=[ec2_subnet], updateConfig={"maxUnavailable": 2})
+    nodegroup = eks.describe_nodegroup(clusterName="c1", nodegroupName="n1")["nodegroup"]
+    assert ("remoteAccess" in nodegroup, nodegroup["updateConfig"]) == (False, {"maxUnavailable": 2})
     eks.delete_nodegroup(clusterName="c1", nodegroupName="n1")
     eks.delete_cluster(name="c1")
+    with pytest.raises(ClientError) as e:
+        client("ec2").describe_security_groups(GroupIds=[group])
+    assert _code(e) == "InvalidGroup.NotFound"
 
 
 def test_backup_list_tags_without_trailing_slash(endpoint: str, client: Callable[..., Any]) -> None:
