@@ -77,6 +77,11 @@ export const eksSizingSchema = z.strictObject({
   minSize: count,
   desiredSize: count,
   maxSize: count,
+  // ---- issue 8 (EKS add-ons): versions replacing the pinned row of kubernetesVersion (modules/eks ADDON_VERSIONS)
+  addonVersions: z
+    .strictObject({ "vpc-cni": text, coredns: text, "kube-proxy": text, "aws-ebs-csi-driver": text, "eks-pod-identity-agent": text })
+    .partial()
+    .optional(),
 });
 
 const network = { vpcCidr: text, azCount: count, natGateways: natGatewaysSchema };

@@ -22,6 +22,10 @@ export function buildEksServices(parts: ChatAppParts): ComputeResult {
     logRetentionDays: cfg.logRetentionDays,
     logKmsKeyArn: key.keyArn,
     secretsKmsKeyArn: key.keyArn,
+    // Issue 8: the five managed add-ons (pinned per Kubernetes version) and the load balancer controller's role,
+    // which creates the ALB of the system's Ingress and attaches the WAF ACL below to it (CA7).
+    addons: { versions: cfg.eks.addonVersions },
+    loadBalancerController: { identity: "irsa" },
   });
   // On EKS the ingress controller creates the ALB; it attaches this ACL through its wafv2-acl-arn annotation.
   outputs.waf_acl_arn = firewall([]).webAclArn;
@@ -47,5 +51,6 @@ export function buildEksServices(parts: ChatAppParts): ComputeResult {
   cluster.grantAccess("DeployAccess", { principalArn: deployRole.roleArn, policy: "AmazonEKSEditPolicy", namespaces: [SYSTEM] });
   outputs.cluster_name = cluster.clusterName;
   outputs.cluster_endpoint = cluster.endpoint;
+  outputs.load_balancer_controller_role_arn = cluster.loadBalancerControllerRole.roleArn;
   return { outputs, deployRole };
 }

@@ -90,6 +90,10 @@ export class UploadPipelineStack extends SystemStack {
       logRetentionDays: cfg.logRetentionDays,
       logKmsKeyArn: key.keyArn,
       secretsKmsKeyArn: key.keyArn,
+      // Issue 8: the five managed add-ons, and the load balancer controller (through EKS Pod Identity) that creates
+      // the uploader's ALB ingress (plan 004, step 9).
+      addons: { versions: cfg.eks.addonVersions },
+      loadBalancerController: { identity: "podIdentity" },
     });
 
     // UP6: PostgreSQL, Multi-AZ in prod, encrypted, automated backups with point-in-time recovery.
@@ -153,6 +157,7 @@ export class UploadPipelineStack extends SystemStack {
     // UP8: what the Helm charts need.
     new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
     new TerraformOutput(this, "cluster_endpoint", { value: cluster.endpoint });
+    new TerraformOutput(this, "load_balancer_controller_role_arn", { value: cluster.loadBalancerControllerRole.roleArn });
     new TerraformOutput(this, "uploader_role_arn", { value: uploader.roleArn });
     new TerraformOutput(this, "parser_role_arn", { value: parser.roleArn });
     new TerraformOutput(this, "queue_url", { value: queue.queueUrl });

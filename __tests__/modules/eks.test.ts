@@ -93,10 +93,10 @@ describe("EksCluster", () => {
       expect(group.version).toMatch(/aws_eks_cluster\..*\.version/);
     });
 
-    it("gives nodes the four AWS-managed node policies and the cluster role the EKS cluster policy", () => {
+    it("gives nodes the four AWS-managed node policies, the cluster role the EKS cluster policy and the EBS CSI role its driver policy", () => {
       const attached = Object.values(resources(s, "aws_iam_role_policy_attachment")).map((a) => (a.policy_arn as string).split("/").pop());
       expect(attached.sort()).toEqual(
-        ["AmazonEC2ContainerRegistryReadOnly", "AmazonEKSClusterPolicy", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"].sort(),
+        ["AmazonEBSCSIDriverPolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKSClusterPolicy", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"].sort(),
       );
       expect(only(s, "aws_eks_node_group").depends_on).toHaveLength(4);
     });

@@ -41,6 +41,8 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   { type: "aws_backup_selection", missing: "CreateBackupSelection (not implemented; the provider retries)", effect: "not created", servedBy: X },
   { type: "aws_cloudfront_response_headers_policy", missing: "CreateResponseHeadersPolicy (not implemented)", effect: "not created", servedBy: X },
   { type: "aws_eks_access_entry", missing: "CreateAccessEntry (no such route: 404)", effect: "not created", servedBy: X },
+  { type: "aws_eks_addon", missing: "CreateAddon (no such route: 404)", effect: "not created", servedBy: X },
+  { type: "aws_eks_pod_identity_association", missing: "CreatePodIdentityAssociation (no such route: 404)", effect: "not created", servedBy: X },
   { type: "aws_sqs_queue_redrive_allow_policy", missing: "GetQueueAttributes never returns RedriveAllowPolicy (moto drops it; the create waiter never ends)", effect: "not created", servedBy: X },
   { type: "aws_sqs_queue_redrive_policy", missing: "SetQueueAttributes without Policy clears the queue's Policy (moto), so it would erase the queue's aws_sqs_queue_policy", effect: "not created", servedBy: X },
   { type: "aws_secretsmanager_secret_rotation", missing: "CancelRotateSecret (moto demands a rotation Lambda, which RDS-managed secrets do not have, so destroy fails)", effect: "not created", servedBy: X },

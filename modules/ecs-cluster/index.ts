@@ -4,6 +4,7 @@
  * encrypted log group, and an optional Cloud Map private DNS namespace for service discovery (AP7).
  */
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
@@ -23,6 +24,14 @@ export interface IEcsCluster {
   readonly capacityProviderName?: string;
   /** Cloud Map private DNS namespace for service discovery, when the cluster has one. */
   readonly namespace?: { readonly id: string; readonly name: string; readonly arn: string };
+  /** Log group of ECS Exec sessions (execute_command_configuration); services with ECS Exec write to it. */
+  readonly execLogGroupName?: string;
+  /** KMS key of ECS Exec sessions, when the cluster has one. */
+  readonly execKmsKeyArn?: string;
+  /** FARGATE_SPOT is attached beside FARGATE: services may mix them in a capacity-provider strategy. */
+  readonly fargateSpotAvailable?: boolean;
+  /** The capacity-provider association: services naming a provider are created after it. */
+  readonly capacityProviders?: ITerraformDependable;
 }
 
 export type EcsCapacity =
@@ -30,6 +39,11 @@ export type EcsCapacity =
       readonly kind: "fargate";
       /** Run every task on Fargate Spot (up to 70 % cheaper, interruptible with two minutes' notice). @default false */
       readonly spot?: boolean;
+      /**
+       * Attach FARGATE_SPOT beside FARGATE while the default stays on-demand, so services can mix both with
+       * capacityProviderStrategy (an on-demand base, then weights). @default false (true with spot)
+       */
+      readonly spotAvailable?: boolean;
     }
   | ({ readonly kind: "ec2" } & Ec2CapacityProps);
 
@@ -60,6 +74,9 @@ export class EcsCluster extends Construct implements IEcsCluster {
   readonly namespace?: { readonly id: string; readonly name: string; readonly arn: string };
   /** Log group of ECS Exec sessions. */
   readonly execLogGroupName: string;
+  readonly execKmsKeyArn?: string;
+  readonly fargateSpotAvailable: boolean;
+  readonly capacityProviders: ITerraformDependable;
   /** Security group of the EC2 container instances (EC2 capacity only); tasks have their own groups. */
   readonly instanceSecurityGroupId?: string;
   /** Role of the EC2 container instances (EC2 capacity only). */
@@ -85,6 +102,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
       ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
     });
     this.execLogGroupName = execLogs.name;
+    this.execKmsKeyArn = props.kmsKeyArn;
 
     this.resource = new EcsClusterResource(this, "Cluster", {
       name,
@@ -118,7 +136,8 @@ export class EcsCluster extends Construct implements IEcsCluster {
       this.instanceRole = ec2.role;
       this.autoScalingGroupName = ec2.autoScalingGroupName;
     } else {
-      providers = capacity.spot ? ["FARGATE", "FARGATE_SPOT"] : ["FARGATE"];
+      if (capacity.spotAvailable !== undefined && typeof capacity.spotAvailable !== "boolean") fail(this, "capacity.spotAvailable", capacity.spotAvailable, "expected true or false");
+      providers = capacity.spot || capacity.spotAvailable ? ["FARGATE", "FARGATE_SPOT"] : ["FARGATE"];
       defaultProvider = capacity.spot ? "FARGATE_SPOT" : "FARGATE";
     }
     const association = new EcsClusterCapacityProviders(this, "CapacityProviders", {
@@ -126,6 +145,8 @@ export class EcsCluster extends Construct implements IEcsCluster {
       capacityProviders: providers,
       defaultCapacityProviderStrategy: [{ capacityProvider: defaultProvider, base: 0, weight: 1 }],
     });
+    this.capacityProviders = association;
+    this.fargateSpotAvailable = providers.includes("FARGATE_SPOT");
     if (ec2 || (capacity.kind === "fargate" && capacity.spot)) {
       // Read back through the association, so a service naming the provider is created after the provider is
       // attached (ECS refuses a strategy with a provider the cluster does not have) and destroyed before it is detached.

@@ -16,7 +16,7 @@ import { EcsService as EcsServiceResource, EcsServiceConfig } from "@cdktf/provi
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import {
-  arn, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, IGrantee, inRange, INetwork,
+  arn, createRole, createSecurityGroup, dnsLabel, exactName, fail, fitName, IConnectable, IGrantee, INetwork,
   logRetentionDays, matches, nonEmpty, oneOf, PolicyStatement, port, refuse, Role, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
@@ -25,10 +25,15 @@ import { checkTaskSize } from "./sizes";
 import { checkEfsVolumes, EcsServiceEfsVolume, efsMountStatements, efsTaskVolumes, TMP_VOLUME } from "./volumes";
 import { containerDefinitions } from "./container";
 import { addScaling, checkScaling, EcsServiceScaling } from "./scaling";
-import { XRAY_DAEMON_ADDRESS, XRAY_MEMORY_RESERVATION_MIB } from "./xray";
+import { XRAY_CPU, XRAY_DAEMON_ADDRESS, XRAY_MEMORY_RESERVATION_MIB } from "./xray";
+import { checkArgv, checkSidecars, checkUlimits, EcsSidecar, EcsUlimit } from "./sidecars";
+import { checkOptions, EcsCapacityStrategy, execStatements } from "./options";
+import { checkHealthCheck, checkStatements } from "./checks";
 
 export type { EcsServiceEfsVolume } from "./volumes";
-export type { EcsServiceScaling } from "./scaling";
+export type { CustomMetricScaling, EcsServiceScaling, RequestCountScaling, ScheduledScaling } from "./scaling";
+export type { EcsSidecar, EcsUlimit } from "./sidecars";
+export type { EcsCapacityStrategy } from "./options";
 
 
 export interface EcsServiceHealthCheck {
@@ -105,6 +110,28 @@ export interface EcsServiceProps {
    * module then leaves task definition and load balancer to CodeDeploy). @default "ECS"
    */
   readonly deploymentController?: "ECS" | "CODE_DEPLOY";
+  /** Sidecar containers: a FireLens log router (kind "logRouter"), agents. Their CPU comes out of the app's. @default [] */
+  readonly sidecars?: readonly EcsSidecar[];
+  /** The app container's command (replaces the image's CMD). @default the image's CMD */
+  readonly command?: readonly string[];
+  /** The app container's entry point (replaces the image's ENTRYPOINT). @default the image's ENTRYPOINT */
+  readonly entryPoint?: readonly string[];
+  /** Resource limits of the app container, e.g. `[{ name: "nofile", softLimit: 65536, hardLimit: 65536 }]`. @default the platform's */
+  readonly ulimits?: readonly EcsUlimit[];
+  /**
+   * ECS Exec (`aws ecs execute-command`): the task role gets the SSM channels and the cluster's session log group;
+   * the app container's root filesystem is then writable (the exec agent writes into it). @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+  /** CPU architecture of the task (runtime_platform, Linux); "ARM64" runs on Graviton. @default the platform's (X86_64), runtime_platform not set */
+  readonly cpuArchitecture?: "X86_64" | "ARM64";
+  /** Fargate ephemeral storage, 21-200 GiB. @default Fargate's 20 GiB */
+  readonly ephemeralStorageGiB?: number;
+  /**
+   * Mix on-demand Fargate and Fargate Spot: `onDemandBase` tasks on demand, the rest by weight. The cluster needs
+   * FARGATE_SPOT attached (capacity { kind: "fargate", spotAvailable: true }). @default the cluster's default provider
+   */
+  readonly capacityProviderStrategy?: EcsCapacityStrategy;
 }
 
 const CONTAINER_NAME = "app";
@@ -166,13 +193,17 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
       refuse(this, "serviceDiscoveryName", props.serviceDiscoveryName, props.cluster.namespace === undefined, "the cluster has no Cloud Map namespace; create it with privateNamespace on the cluster");
     }
     const healthCheckPath = matches(this, "healthCheckPath", props.healthCheckPath ?? "/health", /^\/[A-Za-z0-9_\-./~%?=&]*$/, "a URL path starting with \"/\" (letters, digits and _ - . / ~ % ? = &)");
-    const healthCheck = this.checkHealthCheck(props.healthCheck, containerPort, healthCheckPath);
-    this.checkStatements(props.taskPolicyStatements ?? []);
+    const healthCheck = checkHealthCheck(this, props.healthCheck, containerPort, healthCheckPath);
+    checkStatements(this, props.taskPolicyStatements ?? []);
     const efsVolumes = props.efsVolumes ?? [];
     checkEfsVolumes(this, efsVolumes);
     const xray = props.xrayTracing ?? false;
     if (xray) this.checkXray(props, environment);
     nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
+    const sidecars = props.sidecars ?? [];
+    const sidecarCpu = checkSidecars(this, sidecars, props.cpu, props.memoryMiB, xray ? XRAY_CPU : 0);
+    const argv = { command: checkArgv(this, "command", props.command), entryPoint: checkArgv(this, "entryPoint", props.entryPoint), ulimits: checkUlimits(this, props.ulimits ?? []) };
+    const options = checkOptions(this, props.cluster, props);
     this.containerPort = containerPort;
 
     // ---- logs, roles, task definition
@@ -199,6 +230,7 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
       assumeRolePolicy: trust,
       statements: [
         ...imagePullStatements(props.image, partition.partition),
+        ...sidecars.flatMap((c, i) => imagePullStatements(c.image, partition.partition).filter((st) => st.sid !== "EcrLogin").map((st) => ({ ...st, sid: `EcrPullSidecar${i}` }))),
         { sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
         ...secretReadStatements(this, secrets, props.secretsKmsKeyArn),
       ],
@@ -210,6 +242,7 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
       ...(props.taskPolicyStatements ?? []),
       ...efsMountStatements(efsVolumes, { partition: partition.partition, region: region.name, account: account.accountId }),
     ];
+    if (options.exec) taskStatements.push(...execStatements(props.cluster, { partition: partition.partition, region: region.name, account: account.accountId }));
     if (xray) {
       // X-Ray has no resource-level permissions for these actions.
       taskStatements.push({
@@ -238,9 +271,11 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
       taskRoleArn: task.arn,
       // Writable scratch space, since the root filesystem is read-only; then the EFS volumes.
       volume: [{ name: TMP_VOLUME.name }, ...efsTaskVolumes(efsVolumes)],
+      ...(options.runtimePlatform ? { runtimePlatform: options.runtimePlatform } : {}),
+      ...(options.ephemeralStorage ? { ephemeralStorage: options.ephemeralStorage } : {}),
       containerDefinitions: Fn.jsonencode(containerDefinitions({
         name: CONTAINER_NAME, image: props.image, cpu: props.cpu, containerPort, environment, secrets, efsVolumes, healthCheck, xray,
-        logGroupName: logGroup.name, region: region.name,
+        logGroupName: logGroup.name, region: region.name, sidecars, sidecarCpu, ...argv, readonlyRootFilesystem: !options.exec,
       })),
     });
     this.taskDefinitionArn = taskDefinition.arn;
@@ -269,7 +304,9 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
     const ignoreChanges: string[] = [];
     if (props.scaling) ignoreChanges.push("desired_count"); // the scaling target owns it
     if (controller === "CODE_DEPLOY") ignoreChanges.push("task_definition", "load_balancer"); // CodeDeploy owns them
-    const placement: Partial<EcsServiceConfig> = props.cluster.capacityProviderName
+    const placement: Partial<EcsServiceConfig> = options.strategy
+      ? { capacityProviderStrategy: options.strategy }
+      : props.cluster.capacityProviderName
       ? { capacityProviderStrategy: [{ capacityProvider: props.cluster.capacityProviderName, base: 0, weight: 1 }] }
       : { launchType };
     // CodeDeploy drops the strategy unless the AppSpec repeats it; Terraform must not fight over it.
@@ -299,6 +336,7 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
           }
         : {}),
       ...(registryArn ? { serviceRegistries: { registryArn } } : {}),
+      enableExecuteCommand: options.exec,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       waitForSteadyState: false,
@@ -306,13 +344,14 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
       dependsOn: [
         ...(execution.policy ? [execution.policy] : []),
         ...(props.loadBalancer?.routing ? [props.loadBalancer.routing] : []),
+        ...(options.strategy && props.cluster.capacityProviders ? [props.cluster.capacityProviders] : []),
       ],
       ...(ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges } } : {}),
     });
     this.serviceName = this.resource.name;
     this.serviceArn = this.resource.id;
 
-    if (props.scaling) this.scalingTarget = addScaling(this, props.cluster.clusterName, this.resource.name, props.scaling, sizes);
+    if (props.scaling) this.scalingTarget = addScaling(this, props.cluster.clusterName, this.resource.name, props.scaling, sizes, props.loadBalancer?.targetGroupArn);
   }
 
   get roleArn(): string {
@@ -342,32 +381,5 @@ export class EcsService extends Construct implements IConnectable, IGrantee {
     if (name in environment) fail(this, `environment.${name}`, environment[name], `xrayTracing sets ${name}=${XRAY_DAEMON_ADDRESS.value} (the sidecar); remove it`);
     const minMemory = 2 * XRAY_MEMORY_RESERVATION_MIB;
     refuse(this, "memoryMiB", props.memoryMiB, props.memoryMiB < minMemory, `with xrayTracing the daemon reserves ${XRAY_MEMORY_RESERVATION_MIB} MiB; expected at least ${minMemory} MiB`);
-  }
-
-  private checkHealthCheck(given: EcsServiceHealthCheck | undefined, containerPort: number | undefined, path: string) {
-    const command = given?.command ?? (containerPort === undefined ? undefined : ["CMD-SHELL", `curl -fs http://localhost:${containerPort}${path} || exit 1`]);
-    if (command === undefined) return undefined;
-    nonEmpty(this, "healthCheck.command", command);
-    if (!["CMD", "CMD-SHELL"].includes(command[0]) || command.length < 2) {
-      fail(this, "healthCheck.command", command, "expected [\"CMD\", <executable>, ...args] or [\"CMD-SHELL\", <shell command>]");
-    }
-    return {
-      command: [...command],
-      interval: inRange(this, "healthCheck.intervalSeconds", given?.intervalSeconds ?? 30, 5, 300),
-      // Explicit defaults, so the stored definition matches the one ECS returns.
-      timeout: 5,
-      retries: 3,
-      startPeriod: inRange(this, "healthCheck.startPeriodSeconds", given?.startPeriodSeconds ?? 60, 0, 300),
-    };
-  }
-
-  private checkStatements(statements: readonly PolicyStatement[]): void {
-    statements.forEach((s, i) => {
-      nonEmpty(this, `taskPolicyStatements[${i}].actions`, s.actions);
-      nonEmpty(this, `taskPolicyStatements[${i}].resources`, s.resources);
-      if (s.actions.some((a) => a === "*" || /^[a-z0-9-]+:\*$/.test(a))) {
-        fail(this, `taskPolicyStatements[${i}].actions`, s.actions, "expected the actions the application calls, not \"*\" or \"<service>:*\"");
-      }
-    });
   }
 }

@@ -56,6 +56,31 @@ export function nodeLabels(subject: Subject, setting: string, labels: Readonly<R
   return { ...labels };
 }
 
+export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
+export interface NodeTaint {
+  /** A Kubernetes label key, e.g. "dedicated" or "example.com/gpu". */
+  readonly key: string;
+  /** @default "" (no value) */
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+/** Node-group taints: label-shaped keys and values, an EKS effect, each key/effect once, at most 50 (EKS's limit). */
+export function nodeTaints(subject: Subject, setting: string, taints: readonly NodeTaint[]): NodeTaint[] {
+  if (!Array.isArray(taints)) fail(subject, setting, taints, "expected a list of { key, value?, effect }");
+  if (taints.length > 50) fail(subject, setting, taints.length, "expected at most 50 taints per node group (the EKS limit)");
+  const seen = new Set<string>();
+  taints.forEach((t, i) => {
+    nodeLabels(subject, `${setting}[${i}]`, { [t.key]: t.value ?? "" });
+    if (!(TAINT_EFFECTS as readonly string[]).includes(t.effect)) fail(subject, `${setting}[${i}].effect`, t.effect, `expected one of ${TAINT_EFFECTS.join(", ")}`);
+    const id = `${t.key}:${t.effect}`;
+    if (seen.has(id)) fail(subject, `${setting}[${i}]`, id, "expected each key and effect once");
+    seen.add(id);
+  });
+  return [...taints];
+}
+
 /** "spot-workers" -> "SpotWorkers": construct ids from user-chosen names. */
 export function pascal(name: string): string {
   return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join("");

@@ -14,13 +14,26 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import {
-  arn, capacity, cidr, createRole, createSecurityGroup, dnsLabel, fail, fitName, IConnectable, INetwork,
-  inRange, isToken, logRetentionDays, matches, NAME_LIMITS, nonEmpty, oneOf, PolicyStatement, Role, serviceTrustPolicy,
+  arn, createRole, createSecurityGroup, fail, fitName, IConnectable, INetwork, logRetentionDays, matches, NAME_LIMITS, nonEmpty,
+  PolicyStatement, Role, serviceTrustPolicy,
 } from "../core";
-import { instanceType, isArm, kubernetesLabel, kubernetesVersion, nodeLabels, pascal } from "./checks";
+import { isArm, kubernetesVersion, NodeTaint, pascal } from "./checks";
 import { irsaTrustPolicy, principalLabel } from "./irsa";
 import { ManagedNodeGroup } from "./node-group";
+import { addonVersions, AddonName, createAddons, EksAddonsSpec } from "./addons";
+import { loadBalancerControllerStatements } from "./lb-controller";
+import { podIdentityTrustPolicy } from "./pod-identity";
+import { checkAccessEntries, checkLoadBalancerController, checkLogTypes, checkNodeGroups, checkPublicEndpoint, checkRoleProps, LOG_TYPES } from "./props";
+
+export { ADDON_NAMES, ADDON_VERSIONS } from "./addons";
+export type { AddonName, EksAddonsSpec } from "./addons";
+export type { NodeTaint, TaintEffect } from "./checks";
+export { loadBalancerControllerStatements } from "./lb-controller";
 
 export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
 export type EksAccessPolicy = "AmazonEKSClusterAdminPolicy" | "AmazonEKSAdminPolicy" | "AmazonEKSEditPolicy" | "AmazonEKSViewPolicy";
@@ -40,6 +53,17 @@ export interface NodeGroupSpec {
   readonly diskGiB?: number;
   /** Kubernetes labels on every node. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Kubernetes taints on every node (only pods that tolerate them are scheduled there). @default [] */
+  readonly taints?: readonly NodeTaint[];
+}
+
+export interface LoadBalancerControllerSpec {
+  /** How the controller's pods get the role: IRSA (the controller's documented setup) or EKS Pod Identity. @default "irsa" */
+  readonly identity?: "irsa" | "podIdentity";
+  /** @default "kube-system" */
+  readonly namespace?: string;
+  /** @default "aws-load-balancer-controller" */
+  readonly serviceAccount?: string;
 }
 
 export interface AccessEntrySpec {
@@ -74,6 +98,16 @@ export interface EksClusterProps {
    * rights, so administrators (and the CI deploy role) come only from here. @default []
    */
   readonly accessEntries?: readonly AccessEntrySpec[];
+  /**
+   * The managed add-ons vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver (with its own IRSA role) and
+   * eks-pod-identity-agent, always installed. @default the ADDON_VERSIONS row of kubernetesVersion
+   */
+  readonly addons?: EksAddonsSpec;
+  /**
+   * An IAM role for the AWS Load Balancer Controller (the controller's documented policy, scoped to this region
+   * and account), so Ingress objects get an ALB. @default { identity: "irsa", namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" }
+   */
+  readonly loadBalancerController?: LoadBalancerControllerSpec;
 }
 
 export interface ServiceAccountRoleProps {
@@ -87,11 +121,11 @@ export interface ServiceAccountRoleProps {
   readonly statements?: readonly PolicyStatement[];
 }
 
-const LOG_TYPES: readonly ControlPlaneLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-const ACCESS_POLICIES: readonly EksAccessPolicy[] = ["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"];
+/** A Pod Identity role takes the same props as an IRSA role; the association binds it to the service account. */
+export type PodIdentityRoleProps = ServiceAccountRoleProps;
+
 const DEFAULT_NODE_GROUP: NodeGroupSpec = { name: "default", instanceTypes: ["t3.medium"], minSize: 1, desiredSize: 2, maxSize: 3 };
 const CLUSTER_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const ROLE_NAME = /^[\w+=,.@-]+$/;
 /**
  * Thumbprint of the root CA behind oidc.eks.<region>.amazonaws.com (Amazon Root CA 1 via Starfield). There is no
  * tls provider here to read it with data "tls_certificate"; IAM no longer checks thumbprints for EKS issuers
@@ -119,7 +153,14 @@ export class EksCluster extends Construct implements IConnectable {
   readonly logGroupName: string;
   readonly nodeGroups: Readonly<Record<string, ManagedNodeGroup>>;
   readonly resource: EksClusterResource;
+  /** The managed add-ons by name (aws_eks_addon). */
+  readonly addons: Readonly<Record<AddonName, EksAddon>>;
+  /** IRSA role of the EBS CSI controller. */
+  readonly ebsCsiRoleArn: string;
+  /** The AWS Load Balancer Controller's role (a grantee); give its ARN to the controller's Helm chart. */
+  readonly loadBalancerControllerRole: Role;
   private readonly partition: string;
+  private readonly account: string;
   private readonly name: string;
   /** Construct ids taken by access entries and service-account roles added through methods. */
   private readonly usedIds = new Set<string>();
@@ -130,13 +171,15 @@ export class EksCluster extends Construct implements IConnectable {
     if (name.length > NAME_LIMITS.eksClusterName) fail(this, "name", name, `expected at most ${NAME_LIMITS.eksClusterName} characters, the eksClusterName limit (got ${name.length})`);
     this.name = name;
     const version = kubernetesVersion(this, "kubernetesVersion", props.kubernetesVersion ?? "1.33");
-    const publicCidrs = this.checkPublicEndpoint(props.publicEndpoint ?? false);
-    const logTypes = this.checkLogTypes(props.controlPlaneLogs ?? LOG_TYPES);
+    const publicCidrs = checkPublicEndpoint(this, props.publicEndpoint ?? false);
+    const logTypes = checkLogTypes(this, props.controlPlaneLogs ?? LOG_TYPES);
     const retentionDays = logRetentionDays(this, "logRetentionDays", props.logRetentionDays ?? 30);
     if (props.logKmsKeyArn !== undefined) arn(this, "logKmsKeyArn", props.logKmsKeyArn, "kms");
     if (props.secretsKmsKeyArn !== undefined) arn(this, "secretsKmsKeyArn", props.secretsKmsKeyArn, "kms");
-    const groups = this.checkNodeGroups(props.nodeGroups ?? [DEFAULT_NODE_GROUP]);
-    const entries = this.checkAccessEntries(props.accessEntries ?? []);
+    const groups = checkNodeGroups(this, props.nodeGroups ?? [DEFAULT_NODE_GROUP]);
+    const entries = checkAccessEntries(this, props.accessEntries ?? []);
+    const versions = addonVersions(this, version, props.addons ?? {});
+    const lbc = checkLoadBalancerController(this, props.loadBalancerController ?? {});
     nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
 
     const partition = new DataAwsPartition(this, "Partition").partition;
@@ -245,6 +288,7 @@ export class EksCluster extends Construct implements IConnectable {
         capacityType: g.capacityType ?? "ON_DEMAND",
         diskGiB: g.diskGiB ?? 50,
         labels: { ...(g.labels ?? {}) },
+        taints: g.taints ?? [],
         minSize: g.minSize,
         desiredSize: g.desiredSize,
         maxSize: g.maxSize,
@@ -254,7 +298,52 @@ export class EksCluster extends Construct implements IConnectable {
     this.nodeGroups = nodeGroups;
 
     this.partition = partition;
+    this.account = new DataAwsCallerIdentity(this, "Account").accountId;
     entries.forEach((e, i) => this.addAccessEntry(e, principalLabel(e.principalArn, i), partition));
+
+    // The EBS CSI controller's own role (IRSA), with the AWS-managed policy the driver documents.
+    const ebsCsi = createRole(this, "EbsCsiRole", {
+      name: fitName(this, "name", name, "ebs-csi", "iamRoleName"),
+      description: `IRSA: the EBS CSI controller (kube-system/ebs-csi-controller-sa) in EKS cluster ${name}`,
+      assumeRolePolicy: irsaTrustPolicy(this.oidcProviderArn, this.oidcIssuerHost, "kube-system", "ebs-csi-controller-sa"),
+      managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
+    });
+    this.ebsCsiRoleArn = ebsCsi.arn;
+    this.addons = createAddons(this, {
+      clusterName: this.resource.name,
+      versions,
+      ebsCsiRoleArn: ebsCsi.arn,
+      nodeGroups: Object.values(nodeGroups).map((g) => g.resource),
+    });
+
+    const region = new DataAwsRegion(this, "Region").name;
+    const lbcProps = { name: fitName(this, "name", name, "lb-controller", "iamRoleName"), namespace: lbc.namespace, serviceAccount: lbc.serviceAccount, statements: loadBalancerControllerStatements({ partition, region, account: this.account }) };
+    this.loadBalancerControllerRole = lbc.identity === "irsa" ? this.serviceAccountRole("LoadBalancerControllerRole", lbcProps) : this.podIdentityRole("LoadBalancerControllerRole", lbcProps);
+  }
+
+  /**
+   * An IAM role for one Kubernetes service account through EKS Pod Identity (beside IRSA): trusted by
+   * pods.eks.amazonaws.com from this account and cluster, bound by an aws_eks_pod_identity_association (construct
+   * `<id>Association`). No annotation needed; the eks-pod-identity-agent add-on serves the credentials.
+   */
+  podIdentityRole(id: string, props: PodIdentityRoleProps): Role {
+    const at = `podIdentityRole(${JSON.stringify(id)})`;
+    const { roleName, namespace, serviceAccount } = checkRoleProps(this, this.usedIds, at, id, props);
+    const role = createRole(this, id, {
+      name: roleName,
+      description: `Pod Identity: service account ${namespace}/${serviceAccount} in EKS cluster ${this.name}`,
+      assumeRolePolicy: podIdentityTrustPolicy(this.account, this.clusterArn),
+      statements: props.statements,
+    });
+    new EksPodIdentityAssociation(this, `${id}Association`, {
+      clusterName: this.resource.name,
+      namespace,
+      serviceAccount,
+      roleArn: role.arn,
+      // The agent must run before a pod can use the association.
+      dependsOn: [this.addons["eks-pod-identity-agent"]],
+    });
+    return role;
   }
 
   /**
@@ -264,7 +353,7 @@ export class EksCluster extends Construct implements IConnectable {
   grantAccess(id: string, spec: AccessEntrySpec): void {
     if (!/^[A-Z][A-Za-z0-9]*$/.test(id)) fail(this, "grantAccess id", id, "expected a PascalCase construct id");
     if (this.usedIds.has(`AccessEntry${id}`)) fail(this, "grantAccess id", id, "expected an id not already used in this cluster");
-    this.checkAccessEntries([spec]);
+    checkAccessEntries(this, [spec]);
     this.addAccessEntry(spec, id, this.partition);
   }
 
@@ -273,16 +362,7 @@ export class EksCluster extends Construct implements IConnectable {
    * in this cluster can assume it.
    */
   serviceAccountRole(id: string, props: ServiceAccountRoleProps): Role {
-    const at = `serviceAccountRole(${JSON.stringify(id)})`;
-    if (this.usedIds.has(id)) fail(this, `${at} id`, id, "expected an id not already used in this cluster");
-    this.usedIds.add(id);
-    const roleName = matches(this, `${at}.name`, props.name, ROLE_NAME, "an IAM role name: letters, digits and +=,.@_- only");
-    if (roleName.length > NAME_LIMITS.iamRoleName) fail(this, `${at}.name`, roleName, `expected at most ${NAME_LIMITS.iamRoleName} characters (got ${roleName.length})`);
-    const namespace = kubernetesLabel(this, `${at}.namespace`, props.namespace);
-    const serviceAccount = kubernetesLabel(this, `${at}.serviceAccount`, props.serviceAccount);
-    if (props.statements !== undefined && (!Array.isArray(props.statements) || props.statements.length === 0)) {
-      fail(this, `${at}.statements`, props.statements, "expected at least one statement; a role that may do nothing has no use");
-    }
+    const { roleName, namespace, serviceAccount } = checkRoleProps(this, this.usedIds, `serviceAccountRole(${JSON.stringify(id)})`, id, props);
     const role = createRole(this, id, {
       name: roleName,
       description: `IRSA: service account ${namespace}/${serviceAccount} in EKS cluster ${this.name}`,
@@ -314,79 +394,5 @@ export class EksCluster extends Construct implements IConnectable {
       policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${e.policy}`,
       accessScope: e.namespaces ? { type: "namespace", namespaces: [...e.namespaces] } : { type: "cluster" },
     });
-  }
-
-  private checkPublicEndpoint(value: false | { readonly allowedCidrs: readonly string[] }): string[] | undefined {
-    if (value === false) return undefined;
-    const cidrs = value?.allowedCidrs;
-    if (!Array.isArray(cidrs) || cidrs.length === 0) {
-      fail(this, "publicEndpoint.allowedCidrs", cidrs, "expected at least one CIDR allowed to reach the public API endpoint; use publicEndpoint: false for a private cluster");
-    }
-    cidrs.forEach((c, i) => {
-      if (isToken(c)) return;
-      cidr(this, `publicEndpoint.allowedCidrs[${i}]`, c);
-      if (c.endsWith("/0")) fail(this, `publicEndpoint.allowedCidrs[${i}]`, c, "expected specific networks (office, VPN, CI); \"0.0.0.0/0\" opens the Kubernetes API to the internet");
-    });
-    return [...cidrs];
-  }
-
-  private checkLogTypes(types: readonly ControlPlaneLogType[]): readonly ControlPlaneLogType[] {
-    if (!Array.isArray(types) || types.length === 0) {
-      fail(this, "controlPlaneLogs", types, `expected at least one of ${LOG_TYPES.map((t) => `"${t}"`).join(", ")}; control-plane logging is required (UP3)`);
-    }
-    types.forEach((t, i) => {
-      oneOf(this, `controlPlaneLogs[${i}]`, t, LOG_TYPES);
-      if (types.indexOf(t) !== i) fail(this, `controlPlaneLogs[${i}]`, t, "expected each log type once");
-    });
-    return types;
-  }
-
-  private checkNodeGroups(groups: readonly NodeGroupSpec[]): readonly NodeGroupSpec[] {
-    if (!Array.isArray(groups) || groups.length === 0) {
-      fail(this, "nodeGroups", groups, "expected at least one node group; a cluster without nodes cannot run pods");
-    }
-    const ids = new Set<string>();
-    groups.forEach((g: NodeGroupSpec, i: number) => {
-      const at = `nodeGroups[${i}]`;
-      dnsLabel(this, `${at}.name`, g.name, 63);
-      if (ids.has(pascal(g.name))) fail(this, `${at}.name`, g.name, "expected node group names unique in the cluster");
-      ids.add(pascal(g.name));
-      nonEmpty(this, `${at}.instanceTypes`, g.instanceTypes);
-      g.instanceTypes.forEach((t, j) => {
-        instanceType(this, `${at}.instanceTypes[${j}]`, t);
-        if (g.instanceTypes.indexOf(t) !== j) fail(this, `${at}.instanceTypes[${j}]`, t, "expected each instance type once");
-        if (isArm(t) !== isArm(g.instanceTypes[0])) {
-          fail(this, `${at}.instanceTypes[${j}]`, t, `expected the same CPU architecture as "${g.instanceTypes[0]}"; a node group runs one AMI type (all x86_64 or all Graviton)`);
-        }
-      });
-      capacity(this, { min: `${at}.minSize`, desired: `${at}.desiredSize`, max: `${at}.maxSize` }, { min: g.minSize, desired: g.desiredSize, max: g.maxSize });
-      if (g.maxSize < 1) fail(this, `${at}.maxSize`, g.maxSize, "expected at least 1");
-      oneOf(this, `${at}.capacityType`, g.capacityType ?? "ON_DEMAND", ["ON_DEMAND", "SPOT"]);
-      inRange(this, `${at}.diskGiB`, g.diskGiB ?? 50, 20, 16384);
-      nodeLabels(this, `${at}.labels`, g.labels ?? {});
-    });
-    return groups;
-  }
-
-  private checkAccessEntries(entries: readonly AccessEntrySpec[]): readonly AccessEntrySpec[] {
-    const seen = new Set<string>();
-    entries.forEach((e, i) => {
-      const at = `accessEntries[${i}]`;
-      arn(this, `${at}.principalArn`, e.principalArn, "iam");
-      if (!isToken(e.principalArn) && !/:(role|user)\//.test(e.principalArn)) {
-        fail(this, `${at}.principalArn`, e.principalArn, "expected an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)");
-      }
-      if (seen.has(e.principalArn)) fail(this, `${at}.principalArn`, e.principalArn, "expected each principal once; an access entry holds one policy here");
-      seen.add(e.principalArn);
-      oneOf(this, `${at}.policy`, e.policy, ACCESS_POLICIES);
-      if (e.namespaces !== undefined) {
-        nonEmpty(this, `${at}.namespaces`, e.namespaces);
-        if (e.policy === "AmazonEKSClusterAdminPolicy") {
-          fail(this, `${at}.namespaces`, e.namespaces, "expected no namespaces with AmazonEKSClusterAdminPolicy, which is cluster-wide; use AmazonEKSAdminPolicy or AmazonEKSEditPolicy for one namespace");
-        }
-        e.namespaces.forEach((n, j) => kubernetesLabel(this, `${at}.namespaces[${j}]`, n));
-      }
-    });
-    return entries;
   }
 }

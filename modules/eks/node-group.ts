@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable, Token } from "cdktf";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import type { NodeTaint } from "./checks";
 
 export interface ManagedNodeGroupProps {
   readonly clusterName: string;
@@ -21,6 +22,7 @@ export interface ManagedNodeGroupProps {
   readonly capacityType: "ON_DEMAND" | "SPOT";
   readonly diskGiB: number;
   readonly labels: Record<string, string>;
+  readonly taints: readonly NodeTaint[];
   readonly minSize: number;
   readonly desiredSize: number;
   readonly maxSize: number;
@@ -71,6 +73,7 @@ export class ManagedNodeGroup extends Construct {
       instanceTypes: props.instanceTypes,
       // Omitted when empty: AWS returns no labels, and an empty map would read back as absent.
       ...(Object.keys(props.labels).length > 0 ? { labels: props.labels } : {}),
+      ...(props.taints.length > 0 ? { taint: props.taints.map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect })) } : {}),
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
       updateConfig: { maxUnavailable: 1 },
