@@ -11,7 +11,7 @@ import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn, createSecurityGroup, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, Protection, refuse,
+  arn, createSecurityGroup, dataSubnetIds, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, Protection, refuse,
 } from "../core";
 
 export type MskEnhancedMonitoring = "DEFAULT" | "PER_BROKER" | "PER_TOPIC_PER_BROKER" | "PER_TOPIC_PER_PARTITION";
@@ -67,7 +67,7 @@ export class ManagedKafka extends Construct implements IConnectable {
     const clusterName = fitName(this, "name", props.name, "", "mskClusterName");
     const version = this.checkVersion(props.kafkaVersion ?? DEFAULT_VERSION);
     const instanceType = matches(this, "instanceType", props.instanceType ?? "kafka.t3.small", /^kafka\.[a-z][a-z0-9]*\.[a-z0-9]+$/, "an MSK broker type such as \"kafka.t3.small\" or \"kafka.m7g.large\"");
-    const subnets = props.network.privateSubnetIds;
+    const subnets = dataSubnetIds(props.network);
     refuse(this, "network.privateSubnetIds", subnets, subnets.length < 2 || subnets.length > 3, "expected 2 or 3 private subnets in different AZs: MSK spreads brokers over 2 or 3 AZs");
     const brokers = inRange(this, "brokerCount", props.brokerCount ?? subnets.length, 2, 90);
     refuse(this, "brokerCount", brokers, brokers % subnets.length !== 0, `expected a multiple of the ${subnets.length} private subnets (AZs) so that each AZ holds the same number of brokers`);

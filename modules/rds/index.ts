@@ -11,7 +11,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import {
-  arn, createSecurityGroup, dailyWindow, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, Protection, SecretReference, weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, dataSubnetIds, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, Protection, SecretReference, weeklyWindow,
 } from "../core";
 import { IamConnect } from "./access";
 import { buildAurora } from "./aurora";
@@ -154,7 +154,7 @@ export class Database extends Construct implements IConnectable {
     const subnetGroup = new DbSubnetGroup(this, "SubnetGroup", {
       name: identifier,
       description: `Private subnets of ${identifier}`,
-      subnetIds: props.network.privateSubnetIds,
+      subnetIds: dataSubnetIds(props.network),
     });
     const monitoringRole = monitoringSeconds > 0
       ? serviceRole(this, "MonitoringRole", {

@@ -9,7 +9,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn, createSecurityGroup, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, Protection, refuse,
+  arn, createSecurityGroup, dataSubnetIds, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, Protection, refuse,
 } from "../core";
 import { IamAuthUsers } from "./users";
 import { maintenanceWindow, snapshotWindow, windowsOverlap } from "./windows";
@@ -90,7 +90,7 @@ export class Redis extends Construct implements IConnectable {
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     const logs = props.logs === false ? undefined : (props.logs ?? { retentionDays: 30 });
     if (logs) logRetentionDays(this, "logs.retentionDays", logs.retentionDays);
-    nonEmpty(this, "network.privateSubnetIds", props.network.privateSubnetIds);
+    nonEmpty(this, "network.privateSubnetIds", dataSubnetIds(props.network));
     const iamAuth = props.iamAuth ?? true;
     refuse(this, "iamAuth", iamAuth, iamAuth && engineVersion.startsWith("6."), `IAM authentication needs Redis 7.0 or later (engineVersion ${JSON.stringify(engineVersion)}); use a 7.x version or set iamAuth: false`);
 
@@ -105,7 +105,7 @@ export class Redis extends Construct implements IConnectable {
     const subnetGroup = new ElasticacheSubnetGroup(this, "SubnetGroup", {
       name: groupId,
       description: `Private subnets of ${groupId}`,
-      subnetIds: props.network.privateSubnetIds,
+      subnetIds: dataSubnetIds(props.network),
     });
 
     this.users = iamAuth ? new IamAuthUsers(this, "Users", { replicationGroupId: groupId }) : undefined;
