@@ -19,7 +19,7 @@ export function buildAurora(scope: Construct, engine: AuroraServerlessEngine, c:
     description: `Aurora PostgreSQL ${c.major} settings of ${c.identifier}: TLS only, slow statement log`,
     // log_statement = ddl: every schema change (CREATE, ALTER, DROP) is in the PostgreSQL log. The description is
     // left as it was: changing it replaces the group, and the replacement would collide with the fixed name.
-    parameter: [...postgresParameters(), { name: "log_statement", value: "ddl", applyMethod: "immediate" }],
+    parameter: postgresParameters([{ name: "log_statement", value: "ddl", applyMethod: "immediate" }, ...c.parameters]),
     lifecycle: { createBeforeDestroy: true },
   });
 
@@ -28,7 +28,7 @@ export function buildAurora(scope: Construct, engine: AuroraServerlessEngine, c:
     engine: "aurora-postgresql",
     engineMode: "provisioned",
     engineVersion: c.major,
-    allowMajorVersionUpgrade: false,
+    allowMajorVersionUpgrade: c.allowMajorVersionUpgrade,
     serverlessv2ScalingConfiguration: { minCapacity: minAcu, maxCapacity: maxAcu },
     storageEncrypted: true,
     ...(c.kmsKeyArn ? { kmsKeyId: c.kmsKeyArn, masterUserSecretKmsKeyId: c.kmsKeyArn } : {}),
