@@ -26,6 +26,8 @@ import { serviceRole } from "./service-role";
 export { approximateMaxConnections } from "./instance-classes";
 export type { AuroraServerlessEngine, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, ParameterValue, PostgresMajorVersion } from "./common";
 export type { ReadReplicas } from "./replicas";
+export { DatabaseProxy } from "./proxy";
+export type { DatabaseProxyProps } from "./proxy";
 
 const MONITORING_SECONDS: readonly EnhancedMonitoringSeconds[] = [0, 1, 5, 10, 15, 30, 60];
 
