@@ -87,3 +87,28 @@ describe("Database options (issue 8.5)", () => {
     });
   });
 });
+
+describe("Aurora readers (issue 8.5)", () => {
+  const AURORA3 = { kind: "aurora-serverless-v2" as const, minAcu: 0.5, maxAcu: 8, instances: 3 };
+
+  it("issue 8.5: provisioned readers beside the Serverless v2 writer", () => {
+    const { s } = build({ engine: { ...AURORA3, readerInstanceClass: "db.r6g.large" } });
+    const classes = Object.values(resources(s, "aws_rds_cluster_instance")).map((i: any) => [i.identifier, i.instance_class]).sort();
+    expect(classes).toEqual([["sys-dev-db-1", "db.serverless"], ["sys-dev-db-2", "db.r6g.large"], ["sys-dev-db-3", "db.r6g.large"]]);
+    expect(only(s, "aws_rds_cluster").serverlessv2_scaling_configuration).toEqual({ min_capacity: 0.5, max_capacity: 8 });
+  });
+
+  it("issue 8.5: reader auto scaling tracks the readers' average CPU on rds:cluster:ReadReplicaCount", () => {
+    const { s } = build({ engine: { ...AURORA3, readerAutoScaling: { minReaders: 1, maxReaders: 4 } } });
+    const target = only(s, "aws_appautoscaling_target");
+    expect(target).toMatchObject({ service_namespace: "rds", scalable_dimension: "rds:cluster:ReadReplicaCount", min_capacity: 1, max_capacity: 4 });
+    expect(target.resource_id).toMatch(/^cluster:\$\{aws_rds_cluster\.Db_Cluster_[A-Z0-9]+\.cluster_identifier\}$/);
+    expect(only(s, "aws_appautoscaling_policy").target_tracking_scaling_policy_configuration).toMatchObject({ predefined_metric_specification: { predefined_metric_type: "RDSReaderAverageCPUUtilization" }, target_value: 70 });
+  });
+
+  it("refuses a reader class that is not an RDS class and min readers above max", () => {
+    expect(() => build({ engine: { ...AURORA3, readerInstanceClass: "r6g.large" } })).toThrow(/^test\/Db: engine\.readerInstanceClass = "r6g\.large" is not allowed; expected "db\.serverless" or a provisioned class/);
+    expect(() => build({ engine: { ...AURORA3, readerAutoScaling: { minReaders: 5, maxReaders: 2 } } })).toThrow(/^test\/Db: engine\.readerAutoScaling\.minReaders = 5 is not allowed; expected minReaders <= maxReaders \(2\)$/);
+    expect(() => build({ engine: { ...AURORA3, readerAutoScaling: { minReaders: 1, maxReaders: 16 } } })).toThrow(/engine\.readerAutoScaling\.maxReaders = 16 is not allowed; expected a whole number from 1 to 15/);
+  });
+});

@@ -1,6 +1,7 @@
 /** What the instance and Aurora builders share: engine choices, the settings both take, parameters, monitoring. */
 import { TerraformResourceLifecycle } from "cdktf";
 import type { ServiceRole } from "./service-role";
+import type { AuroraReaderAutoScaling } from "./aurora-readers";
 import { fail, matches, oneOf, Subject } from "../core";
 
 export const PORT = 5432;
@@ -27,6 +28,10 @@ export interface AuroraServerlessEngine {
   readonly maxAcu: number;
   /** 1 = writer only; 2 or more = writer plus readers (required for multiAz). @default 1 */
   readonly instances?: number;
+  /** Class of the readers (instances 2..n): "db.serverless" or a provisioned class such as "db.r6g.large". @default "db.serverless" */
+  readonly readerInstanceClass?: string;
+  /** Reader auto scaling on average reader CPU; the readers it adds are created by RDS outside Terraform. @default off */
+  readonly readerAutoScaling?: AuroraReaderAutoScaling;
 }
 
 export type DatabaseEngine = InstanceEngine | AuroraServerlessEngine;

@@ -26,6 +26,7 @@ import { serviceRole } from "./service-role";
 export { approximateMaxConnections } from "./instance-classes";
 export type { AuroraServerlessEngine, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, ParameterValue, PostgresMajorVersion } from "./common";
 export type { ReadReplicas } from "./replicas";
+export type { AuroraReaderAutoScaling } from "./aurora-readers";
 export { DatabaseProxy } from "./proxy";
 export type { DatabaseProxyProps } from "./proxy";
 
