@@ -81,6 +81,8 @@ describe("Database options (issue 8.5)", () => {
       expect(refuse({ engine: AURORA, readReplicas: { count: 1 } })).toThrow(/^test\/Db: readReplicas = \{"count":1\} is not allowed; only for engine kind "instance"/);
       expect(refuse({ readReplicas: { count: 16 } })).toThrow(/readReplicas\.count = 16 is not allowed; expected a whole number from 1 to 15/);
       expect(refuse({ readReplicas: { count: 1, instanceClass: "t3.micro" } })).toThrow(/readReplicas\.instanceClass = "t3\.micro" is not allowed/);
+      const long = `sys-${"x".repeat(50)}`;
+      expect(() => synthWith((scope) => new Database(scope, "Db", { name: long, network, readReplicas: { count: 2 } }))).toThrow(/^test\/Db: name = ".*" is not allowed; expected at most 53 characters so that instance identifiers such as ".*-replica-2" fit/);
     });
     it("an allowMajorVersionUpgrade that is not a boolean", () => {
       expect(refuse({ allowMajorVersionUpgrade: "yes" as never })).toThrow(/^test\/Db: allowMajorVersionUpgrade = "yes" is not allowed; expected true or false$/);

@@ -143,7 +143,8 @@ export class Database extends Construct implements IConnectable {
     super(scope, id);
     const engine = props.engine ?? DEFAULT_ENGINE;
     oneOf(this, "engine.kind", engine.kind, ["instance", "aurora-serverless-v2"]);
-    const identifier = this.checkIdentifier(props.name, engine.kind === "aurora-serverless-v2" ? `-${engine.instances ?? 1}` : "");
+    const replicaSuffix = props.readReplicas && typeof props.readReplicas.count === "number" ? `-replica-${props.readReplicas.count}` : "";
+    const identifier = this.checkIdentifier(props.name, engine.kind === "aurora-serverless-v2" ? `-${engine.instances ?? 1}` : replicaSuffix);
     const major = oneOf(this, "engineVersion", props.engineVersion ?? "16", ["13", "14", "15", "16", "17"]);
     const databaseName = matches(this, "databaseName", props.databaseName ?? "app", SQL_NAME, "a letter followed by up to 62 letters, digits or underscores");
     const masterUsername = matches(this, "masterUsername", props.masterUsername ?? "app_admin", SQL_NAME, "a letter followed by up to 62 letters, digits or underscores");
