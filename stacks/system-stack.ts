@@ -3,7 +3,7 @@
  * backend (G2), and the naming context handed to modules. A system stack extends it and only builds its system.
  */
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
 import { Protection, SystemContext, standardTags } from "../modules/core";
@@ -158,15 +158,26 @@ export class SystemStack extends BaseStack {
     return new KmsKey(this, "Key", { name: this.prefix, description: `${this.prefix}: ${description}`, ...(allowServices ? { allowServices } : {}), protection: this.protection });
   }
 
-  /** The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`. */
+  /**
+   * The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`. Every
+   * system gets the isolated database tier: its databases, caches and brokers (placed with `dataSubnetIds`) have no
+   * route to a NAT or internet gateway. The route-table ids are stack outputs, for transit gateway or VPN routes.
+   */
   protected systemNetwork(cfg: NetworkSettings, key: KmsKey): Vpc {
-    return new Vpc(this, "Network", {
+    const network = new Vpc(this, "Network", {
       name: this.prefix,
       cidr: cfg.vpcCidr,
       azCount: cfg.azCount,
       natGateways: cfg.natGateways,
+      databaseSubnets: true,
       flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
     });
+    new TerraformOutput(this, "route_table_ids", {
+      value: { public: network.publicRouteTableIds, private: network.privateRouteTableIds, database: network.databaseRouteTableIds },
+      description: "Route tables of the VPC by tier, for transit gateway or VPN routes",
+    });
+    new TerraformOutput(this, "database_subnet_ids", { value: network.databaseSubnetIds, description: "The isolated database tier (no default route)" });
+    return network;
   }
 }
 

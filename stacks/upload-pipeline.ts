@@ -15,6 +15,7 @@ import { Database } from "../modules/rds";
 import { Secret } from "../modules/secrets";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
+import { AlarmTopic } from "../modules/observability";
 import { SystemStack, SystemStackProps } from "./system-stack";
 
 export const SYSTEM = "upload-pipeline";
@@ -41,7 +42,7 @@ export class UploadPipelineStack extends SystemStack {
     const protection = this.protection;
     const prefix = this.prefix;
 
-    const key = this.stackKey("bucket, queue, secrets, database and logs", ["s3.amazonaws.com"]);
+    const key = this.stackKey("bucket, queue, secrets, database, logs and alarms", ["s3.amazonaws.com", "cloudwatch.amazonaws.com"]);
     const network = this.systemNetwork(cfg, key);
 
     // UP9: an optional replica bucket in another region, with its own provider and key.
@@ -73,12 +74,15 @@ export class UploadPipelineStack extends SystemStack {
       protection,
     });
 
-    // UP2: job queue with a dead-letter queue; the visibility timeout covers the parser's longest job.
+    // UP2: job queue with a dead-letter queue; the visibility timeout covers the parser's longest job. A job that
+    // lands in the DLQ alarms on the stack's topic (the queue's DLQ-depth alarm).
+    const alarms = new AlarmTopic(this, "Alarms", { name: `${prefix}-alarms`, kmsKeyArn: key.keyArn });
     const queue = new Queue(this, "JobQueue", {
       name: `${prefix}-jobs`,
       visibilityTimeoutSeconds: cfg.queue.visibilityTimeoutSeconds,
       deadLetter: { maxReceiveCount: cfg.queue.maxReceiveCount },
       kmsKeyArn: key.keyArn,
+      deadLetterAlarm: { topicArn: alarms.topicArn },
     });
 
     // UP3: EKS with managed node groups in private subnets, OIDC for IRSA, control-plane logs, KMS secrets encryption.
@@ -162,6 +166,7 @@ export class UploadPipelineStack extends SystemStack {
     new TerraformOutput(this, "parser_role_arn", { value: parser.roleArn });
     new TerraformOutput(this, "queue_url", { value: queue.queueUrl });
     new TerraformOutput(this, "dead_letter_queue_url", { value: queue.deadLetterQueueUrl ?? "" });
+    new TerraformOutput(this, "alarm_topic_arn", { value: alarms.topicArn });
     new TerraformOutput(this, "upload_bucket_name", { value: uploads.bucketName });
     new TerraformOutput(this, "database_endpoint", { value: database.endpoint.address });
     new TerraformOutput(this, "database_secret_arn", { value: database.secretArn });

@@ -265,7 +265,7 @@ describe("alerting-platform across environments", () => {
       "safety.forceDestroy": ["aws_ecr_repository.force_delete"],
       "natGateways (single -> perAz)": [
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
-        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
+        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
       ],
       containerInsights: ["aws_ecs_cluster.setting.value"],
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],

@@ -224,7 +224,7 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(db[0].multi_az).toBe(env === "prod");
   });
 
-  it("CA3: DocumentDB on db.t3.medium, encrypted with the stack's key, in the private subnets", () => {
+  it("CA3: DocumentDB on db.t3.medium, encrypted with the stack's key, in the isolated database subnets", () => {
     const cluster = all(s, "aws_docdb_cluster")[0];
     expect(cluster.storage_encrypted).toBe(true);
     expect(cluster.kms_key_id).toMatch(/aws_kms_key\./);
@@ -233,14 +233,14 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     for (const i of instances) expect(i.instance_class).toBe("db.t3.medium");
     const subnets = all(s, "aws_docdb_subnet_group")[0].subnet_ids;
     expect(subnets).toHaveLength(3);
-    expect(subnets.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
+    expect(subnets.every((id: string) => id.includes("DatabaseSubnet"))).toBe(true);
   });
 
-  it("CA4: MSK with 3 brokers across the 3 private subnets, a supported Kafka version, TLS and IAM auth", () => {
+  it("CA4: MSK with 3 brokers across the 3 isolated database subnets, a supported Kafka version, TLS and IAM auth", () => {
     const msk = all(s, "aws_msk_cluster")[0];
     expect(msk.number_of_broker_nodes).toBe(3);
     expect(msk.broker_node_group_info.client_subnets).toHaveLength(3);
-    expect(msk.broker_node_group_info.client_subnets.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
+    expect(msk.broker_node_group_info.client_subnets.every((id: string) => id.includes("DatabaseSubnet"))).toBe(true);
     expect(msk.broker_node_group_info.connectivity_info.public_access.type).toBe("DISABLED");
     const [major, minor] = String(msk.kafka_version).split(".").map(Number);
     expect(major * 100 + minor).toBeGreaterThanOrEqual(306);
@@ -336,14 +336,14 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     if (env === "prod") expect([dist.aliases, dist.restrictions.geo_restriction.restriction_type]).toEqual([["files.chat.example.com"], "blacklist"]);
   });
 
-  it("CA6: six Redis nodes on EC2 across three private subnets, sized for the environment, without public IPs, IMDSv2 only", () => {
+  it("CA6: six Redis nodes on EC2 across three isolated database subnets, sized for the environment, without public IPs, IMDSv2 only", () => {
     const nodes = all(s, "aws_instance");
     expect(nodes).toHaveLength(6);
     expect(nodes.filter((n) => n.tags.RedisRole === "primary")).toHaveLength(3);
     expect(nodes.filter((n) => n.tags.RedisRole === "replica")).toHaveLength(3);
     expect(new Set(nodes.map((n) => n.subnet_id)).size).toBe(3);
     for (const n of nodes) {
-      expect(n.subnet_id).toMatch(/PrivateSubnet/);
+      expect(n.subnet_id).toMatch(/DatabaseSubnet/);
       expect(n.associate_public_ip_address).toBe(false);
       expect(n.instance_type).toBe(env === "prod" ? "t3.medium" : "t3.micro");
       expect(n.metadata_options.http_tokens).toBe("required");
@@ -586,7 +586,7 @@ describe("chat-app across environments", () => {
       "safety.forceDestroy": ["aws_ecr_repository.force_delete", "aws_s3_bucket.force_destroy"],
       "natGateways (single -> perAz)": [
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
-        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
+        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
       ],
       "services.*.desiredCount/minCount/maxCount": ["aws_appautoscaling_target.max_capacity", "aws_appautoscaling_target.min_capacity", "aws_ecs_service.desired_count"],
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],

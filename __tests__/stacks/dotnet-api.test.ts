@@ -36,6 +36,7 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
   const cfg = environments[env].systems.dotnetApi;
   const apiSg = () => `\${${address(s, "aws_security_group", "Api_SecurityGroup")}.id}`;
   const privateSubnets = () => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "private").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
+  const databaseSubnets = () => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "database").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
   const publicSubnets = () => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "public").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
 
 
@@ -166,18 +167,18 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     if (env === "prod") expect(cfg.containerInsights).toBe(true);
   });
 
-  it("DA2: a Redis replication group in private subnets, with Multi-AZ automatic failover where the environment asks", () => {
+  it("DA2: a Redis replication group in isolated database subnets, with Multi-AZ automatic failover where the environment asks", () => {
     const rg = one(s, "aws_elasticache_replication_group");
     expect(rg.cluster_mode).toBe("disabled");
     expect(rg.num_cache_clusters).toBe(1 + cfg.redis.replicas);
     expect([rg.multi_az_enabled, rg.automatic_failover_enabled]).toEqual([cfg.redis.multiAz, cfg.redis.multiAz]);
-    expect([...one(s, "aws_elasticache_subnet_group").subnet_ids].sort()).toEqual(privateSubnets());
+    expect([...one(s, "aws_elasticache_subnet_group").subnet_ids].sort()).toEqual(databaseSubnets());
     if (env === "prod") expect(rg.multi_az_enabled).toBe(true);
   });
 
-  it("DA3: MSK brokers in private subnets, TLS and IAM client auth only, encrypted at rest, a supported Kafka version", () => {
+  it("DA3: MSK brokers in isolated database subnets, TLS and IAM client auth only, encrypted at rest, a supported Kafka version", () => {
     const msk = one(s, "aws_msk_cluster");
-    expect([...msk.broker_node_group_info.client_subnets].sort()).toEqual(privateSubnets());
+    expect([...msk.broker_node_group_info.client_subnets].sort()).toEqual(databaseSubnets());
     expect(msk.number_of_broker_nodes).toBe(cfg.msk.brokerCount);
     expect(msk.broker_node_group_info.instance_type).toBe(cfg.msk.instanceType);
     expect(msk.client_authentication).toEqual({ sasl: { iam: true, scram: false }, unauthenticated: false });
@@ -288,13 +289,13 @@ describe("dotnet-api across environments", () => {
       "safety.forceDestroy": ["aws_ecr_repository.force_delete"],
       "natGateways (single -> perAz)": [
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
-        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
+        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
       ],
       // A third AZ: its subnets only added (every AZ has a fixed subnet slot), and everything placed in them.
       "azCount (2 -> 3)": [
         "aws_subnet (+)", "aws_route_table_association (+)", "aws_db_subnet_group.subnet_ids",
         "aws_elasticache_subnet_group.subnet_ids", "aws_lb.subnets", "aws_ecs_service.network_configuration.subnets",
-        "aws_msk_cluster.broker_node_group_info.client_subnets",
+        "aws_msk_cluster.broker_node_group_info.client_subnets", "output.database_subnet_ids.value",
       ],
       "api.desiredCount": ["aws_ecs_service.desired_count"],
       "api.minCount, api.maxCount": ["aws_appautoscaling_target.min_capacity", "aws_appautoscaling_target.max_capacity"],

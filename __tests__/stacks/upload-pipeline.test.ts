@@ -58,13 +58,13 @@ describe.each(ENVS)("upload-pipeline-%s", (env) => {
     expect(all(s, "aws_nat_gateway")).toHaveLength({ none: 0, single: 1, perAz: cfg.azCount }[cfg.natGateways]);
   });
 
-  it("G4: nothing faces the internet: private EKS endpoint, nodes and database in private subnets, no open ingress", () => {
+  it("G4: nothing faces the internet: private EKS endpoint, nodes in private subnets, database in the isolated tier, no open ingress", () => {
     const cluster = all(s, "aws_eks_cluster")[0];
     expect(cluster.vpc_config.endpoint_public_access).toBe(false);
     expect(cluster.vpc_config.subnet_ids.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
     expect(all(s, "aws_db_instance")[0].publicly_accessible).toBe(false);
     const dbSubnets = all(s, "aws_db_subnet_group")[0].subnet_ids;
-    expect(dbSubnets.every((id: string) => id.includes("PrivateSubnet"))).toBe(true);
+    expect(dbSubnets.every((id: string) => id.includes("DatabaseSubnet"))).toBe(true);
     const open = all(s, "aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0");
     expect(open).toEqual([]);
   });
@@ -108,6 +108,17 @@ describe.each(ENVS)("upload-pipeline-%s", (env) => {
     expect(queues[dlqId].message_retention_seconds).toBeGreaterThan(queues[queueId].message_retention_seconds);
     const allow = decodeJsonencode(all(s, "aws_sqs_queue_redrive_allow_policy")[0].redrive_allow_policy);
     expect(allow).toEqual({ redrivePermission: "byQueue", sourceQueueArns: [`<ref:aws_sqs_queue.${queueId}.arn>`] });
+  });
+
+  it("UP2 / issue 8.3: alarms on the dead-letter queue's depth, notifying the stack's encrypted alarm topic", () => {
+    const topics = Object.entries(resources(s, "aws_sns_topic"));
+    expect(topics).toHaveLength(1);
+    const [topicId, topic] = topics[0];
+    expect(topic.kms_master_key_id).toBe(keyRef);
+    const alarm = all(s, "aws_cloudwatch_metric_alarm").find((x) => x.namespace === "AWS/SQS");
+    expect(alarm).toMatchObject({ metric_name: "ApproximateNumberOfMessagesVisible", comparison_operator: "GreaterThanThreshold", threshold: 0 });
+    expect(alarm.dimensions).toEqual({ QueueName: ref("aws_sqs_queue", dlqId, "name") });
+    expect(alarm.alarm_actions).toEqual([ref("aws_sns_topic", topicId, "arn")]);
   });
 
   it("UP3: EKS with a managed node group in private subnets, IMDSv2 and encrypted disks, sized as the environment says", () => {
@@ -308,10 +319,11 @@ describe("upload-pipeline across environments", () => {
       "azCount (2 -> 3)": [
         "aws_subnet (+)", "aws_route_table_association (+)",
         "aws_db_subnet_group.subnet_ids", "aws_eks_cluster.vpc_config.subnet_ids", "aws_eks_node_group.subnet_ids",
+        "output.database_subnet_ids.value",
       ],
       "natGateways (single -> perAz)": [
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
-        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
+        "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
       ],
       "eks.minSize / desiredSize / maxSize": ["aws_eks_node_group.scaling_config.desired_size", "aws_eks_node_group.scaling_config.max_size", "aws_eks_node_group.scaling_config.min_size"],
       "database.instanceClass": ["aws_db_instance.instance_class"],

@@ -12,9 +12,10 @@ import { ENVIRONMENT_NAMES } from "../../environments";
 import { describeDiagnostics, FixtureValidation, stackDirs, toolchain, validateFixtures, validateStackGroups, ValidateResult } from "../support/terraform";
 import { computeFixtures } from "./fixtures/compute";
 import { dataFixtures } from "./fixtures/data";
+import { dataOptionFixtures } from "./fixtures/data-options";
 import { edgeFixtures } from "./fixtures/edge";
 
-const fixtures = [...computeFixtures, ...dataFixtures, ...edgeFixtures];
+const fixtures = [...computeFixtures, ...dataFixtures, ...edgeFixtures, ...dataOptionFixtures];
 const stackNames = ["bootstrap", ...SYSTEMS.flatMap((s) => ENVIRONMENT_NAMES.map((e) => `${s.name}-${e}`))];
 
 const errors = (diagnostics: ValidateResult["diagnostics"]) => diagnostics.filter((d) => d.severity === "error");

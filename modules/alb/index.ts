@@ -1,7 +1,8 @@
 /**
- * An internet-facing Application Load Balancer in the public subnets: HTTPS on 443 with an HTTP->HTTPS redirect
+ * An Application Load Balancer, internet-facing in the public subnets or internal in the private ones: HTTPS on 443 with an HTTP->HTTPS redirect
  * when a certificate is given, plain HTTP on 80 otherwise (AP6, TV2). Targets (IP target groups for awsvpc tasks)
- * are added after construction with `addTarget`, or as a blue/green pair with `addTargetGroupPair` (CA9).
+ * are added after construction with `addTarget`, as a blue/green pair with `addTargetGroupPair` (CA9), or weighted
+ * (a canary) with `addWeightedTargets`. Options: extra SNI certificates, OIDC or Cognito authentication on a rule.
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
@@ -9,6 +10,10 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
+import { authenticateAction, checkWeights, forwardAction, ListenerAuthentication } from "./actions";
+
+export type { CognitoAuthentication, ListenerAuthentication, OidcAuthentication } from "./actions";
 import {
   allowCidr, cidr, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, isToken, matches, nonEmpty, port as checkPort, Protection,
 } from "../core";
@@ -30,8 +35,12 @@ export interface AlbProps {
   readonly deletionProtection?: boolean;
   /** Write access logs to this S3 bucket (name), under the prefix `name`. The bucket policy must allow ELB log delivery. @default none */
   readonly accessLogsBucket?: string;
-  /** Who may reach the listeners. @default ["0.0.0.0/0"] */
+  /** Who may reach the listeners. @default ["0.0.0.0/0"], or the VPC's CIDR when internal */
   readonly allowedCidrs?: readonly string[];
+  /** An internal load balancer in the private subnets, reachable from inside the network only. @default false */
+  readonly internal?: boolean;
+  /** More ACM certificates on the HTTPS listener, chosen by SNI (one per extra domain); needs certificateArn. @default [] */
+  readonly additionalCertificateArns?: readonly string[];
 }
 
 export interface AlbTargetProps {
@@ -51,6 +60,21 @@ export interface AlbTargetProps {
   readonly hostHeaders?: readonly string[];
   /** Listener rule priority, 1-50000, unique per load balancer; required with conditions. @default none */
   readonly priority?: number;
+  /** Authenticate users (OIDC or Cognito) before forwarding; HTTPS listener only. @default none */
+  readonly authentication?: ListenerAuthentication;
+}
+
+/** One target group of a weighted (canary) route. */
+export interface AlbWeightedTarget extends Pick<AlbTargetProps, "name" | "port" | "healthCheckPath" | "healthCheckMatcher" | "deregistrationDelaySeconds"> {
+  /** Share of requests relative to the others, 0-999 (e.g. 90 and 10). */
+  readonly weight: number;
+}
+
+/** A route forwarding to 2-5 target groups by weight. */
+export interface AlbWeightedTargetsProps extends Pick<AlbTargetProps, "pathPatterns" | "hostHeaders" | "priority" | "authentication"> {
+  /** The route's name, used in error messages and the rule's construct id. */
+  readonly name: string;
+  readonly targets: readonly AlbWeightedTarget[];
 }
 
 export interface AlbTarget {
@@ -91,6 +115,7 @@ export class Alb extends Construct implements IConnectable {
   readonly resource: Lb;
 
   private readonly baseName: string;
+  private readonly https: boolean;
   private readonly vpcId: string;
   private readonly serving: LbListener;
   private defaultTargetId?: string;
@@ -109,15 +134,24 @@ export class Alb extends Construct implements IConnectable {
     const sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
     matches(this, "sslPolicy", sslPolicy, /^ELBSecurityPolicy-[A-Za-z0-9-]+$/, "an ELB security policy name starting with \"ELBSecurityPolicy-\"");
     const idleTimeout = inRange(this, "idleTimeoutSeconds", props.idleTimeoutSeconds ?? 60, 1, 4000);
-    const allowedCidrs = nonEmpty(this, "allowedCidrs", props.allowedCidrs ?? ["0.0.0.0/0"]);
+    const allowedCidrs = nonEmpty(this, "allowedCidrs", props.allowedCidrs ?? [(props.internal ?? false) === true ? props.network.vpcCidr : "0.0.0.0/0"]);
     allowedCidrs.forEach((c, i) => {
       if (!isToken(c)) cidr(this, `allowedCidrs[${i}]`, c);
       if (allowedCidrs.indexOf(c) !== i) fail(this, `allowedCidrs[${i}]`, c, "expected each CIDR once");
+    });
+    const internal = props.internal ?? false;
+    if (typeof internal !== "boolean") fail(this, "internal", internal, "expected true or false");
+    const extraCertificates = props.additionalCertificateArns ?? [];
+    if (extraCertificates.length > 0 && !https) fail(this, "additionalCertificateArns", extraCertificates, "expected certificateArn too: SNI certificates sit on the HTTPS listener");
+    extraCertificates.forEach((c, i) => {
+      if (!isToken(c)) matches(this, `additionalCertificateArns[${i}]`, c, ACM_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
+      if (c === props.certificateArn || extraCertificates.indexOf(c) !== i) fail(this, `additionalCertificateArns[${i}]`, c, "expected each certificate once, and not the default certificateArn");
     });
     if (props.accessLogsBucket !== undefined && !isToken(props.accessLogsBucket)) {
       matches(this, "accessLogsBucket", props.accessLogsBucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
     }
     this.baseName = props.name;
+    this.https = https;
     this.vpcId = props.network.vpcId;
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
@@ -136,9 +170,9 @@ export class Alb extends Construct implements IConnectable {
     this.resource = new Lb(this, "LoadBalancer", {
       name: albName,
       loadBalancerType: "application",
-      internal: false,
+      internal,
       ipAddressType: "ipv4",
-      subnets: props.network.publicSubnetIds,
+      subnets: internal ? props.network.privateSubnetIds : props.network.publicSubnetIds,
       securityGroups: [sg.id],
       idleTimeout,
       enableHttp2: true,
@@ -173,6 +207,9 @@ export class Alb extends Construct implements IConnectable {
       });
       this.httpsListenerArn = secure.arn;
       this.serving = secure;
+      extraCertificates.forEach((certificateArn, i) => {
+        new LbListenerCertificate(this, `HttpsCertificate${i + 1}`, { listenerArn: secure.arn, certificateArn });
+      });
     }
     this.listenerArn = this.serving.arn;
   }
@@ -184,8 +221,29 @@ export class Alb extends Construct implements IConnectable {
   addTarget(id: string, props: AlbTargetProps): AlbTarget {
     const route = this.checkTarget(id, props);
     const target = this.targetGroup(`${id}TargetGroup`, id, props, props.name);
-    const routing = this.route(id, route, target.targetGroupArn, false);
+    const routing = this.route(id, route, [{ arn: target.targetGroupArn }], false, this.authentication(id, props.authentication));
     return { ...target, routing };
+  }
+
+  /**
+   * A canary: 2-5 IP target groups behind one route, each getting its weight's share of requests (e.g. 90/10).
+   * Shift traffic by changing the weights; the route is a rule with conditions or the default action.
+   */
+  addWeightedTargets(id: string, props: AlbWeightedTargetsProps): AlbTarget[] {
+    const at = `addWeightedTargets(${JSON.stringify(id)})`;
+    const targets = Array.isArray(props.targets) ? props.targets : fail(this, `${at}.targets`, props.targets, "expected a list of weighted targets");
+    checkWeights(this, `${at}.targets`, targets.map((t) => t.weight));
+    const route = this.checkTarget(id, { ...props, port: targets[0].port });
+    const groups = targets.map((t, i) => {
+      this.checkTarget(`${id}${i + 1}`, { ...t, priority: undefined }, true);
+      return this.targetGroup(`${id}${i + 1}TargetGroup`, `${id}${i + 1}`, t, t.name);
+    });
+    const routing = this.route(id, route, groups.map((g, i) => ({ arn: g.targetGroupArn, weight: targets[i].weight })), false, this.authentication(id, props.authentication));
+    return groups.map((g) => ({ ...g, routing }));
+  }
+
+  private authentication(id: string, auth: ListenerAuthentication | undefined): ReturnType<typeof authenticateAction> | undefined {
+    return auth === undefined ? undefined : authenticateAction(this, `addTarget(${JSON.stringify(id)}).authentication`, auth, this.https);
   }
 
   /**
@@ -197,12 +255,12 @@ export class Alb extends Construct implements IConnectable {
     const route = this.checkTarget(id, props);
     const blue = this.targetGroup(`${id}BlueTargetGroup`, id, props, `${props.name}-b`);
     const green = this.targetGroup(`${id}GreenTargetGroup`, id, props, `${props.name}-g`);
-    const routing = this.route(id, route, blue.targetGroupArn, true);
+    const routing = this.route(id, route, [{ arn: blue.targetGroupArn }], true);
     // The green group is attached by CodeDeploy during a deployment; it depends on the same routing.
     return [{ ...blue, routing }, { ...green, routing }];
   }
 
-  private checkTarget(id: string, props: AlbTargetProps): { conditions: LbListenerRuleCondition[]; priority?: number } {
+  private checkTarget(id: string, props: AlbTargetProps, groupOnly = false): { conditions: LbListenerRuleCondition[]; priority?: number } {
     const at = `addTarget(${JSON.stringify(id)})`;
     matches(this, `${at} id`, id, /^[A-Z][A-Za-z0-9]*$/, "a PascalCase construct id such as \"RuleService\"");
     matches(this, `${at}.name`, props.name, NAME, "letters, digits and hyphens, not starting or ending with a hyphen");
@@ -210,6 +268,7 @@ export class Alb extends Construct implements IConnectable {
     matches(this, `${at}.healthCheckPath`, props.healthCheckPath ?? "/health", /^\/[\x21-\x7e]{0,1023}$/, "a path starting with \"/\", e.g. \"/health\"");
     this.checkMatcher(`${at}.healthCheckMatcher`, props.healthCheckMatcher ?? "200-399");
     inRange(this, `${at}.deregistrationDelaySeconds`, props.deregistrationDelaySeconds ?? 30, 0, 3600);
+    if (groupOnly) return { conditions: [] };
 
     const conditions: LbListenerRuleCondition[] = [];
     if (props.pathPatterns !== undefined) {
@@ -277,11 +336,15 @@ export class Alb extends Construct implements IConnectable {
   }
 
   /** A listener rule for a target with conditions; otherwise the serving listener's default action. */
-  private route(id: string, route: { conditions: LbListenerRuleCondition[]; priority?: number }, targetGroupArn: string, swappedByCodeDeploy: boolean): ITerraformDependable {
+  private route(
+    id: string, route: { conditions: LbListenerRuleCondition[]; priority?: number }, groups: { arn: string; weight?: number }[],
+    swappedByCodeDeploy: boolean, authenticate?: ReturnType<typeof authenticateAction>,
+  ): ITerraformDependable {
+    const action = authenticate ? [authenticate, forwardAction(groups, 2)] : [forwardAction(groups)];
     if (route.priority === undefined) {
       this.defaultTargetId = id;
       // Replaces the fixed-response 404 set at construction: one in-place listener update, no catch-all rule to keep in sync.
-      this.serving.putDefaultAction([{ type: "forward", targetGroupArn }]);
+      this.serving.putDefaultAction(action);
       if (swappedByCodeDeploy) this.serving.lifecycle = { ignoreChanges: ["default_action"] };
       return this.serving;
     }
@@ -289,7 +352,7 @@ export class Alb extends Construct implements IConnectable {
     return new LbListenerRule(this, `${id}Rule`, {
       listenerArn: this.serving.arn,
       priority: route.priority,
-      action: [{ type: "forward", targetGroupArn }],
+      action,
       condition: route.conditions,
       ...(swappedByCodeDeploy ? { lifecycle: { ignoreChanges: ["action"] } } : {}),
     });

@@ -6,6 +6,11 @@ export interface INetwork {
   readonly publicSubnetIds: string[];
   /** Subnets for tasks, nodes, databases, caches and brokers (G4). */
   readonly privateSubnetIds: string[];
+  /**
+   * Isolated subnets (no route to a NAT or internet gateway) for databases, caches and brokers, in AZ order; absent
+   * or empty when the network has no such tier, and data stores then use privateSubnetIds.
+   */
+  readonly databaseSubnetIds?: string[];
   /** Availability zones, in subnet order. */
   readonly availabilityZones: string[];
 }
@@ -17,4 +22,9 @@ export interface SystemContext {
   readonly system: string;
   readonly environment: string;
   readonly region: string;
+}
+
+/** Where a database, cache or broker goes: the isolated database tier when the network has one, else the private subnets. */
+export function dataSubnetIds(network: INetwork): string[] {
+  return network.databaseSubnetIds && network.databaseSubnetIds.length > 0 ? network.databaseSubnetIds : network.privateSubnetIds;
 }

@@ -12,7 +12,7 @@ import { DocdbClusterParameterGroup } from "@cdktf/provider-aws/lib/docdb-cluste
 import { DocdbSubnetGroup } from "@cdktf/provider-aws/lib/docdb-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
-  arn, createSecurityGroup, dailyWindow, endpoint, Endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, NAME_LIMITS, oneOf, overlaps, Protection, SecretReference, weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, dataSubnetIds, endpoint, Endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, NAME_LIMITS, oneOf, overlaps, Protection, SecretReference, weeklyWindow,
 } from "../core";
 
 
@@ -111,7 +111,7 @@ export class DocumentDb extends Construct implements IConnectable {
     const subnetGroup = new DocdbSubnetGroup(this, "SubnetGroup", {
       name: identifier,
       description: `Private subnets of ${identifier}`,
-      subnetIds: props.network.privateSubnetIds,
+      subnetIds: dataSubnetIds(props.network),
     });
 
     const parameterGroup = new DocdbClusterParameterGroup(this, "ParameterGroup", {

@@ -10,8 +10,9 @@ import { Fn } from "cdktf";
 import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { checkScram, checkStorageAutoScaling, MskScram, MskStorageAutoScaling, scramAssociation, ServerPropertyValue, serverPropertiesText, storageScaling } from "./msk-options";
 import {
-  arn, createSecurityGroup, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, Protection, refuse,
+  arn, createSecurityGroup, dataSubnetIds, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, logRetentionDays, matches, oneOf, PolicyStatement, Protection, refuse,
 } from "../core";
 
 export type MskEnhancedMonitoring = "DEFAULT" | "PER_BROKER" | "PER_TOPIC_PER_BROKER" | "PER_TOPIC_PER_PARTITION";
@@ -41,6 +42,16 @@ export interface ManagedKafkaProps {
   readonly preventDestroy?: boolean;
   /** CloudWatch metric level; per-topic levels give the consumer-lag metrics alarms need (DA7). @default "PER_TOPIC_PER_PARTITION" */
   readonly enhancedMonitoring?: MskEnhancedMonitoring;
+  /** Grow broker storage when disk use passes the target (never shrinks); Terraform then ignores the volume size. @default off */
+  readonly storageAutoScaling?: MskStorageAutoScaling;
+  /** SASL/SCRAM beside IAM: clients with a user name and password from the given AmazonMSK_* secrets, on port 9096. @default off (IAM only) */
+  readonly scram?: MskScram;
+  /**
+   * Broker properties merged over the module's (auto.create.topics.enable=false, default.replication.factor,
+   * min.insync.replicas, num.partitions, unclean.leader.election.enable=false), e.g. { "log.retention.hours": 168 }.
+   * @default {}
+   */
+  readonly serverProperties?: Readonly<Record<string, ServerPropertyValue>>;
 }
 
 const DEFAULT_VERSION = "3.8.x";
@@ -56,6 +67,8 @@ export class ManagedKafka extends Construct implements IConnectable {
   readonly bootstrapBrokersSaslIam: string;
   /** Bootstrap brokers for TLS on 9094; empty while only IAM authentication is on. */
   readonly bootstrapBrokersTls: string;
+  /** Bootstrap brokers for SASL/SCRAM clients (TLS, port 9096); empty unless scram is set. */
+  readonly bootstrapBrokersSaslScram: string;
   readonly port: number = IAM_PORT;
   readonly securityGroupId: string;
   readonly configurationArn: string;
@@ -67,7 +80,7 @@ export class ManagedKafka extends Construct implements IConnectable {
     const clusterName = fitName(this, "name", props.name, "", "mskClusterName");
     const version = this.checkVersion(props.kafkaVersion ?? DEFAULT_VERSION);
     const instanceType = matches(this, "instanceType", props.instanceType ?? "kafka.t3.small", /^kafka\.[a-z][a-z0-9]*\.[a-z0-9]+$/, "an MSK broker type such as \"kafka.t3.small\" or \"kafka.m7g.large\"");
-    const subnets = props.network.privateSubnetIds;
+    const subnets = dataSubnetIds(props.network);
     refuse(this, "network.privateSubnetIds", subnets, subnets.length < 2 || subnets.length > 3, "expected 2 or 3 private subnets in different AZs: MSK spreads brokers over 2 or 3 AZs");
     const brokers = inRange(this, "brokerCount", props.brokerCount ?? subnets.length, 2, 90);
     refuse(this, "brokerCount", brokers, brokers % subnets.length !== 0, `expected a multiple of the ${subnets.length} private subnets (AZs) so that each AZ holds the same number of brokers`);
@@ -76,6 +89,8 @@ export class ManagedKafka extends Construct implements IConnectable {
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     const logs = props.brokerLogs === false ? undefined : (props.brokerLogs ?? { retentionDays: 30 });
     if (logs) logRetentionDays(this, "brokerLogs.retentionDays", logs.retentionDays);
+    const scaling = checkStorageAutoScaling(this, props.storageAutoScaling, volumeGiB);
+    const scramSecrets = checkScram(this, props.scram);
     const monitoring = oneOf<MskEnhancedMonitoring>(this, "enhancedMonitoring", props.enhancedMonitoring ?? "PER_TOPIC_PER_PARTITION", ["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"]);
 
     const sg = createSecurityGroup(this, "SecurityGroup", {
@@ -87,13 +102,13 @@ export class ManagedKafka extends Construct implements IConnectable {
     this.securityGroupId = sg.id;
 
     const replication = Math.min(3, brokers);
-    const serverProperties = [
-      "auto.create.topics.enable=false",
-      `default.replication.factor=${replication}`,
-      `min.insync.replicas=${brokers >= 3 ? 2 : 1}`,
-      `num.partitions=${partitions}`,
-      "unclean.leader.election.enable=false",
-    ].join("\n");
+    const serverProperties = serverPropertiesText(this, {
+      "auto.create.topics.enable": "false",
+      "default.replication.factor": String(replication),
+      "min.insync.replicas": String(brokers >= 3 ? 2 : 1),
+      "num.partitions": String(partitions),
+      "unclean.leader.election.enable": "false",
+    }, props.serverProperties);
     // The name changes with the content, and create_before_destroy makes the new one before the cluster moves to it.
     const digest = createHash("sha256").update(`${version}\n${serverProperties}`).digest("hex").slice(0, 8);
     const configuration = new MskConfiguration(this, "Configuration", {
@@ -128,14 +143,21 @@ export class ManagedKafka extends Construct implements IConnectable {
         ...(props.kmsKeyArn ? { encryptionAtRestKmsKeyArn: props.kmsKeyArn } : {}),
         encryptionInTransit: { clientBroker: "TLS", inCluster: true },
       },
-      clientAuthentication: { sasl: { iam: true, scram: false }, unauthenticated: false },
+      clientAuthentication: { sasl: { iam: true, scram: scramSecrets !== undefined }, unauthenticated: false },
       configurationInfo: { arn: configuration.arn, revision: configuration.latestRevision },
       enhancedMonitoring: monitoring,
       openMonitoring: { prometheus: { jmxExporter: { enabledInBroker: false }, nodeExporter: { enabledInBroker: false } } },
       loggingInfo: { brokerLogs: { cloudwatchLogs: logGroup ? { enabled: true, logGroup: logGroup.name } : { enabled: false } } },
-      lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
+      lifecycle: {
+        preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false,
+        // With storage auto scaling, the volume grows outside Terraform: a plan must not shrink it back.
+        ...(scaling ? { ignoreChanges: ["broker_node_group_info[0].storage_info[0].ebs_storage_info[0].volume_size"] } : {}),
+      },
     });
     this.clusterArn = this.resource.arn;
+    this.bootstrapBrokersSaslScram = this.resource.bootstrapBrokersSaslScram;
+    if (scaling) storageScaling(this, this.resource.arn, clusterName, scaling);
+    if (scramSecrets) scramAssociation(this, this.resource.arn, scramSecrets);
     this.clusterName = this.resource.clusterName;
     this.bootstrapBrokersSaslIam = this.resource.bootstrapBrokersSaslIam;
     this.bootstrapBrokersTls = this.resource.bootstrapBrokersTls;

@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import {
-  allowFrom, arn, createRole, createSecurityGroup, endpoint, Endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, Protection, serviceTrustPolicy,
+  allowFrom, arn, createRole, createSecurityGroup, dataSubnetIds, endpoint, Endpoint, fail, fitName, IConnectable, INetwork, inRange, logRetentionDays, matches, nonEmpty, PolicyStatement, Protection, serviceTrustPolicy,
 } from "../core";
 import type { IEcsCluster } from "../ecs-cluster";
 import { KafkaTopic } from "./types";
@@ -275,7 +275,7 @@ export class SelfHostedKafka extends Construct implements IConnectable {
         ? { capacityProviderStrategy: [{ capacityProvider, weight: 1, base: 0 }] }
         : { launchType }),
       ...(launchType === "FARGATE" ? { platformVersion: "LATEST" } : {}),
-      networkConfiguration: { subnets: props.network.privateSubnetIds, securityGroups: [sg.id], assignPublicIp: false },
+      networkConfiguration: { subnets: dataSubnetIds(props.network), securityGroups: [sg.id], assignPublicIp: false },
       serviceRegistries: { registryArn: discovery.arn },
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",

@@ -11,11 +11,12 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import {
-  arn, createSecurityGroup, dailyWindow, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, Protection, SecretReference, weeklyWindow,
+  arn, createSecurityGroup, dailyWindow, dataSubnetIds, endpoint, Endpoint, fail, fitName, grant, IConnectable, IGrantee, INetwork, inRange, matches, NAME_LIMITS, oneOf, overlaps, PolicyStatement, Protection, SecretReference, weeklyWindow,
 } from "../core";
 import { IamConnect } from "./access";
 import { buildAurora } from "./aurora";
-import { Common, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, PORT, PostgresMajorVersion } from "./common";
+import { Common, customParameters, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, ParameterValue, PORT, PostgresMajorVersion } from "./common";
+import { buildReadReplicas, checkReadReplicas, ReadReplicas } from "./replicas";
 import { buildInstance } from "./instance";
 import { BackupPlan } from "../backup-plan";
 import { approximateMaxConnections } from "./instance-classes";
@@ -23,7 +24,11 @@ import { serviceRole } from "./service-role";
 
 
 export { approximateMaxConnections } from "./instance-classes";
-export type { AuroraServerlessEngine, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, PostgresMajorVersion } from "./common";
+export type { AuroraServerlessEngine, DatabaseEngine, DatabaseKind, EnhancedMonitoringSeconds, InstanceEngine, ParameterValue, PostgresMajorVersion } from "./common";
+export type { ReadReplicas } from "./replicas";
+export type { AuroraReaderAutoScaling } from "./aurora-readers";
+export { DatabaseProxy } from "./proxy";
+export type { DatabaseProxyProps } from "./proxy";
 
 const MONITORING_SECONDS: readonly EnhancedMonitoringSeconds[] = [0, 1, 5, 10, 15, 30, 60];
 
@@ -82,6 +87,22 @@ export interface DatabaseProps {
    * @default Aurora: { retentionDays: backupRetentionDays }; instance: false
    */
   readonly awsBackup?: false | { readonly retentionDays: number };
+  /**
+   * Custom parameters of the parameter group (one group per instance or cluster, family `postgres<major>` or
+   * `aurora-postgresql<major>`), merged over the module's (rds.force_ssl stays 1). A value, or
+   * `{ value, applyMethod: "pending-reboot" }` for static parameters such as shared_preload_libraries.
+   * @default {} (the module's: rds.force_ssl 1, log_min_duration_statement 1000, Aurora also log_statement ddl)
+   */
+  readonly parameters?: Readonly<Record<string, ParameterValue>>;
+  /**
+   * Let a change of engineVersion cross a major version (16 -> 17). Upgrade path: set this true and the new
+   * engineVersion in one apply (the versioned parameter group is created before the old one is dropped, the
+   * instance upgrades in its maintenance window unless applied immediately), then set it back to false.
+   * @default false (an engineVersion bump fails at apply instead of upgrading unannounced)
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
+  /** Instance only: asynchronous read replicas in the same region, `<name>-replica-<i>`. @default none */
+  readonly readReplicas?: ReadReplicas;
 }
 
 const IDENTIFIER = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -115,12 +136,15 @@ export class Database extends Construct implements IConnectable {
   readonly monitoringRoleArn?: string;
   /** AWS Backup vault of the daily plan; undefined when awsBackup is off. */
   readonly backupVaultArn?: string;
+  /** The read replicas' endpoints (instance with readReplicas), in order. */
+  readonly readReplicaEndpoints: Endpoint[] = [];
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const engine = props.engine ?? DEFAULT_ENGINE;
     oneOf(this, "engine.kind", engine.kind, ["instance", "aurora-serverless-v2"]);
-    const identifier = this.checkIdentifier(props.name, engine.kind === "aurora-serverless-v2" ? `-${engine.instances ?? 1}` : "");
+    const replicaSuffix = props.readReplicas && typeof props.readReplicas.count === "number" ? `-replica-${props.readReplicas.count}` : "";
+    const identifier = this.checkIdentifier(props.name, engine.kind === "aurora-serverless-v2" ? `-${engine.instances ?? 1}` : replicaSuffix);
     const major = oneOf(this, "engineVersion", props.engineVersion ?? "16", ["13", "14", "15", "16", "17"]);
     const databaseName = matches(this, "databaseName", props.databaseName ?? "app", SQL_NAME, "a letter followed by up to 62 letters, digits or underscores");
     const masterUsername = matches(this, "masterUsername", props.masterUsername ?? "app_admin", SQL_NAME, "a letter followed by up to 62 letters, digits or underscores");
@@ -139,6 +163,10 @@ export class Database extends Construct implements IConnectable {
     const monitoringSeconds = oneOf(this, "enhancedMonitoringSeconds", props.enhancedMonitoringSeconds ?? 60, MONITORING_SECONDS);
     const awsBackup = props.awsBackup ?? (engine.kind === "aurora-serverless-v2" ? { retentionDays: backupDays } : false);
     if (awsBackup) inRange(this, "awsBackup.retentionDays", awsBackup.retentionDays, 1, 36500);
+    const parameters = customParameters(this, props.parameters);
+    const allowMajorVersionUpgrade = props.allowMajorVersionUpgrade ?? false;
+    if (typeof allowMajorVersionUpgrade !== "boolean") fail(this, "allowMajorVersionUpgrade", allowMajorVersionUpgrade, "expected true or false");
+    checkReadReplicas(this, props.readReplicas, engine.kind);
 
     this.identifier = identifier;
     this.databaseName = databaseName;
@@ -154,7 +182,7 @@ export class Database extends Construct implements IConnectable {
     const subnetGroup = new DbSubnetGroup(this, "SubnetGroup", {
       name: identifier,
       description: `Private subnets of ${identifier}`,
-      subnetIds: props.network.privateSubnetIds,
+      subnetIds: dataSubnetIds(props.network),
     });
     const monitoringRole = monitoringSeconds > 0
       ? serviceRole(this, "MonitoringRole", {
@@ -178,6 +206,8 @@ export class Database extends Construct implements IConnectable {
       lifecycle: { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false },
       monitoringSeconds,
       monitoringRole,
+      parameters,
+      allowMajorVersionUpgrade,
     };
 
     if (engine.kind === "instance") {
@@ -186,6 +216,9 @@ export class Database extends Construct implements IConnectable {
       this.address = db.address;
       this.secretArn = db.masterUserSecret.get(0).secretArn;
       this.connectionsAlarmMaximum = approximateMaxConnections(engine.instanceClass);
+      if (props.readReplicas) {
+        this.readReplicaEndpoints = buildReadReplicas(this, db, common, props.readReplicas, engine.instanceClass).map((r) => endpoint(r.address, PORT));
+      }
     } else {
       const cluster = buildAurora(this, engine, common, props.performanceInsights ?? true);
       this.resource = cluster;

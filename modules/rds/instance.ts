@@ -31,7 +31,7 @@ export function buildInstance(scope: Construct, engine: InstanceEngine, c: Commo
     name: `${c.identifier}-postgres${c.major}`,
     family: `postgres${c.major}`,
     description: `PostgreSQL ${c.major} settings of ${c.identifier}: TLS only, slow statement log`,
-    parameter: postgresParameters(),
+    parameter: postgresParameters(c.parameters),
     // The name carries the major version: an upgrade creates the new group before dropping the old one.
     lifecycle: { createBeforeDestroy: true },
   });
@@ -41,7 +41,7 @@ export function buildInstance(scope: Construct, engine: InstanceEngine, c: Commo
     engine: "postgres",
     engineVersion: c.major,
     autoMinorVersionUpgrade: true,
-    allowMajorVersionUpgrade: false,
+    allowMajorVersionUpgrade: c.allowMajorVersionUpgrade,
     instanceClass: engine.instanceClass,
     allocatedStorage: storage,
     ...(autoscaleTo !== undefined ? { maxAllocatedStorage: autoscaleTo } : {}),

@@ -17,7 +17,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import {
-  allowCidr, arn, createRole, createSecurityGroup, fail, fitName, IConnectable, IGrantee, INetwork, inRange, isToken, logRetentionDays, matches, PolicyStatement, Protection, SecretReference, serviceTrustPolicy,
+  allowCidr, arn, createRole, createSecurityGroup, dataSubnetIds, fail, fitName, IConnectable, IGrantee, INetwork, inRange, isToken, logRetentionDays, matches, PolicyStatement, Protection, SecretReference, serviceTrustPolicy,
 } from "../core";
 import { BackupPlan } from "../backup-plan";
 import { S3Bucket } from "../s3-bucket";
@@ -126,7 +126,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     if (props.amiId !== undefined && !isToken(props.amiId)) matches(this, "amiId", props.amiId, /^ami-[0-9a-f]{8,17}$/, "an AMI id such as \"ami-0123456789abcdef0\"");
     const retention = logRetentionDays(this, "logRetentionDays", props.logRetentionDays);
-    const subnets = props.network.privateSubnetIds;
+    const subnets = dataSubnetIds(props.network);
     const zones = props.network.availabilityZones;
     this.checkSpread(primaries, subnets.length, zones.length);
     const passwordAuth = props.passwordAuth ?? true;

@@ -11,6 +11,8 @@ import { fitName } from "../core";
 export interface IamAuthUsersProps {
   /** The replication group id (lowercase, at most 40 characters); user and group ids derive from it. */
   readonly replicationGroupId: string;
+  /** The replication group's engine; users and group use the same. @default "redis" */
+  readonly engine?: "redis" | "valkey";
 }
 
 export class IamAuthUsers extends Construct {
@@ -22,11 +24,12 @@ export class IamAuthUsers extends Construct {
   constructor(scope: Construct, id: string, props: IamAuthUsersProps) {
     super(scope, id);
     const groupId = props.replicationGroupId;
+    const engine = props.engine ?? "redis";
     // User and user group ids share the replication group's limit: lowercase, letter first, at most 40 characters.
     const defaultUser = new ElasticacheUser(this, "DefaultUser", {
       userId: fitName(scope, "name", groupId, "default", "elasticacheReplicationGroupId"),
       userName: "default",
-      engine: "redis",
+      engine,
       // Switched off: a connection that does not log in as the app user can run no command.
       accessString: "off ~* -@all",
       // Not authentication_mode { type = "no-password-required" }: ElastiCache reports that type back as
@@ -37,13 +40,13 @@ export class IamAuthUsers extends Construct {
     const appUser = new ElasticacheUser(this, "AppUser", {
       userId: appUserName,
       userName: appUserName,
-      engine: "redis",
+      engine,
       accessString: "on ~* +@all",
       authenticationMode: { type: "iam" },
     });
     const group = new ElasticacheUserGroup(this, "UserGroup", {
       userGroupId: groupId,
-      engine: "redis",
+      engine,
       userIds: [defaultUser.userId, appUser.userId],
     });
     this.appUserName = appUserName;

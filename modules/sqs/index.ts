@@ -1,6 +1,8 @@
 /**
  * An SQS queue (UP2): encrypted (SSE-SQS, or a customer KMS key), TLS-only, long polling, and a dead-letter queue
  * that catches messages after a number of failed receives, with a redrive allow-policy naming only this queue.
+ * Options: extra queue-policy statements (SNS, EventBridge, S3 delivering), delay, maximum message size, FIFO
+ * deduplication and throughput, and an alarm on the dead-letter queue's depth.
  */
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
@@ -8,7 +10,11 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { arn, fail, grant, IGrantee, inRange, keyStatements, matches, NAME_LIMITS, PolicyStatement } from "../core";
+import { DeadLetterAlarm, deadLetterAlarmSettings, fifoAttributes, FifoSettings, policyStatements, QueuePolicyStatement } from "./options";
+
+export type { DeadLetterAlarm, FifoSettings, QueuePolicyStatement } from "./options";
 
 export interface QueueProps {
   /** Queue name, e.g. "upload-pipeline-dev-parse-jobs" (".fifo" is appended for FIFO queues; the DLQ adds "-dlq"). */
@@ -28,6 +34,20 @@ export interface QueueProps {
   readonly kmsKeyArn?: string;
   /** Long-polling wait of ReceiveMessage, 0-20 seconds. @default 20 */
   readonly receiveWaitSeconds?: number;
+  /** Seconds every new message stays invisible before its first delivery, 0-900. @default 0 */
+  readonly delaySeconds?: number;
+  /** Largest message accepted, 1024-262144 bytes. @default 262144 (256 KiB) */
+  readonly maxMessageSizeBytes?: number;
+  /** FIFO deduplication and throughput (fifo: true only). @default { contentBasedDeduplication: false, deduplicationScope: "queue", throughputLimit: "perQueue" } */
+  readonly fifoSettings?: FifoSettings;
+  /**
+   * Extra statements of the queue's policy, beside the TLS-only deny: who else may send (an SNS topic, an
+   * EventBridge rule, S3 notifications). With a customer KMS key the service also needs kms:GenerateDataKey and
+   * kms:Decrypt in the key's policy. @default []
+   */
+  readonly policyStatements?: readonly QueuePolicyStatement[];
+  /** Alarm when the dead-letter queue holds more than `threshold` messages, notifying `topicArn`. @default none */
+  readonly deadLetterAlarm?: DeadLetterAlarm;
 }
 
 const NAME = /^[A-Za-z0-9_-]+$/;
@@ -42,6 +62,8 @@ export class Queue extends Construct {
   readonly deadLetterQueueArn?: string;
   readonly deadLetterQueueName?: string;
   readonly resource: SqsQueue;
+  /** The dead-letter-queue depth alarm, when deadLetterAlarm is set. */
+  readonly deadLetterAlarm?: CloudwatchMetricAlarm;
   private readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: QueueProps) {
@@ -60,6 +82,10 @@ export class Queue extends Construct {
     const visibility = inRange(this, "visibilityTimeoutSeconds", props.visibilityTimeoutSeconds ?? 300, 0, 43200);
     const retention = inRange(this, "messageRetentionSeconds", props.messageRetentionSeconds ?? 345600, 60, 1209600);
     const receiveWait = inRange(this, "receiveWaitSeconds", props.receiveWaitSeconds ?? 20, 0, 20);
+    const delay = inRange(this, "delaySeconds", props.delaySeconds ?? 0, 0, 900);
+    const maxMessageSize = inRange(this, "maxMessageSizeBytes", props.maxMessageSizeBytes ?? 262144, 1024, 262144);
+    const fifoQueueSettings = fifoAttributes(this, fifo, props.fifoSettings);
+    const alarm = props.deadLetterAlarm === undefined ? undefined : deadLetterAlarmSettings(this, props.deadLetterAlarm, deadLetter !== false);
     if (props.kmsKeyArn !== undefined) arn(this, "kmsKeyArn", props.kmsKeyArn, "kms");
     this.kmsKeyArn = props.kmsKeyArn;
     let dlqRetention = 0;
@@ -76,20 +102,21 @@ export class Queue extends Construct {
     const encryption = props.kmsKeyArn
       ? { kmsMasterKeyId: props.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 }
       : { sqsManagedSseEnabled: true };
-    const fifoSettings = fifo ? { fifoQueue: true } : {};
 
     this.resource = new SqsQueue(this, "Queue", {
       name: `${props.name}${suffix}`,
       visibilityTimeoutSeconds: visibility,
       messageRetentionSeconds: retention,
       receiveWaitTimeSeconds: receiveWait,
-      ...fifoSettings,
+      delaySeconds: delay,
+      maxMessageSize,
+      ...fifoQueueSettings,
       ...encryption,
     });
     this.queueUrl = this.resource.url;
     this.queueArn = this.resource.arn;
     this.queueName = this.resource.name;
-    this.denyInsecureTransport("Policy", this.resource);
+    this.denyInsecureTransport("Policy", this.resource, policyStatements(this, props.policyStatements, this.resource.arn));
 
     if (deadLetter) {
       const dlq = new SqsQueue(this, "DeadLetterQueue", {
@@ -98,7 +125,7 @@ export class Queue extends Construct {
         // Same visibility as the source, so a redrive back to it behaves the same.
         visibilityTimeoutSeconds: visibility,
         receiveWaitTimeSeconds: receiveWait,
-        ...fifoSettings,
+        ...(fifo ? { fifoQueue: true } : {}),
         ...encryption,
       });
       this.deadLetterQueueUrl = dlq.url;
@@ -114,6 +141,23 @@ export class Queue extends Construct {
         queueUrl: dlq.url,
         redriveAllowPolicy: Fn.jsonencode({ redrivePermission: "byQueue", sourceQueueArns: [this.resource.arn] }),
       });
+      if (alarm) {
+        this.deadLetterAlarm = new CloudwatchMetricAlarm(this, "DeadLetterAlarm", {
+          alarmName: `${props.name}${DLQ_SUFFIX}${suffix}-depth`,
+          alarmDescription: `Messages are waiting in the dead-letter queue of ${props.name}${suffix}: failed ${maxReceiveCount} times; inspect and redrive`,
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: dlq.name },
+          statistic: "Maximum",
+          period: alarm.periodSeconds,
+          evaluationPeriods: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: alarm.threshold,
+          treatMissingData: "notBreaching",
+          alarmActions: [alarm.topicArn],
+          okActions: [alarm.topicArn],
+        });
+      }
     }
   }
 
@@ -138,7 +182,7 @@ export class Queue extends Construct {
   }
 
   /** TLS only (G6): refuse any request not made over HTTPS. */
-  private denyInsecureTransport(id: string, queue: SqsQueue): void {
+  private denyInsecureTransport(id: string, queue: SqsQueue, extra: Record<string, unknown>[] = []): void {
     new SqsQueuePolicy(this, id, {
       queueUrl: queue.url,
       policy: Fn.jsonencode({
@@ -152,6 +196,7 @@ export class Queue extends Construct {
             Resource: queue.arn,
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
+          ...extra,
         ],
       }),
     });

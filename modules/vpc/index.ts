@@ -1,7 +1,7 @@
 /**
  * The network of one system in one environment (G4): public subnets for load balancers and NAT, private subnets
  * for everything else, in 2-6 AZs. Secure by default: no public IPs on launch, the default security group
- * emptied, flow logs on, S3 reached through a free gateway endpoint.
+ * emptied, flow logs on, S3 reached through a free gateway endpoint. Optionally an isolated database tier.
  */
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
@@ -38,6 +38,12 @@ export interface VpcProps {
   readonly availabilityZones?: string[];
   /** Flow logs to a CloudWatch log group; false turns them off (loses the traffic audit). @default { retentionDays: 30 } */
   readonly flowLogs?: false | { readonly retentionDays: number; readonly kmsKeyArn?: string };
+  /**
+   * An isolated database tier: one subnet per AZ on a route table with no default route (no NAT, no internet
+   * gateway; only the VPC-local route and the S3 gateway endpoint). Databases, caches and brokers placed through
+   * `dataSubnetIds(network)` land there. @default false
+   */
+  readonly databaseSubnets?: boolean;
   /** Interface endpoints in the private subnets ("ecr.api", "ecr.dkr", "logs", "sts", ...), HTTPS from the VPC only. @default [] */
   readonly interfaceEndpoints?: readonly string[];
 }
@@ -51,6 +57,12 @@ export class Vpc extends Construct implements INetwork {
   readonly vpcCidr: string;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
+  /** The isolated database tier's subnets; empty unless databaseSubnets is on. */
+  readonly databaseSubnetIds: string[];
+  /** Route tables, for transit gateway or VPN routes: the public one, the private one(s) (one per AZ with perAz NAT), the isolated one. */
+  readonly publicRouteTableIds: string[];
+  readonly privateRouteTableIds: string[];
+  readonly databaseRouteTableIds: string[];
   readonly availabilityZones: string[];
   readonly natGatewayIds: string[];
   readonly resource: VpcResource;
@@ -61,7 +73,9 @@ export class Vpc extends Construct implements INetwork {
     cidr(this, "cidr", props.cidr, 16, MAX_NETWORK_PREFIX);
     const azCount = inRange(this, "azCount", props.azCount ?? props.availabilityZones?.length ?? 2, 2, MAX_AZ_COUNT);
     const nat = oneOf<NatGateways>(this, "natGateways", props.natGateways ?? "single", ["none", "single", "perAz"]);
-    const plan = planSubnets(this, "cidr", props.cidr, azCount);
+    const databaseTier = props.databaseSubnets ?? false;
+    if (typeof databaseTier !== "boolean") fail(this, "databaseSubnets", databaseTier, "expected true or false");
+    const plan = planSubnets(this, "cidr", props.cidr, azCount, databaseTier);
     if (props.availabilityZones) this.checkZones(props.availabilityZones, azCount);
     const flowLogs = props.flowLogs === false ? undefined : (props.flowLogs ?? { retentionDays: 30 });
     if (flowLogs) {
@@ -151,13 +165,32 @@ export class Vpc extends Construct implements INetwork {
       return subnet;
     });
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.publicRouteTableIds = [publicRouteTable.id];
+    this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+
+    // The isolated tier: a route table with no routes of its own, so nothing in it reaches beyond the VPC.
+    const databaseRouteTables = databaseTier ? [new RouteTable(this, "DatabaseRouteTable", { vpcId: this.vpcId, tags: { Name: `${name}-database` } })] : [];
+    this.databaseRouteTableIds = databaseRouteTables.map((t) => t.id);
+    this.databaseSubnetIds = plan.databaseCidrs.map((block, i) => {
+      const letter = AZ_LETTERS[i];
+      const subnet = new Subnet(this, `DatabaseSubnet${letter}`, {
+        vpcId: this.vpcId,
+        cidrBlock: block,
+        availabilityZone: zones[i],
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${name}-database-${letter.toLowerCase()}`, Tier: "database" },
+      });
+      new RouteTableAssociation(this, `DatabaseSubnet${letter}RouteTable`, { subnetId: subnet.id, routeTableId: databaseRouteTables[0].id });
+      return subnet.id;
+    });
 
     // S3 through a gateway endpoint is free and keeps image layers and bucket traffic off the NAT gateway.
     new VpcEndpoint(this, "S3Endpoint", {
       vpcId: this.vpcId,
       serviceName: `com.amazonaws.${region.name}.s3`,
       vpcEndpointType: "Gateway",
-      routeTableIds: privateRouteTables.map((t) => t.id),
+      // The database tier too: backups to S3 and packages from S3-hosted repositories without a NAT.
+      routeTableIds: [...this.privateRouteTableIds, ...this.databaseRouteTableIds],
       tags: { Name: `${name}-s3` },
     });
 

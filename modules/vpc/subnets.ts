@@ -22,14 +22,19 @@ export interface SubnetPlan {
   readonly subnetPrefix: number;
   readonly publicCidrs: readonly string[];
   readonly privateCidrs: readonly string[];
+  /** Isolated database tier, block 12 + i (after both tiers' slots); empty unless asked for. */
+  readonly databaseCidrs: readonly string[];
 }
+
+/** Database subnets of AZ i sit at block 2 x SLOTS_PER_TIER + i, after every public and private slot. */
+const DATABASE_BASE_SLOT = 2 * SLOTS_PER_TIER;
 
 function intToIpv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 
 /** Splits `network` (already validated as a CIDR) into azCount public and azCount private subnets at fixed slots. */
-export function planSubnets(subject: Subject, setting: string, network: string, azCount: number): SubnetPlan {
+export function planSubnets(subject: Subject, setting: string, network: string, azCount: number, databaseTier = false): SubnetPlan {
   const parsed = parseCidr(network);
   if (!parsed) return fail(subject, setting, network, "expected an IPv4 network in CIDR form, e.g. \"10.0.0.0/16\"");
   const subnetPrefix = Math.max(PREFERRED_SUBNET_PREFIX, parsed.prefix + SLOT_BITS);
@@ -38,8 +43,13 @@ export function planSubnets(subject: Subject, setting: string, network: string, 
   }
   const size = 2 ** (32 - subnetPrefix);
   const block = (i: number): string => `${intToIpv4(parsed.base + i * size)}/${subnetPrefix}`;
+  const blocks = 2 ** (subnetPrefix - parsed.prefix);
+  if (databaseTier && DATABASE_BASE_SLOT + azCount > blocks) {
+    fail(subject, setting, network, `expected room for ${DATABASE_BASE_SLOT + azCount} subnets of /${subnetPrefix} with the database tier on (${azCount} database subnets after the ${DATABASE_BASE_SLOT} public and private slots); use a larger network or turn databaseSubnets off`);
+  }
   return {
     subnetPrefix,
+    databaseCidrs: databaseTier ? Array.from({ length: azCount }, (_, i) => block(DATABASE_BASE_SLOT + i)) : [],
     publicCidrs: Array.from({ length: azCount }, (_, i) => block(i)),
     privateCidrs: Array.from({ length: azCount }, (_, i) => block(SLOTS_PER_TIER + i)),
   };

@@ -56,6 +56,18 @@ function portLabel(from, to, proto) {
   return from === to ? `${proto} ${from}` : `${proto} ${from}-${to}`;
 }
 
+/** Managed data stores, drawn in the isolated database tier when the VPC has one. */
+const DATA_KINDS = ["aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_elasticache_replication_group", "aws_msk_cluster"];
+
+/**
+ * @param {Json} subnet
+ * @returns {"public" | "private" | "database"}
+ */
+function subnetTier(subnet) {
+  const path = String(subnet["//"]?.metadata?.path ?? "").toLowerCase();
+  return path.includes("public") ? "public" : path.includes("databasesubnet") ? "database" : "private";
+}
+
 /**
  * @param {string} stack
  * @param {Json} config
@@ -67,10 +79,12 @@ export function stackToDot(stack, config) {
   const lines = ["digraph architecture {", "  graph [rankdir=LR, fontname=\"DejaVu Sans\", fontsize=12, labelloc=t, nodesep=0.3, ranksep=0.9];", "  node [fontname=\"DejaVu Sans\", fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6f8\"];", "  edge [fontname=\"DejaVu Sans\", fontsize=9, color=\"#555555\"];", `  label=${quote(`${stack}: network, entry points and who may talk to whom (an edge per security-group rule)`)};`];
 
   // Security groups and what holds them.
+  const hasDatabaseTier = Object.values(res.aws_subnet ?? {}).some((s) => subnetTier(s) === "database");
   const groups = Object.entries(res.aws_security_group ?? {}).map(([name, sg]) => {
     const holders = all.filter((x) => KINDS[x.type] && x.text.includes(`aws_security_group.${name}.id`));
     const kinds = [...new Set(holders.map((h) => h.type))];
-    const tier = kinds.some((k) => KINDS[k].tier === "public") && holders.some((h) => h.type !== "aws_lb" || h.r.internal !== true) ? "public" : "private";
+    const publicTier = kinds.some((k) => KINDS[k].tier === "public") && holders.some((h) => h.type !== "aws_lb" || h.r.internal !== true);
+    const tier = publicTier ? "public" : kinds.length > 0 && kinds.every((k) => DATA_KINDS.includes(k)) && hasDatabaseTier ? "database" : "private";
     const details = kinds.map((k) => {
       const of = holders.filter((h) => h.type === k);
       if (k === "aws_ecs_service") return of.map((h) => `${KINDS[k].label} ${h.r.name} x${h.r.desired_count ?? "?"}`).join("\n");
@@ -90,9 +104,10 @@ export function stackToDot(stack, config) {
   for (const [vpcName, vpc] of Object.entries(res.aws_vpc ?? {})) {
     lines.push(`  subgraph ${id(`cluster_${vpcName}`)} {`, `    label=${quote(`VPC ${vpc.cidr_block ?? ""}`)}; style=rounded; color="#1f6feb";`);
     const subnets = Object.values(res.aws_subnet ?? {});
-    for (const tier of /** @type {const} */ (["public", "private"])) {
-      const mine = subnets.filter((s) => (String(s["//"]?.metadata?.path ?? "").toLowerCase().includes("public") ? "public" : "private") === tier);
-      lines.push(`    subgraph ${id(`cluster_${vpcName}_${tier}`)} {`, `      label=${quote(`${tier} subnets x${mine.length}: ${mine.map((s) => s.cidr_block).join(", ")}`)}; style="rounded,dashed"; color="${tier === "public" ? "#d29922" : "#8b949e"}";`);
+    for (const tier of /** @type {const} */ (["public", "private", "database"])) {
+      const mine = subnets.filter((s) => subnetTier(s) === tier);
+      if (mine.length === 0) continue;
+      lines.push(`    subgraph ${id(`cluster_${vpcName}_${tier}`)} {`, `      label=${quote(`${tier} subnets x${mine.length}: ${mine.map((s) => s.cidr_block).join(", ")}`)}; style="rounded,dashed"; color="${tier === "public" ? "#d29922" : tier === "database" ? "#1a7f37" : "#8b949e"}";`);
       if (tier === "public") {
         const nats = Object.keys(res.aws_nat_gateway ?? {}).length;
         if (nats) lines.push(`      ${id("nat")} [label=${quote(`NAT gateway x${nats}`)}, shape=octagon, fillcolor="#fff8c5"];`);
