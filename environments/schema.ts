@@ -79,7 +79,16 @@ export const eksSizingSchema = z.strictObject({
   maxSize: count,
 });
 
-const network = { vpcCidr: text, azCount: count, natGateways: natGatewaysSchema };
+/**
+ * Issue 10 item 2: interface endpoints of the system's VPC (~$7/month each per AZ) and the destinations outside the
+ * VPC its workloads may reach (TCP, each with its reason). Unset: no interface endpoints, HTTPS through NAT.
+ */
+export const egressSettingsSchema = z.strictObject({
+  interfaceEndpoints: z.array(text).readonly(),
+  outside: z.array(z.strictObject({ cidr: text, port: count, description: text })).readonly(),
+});
+
+const network = { vpcCidr: text, azCount: count, natGateways: natGatewaysSchema, egress: egressSettingsSchema.optional() };
 const emails = z.array(text).readonly();
 
 export const alertingPlatformSchema = z.strictObject({

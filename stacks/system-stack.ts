@@ -6,10 +6,12 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
-import { Protection, SystemContext, standardTags } from "../modules/core";
+import { OutsideDestination, PortSpec, Protection, setWorkloadEgress, SystemContext, standardTags } from "../modules/core";
 import { checkSystem, Environment, NatGateways, systemKey } from "../environments";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
+import type { InterfaceEndpoints } from "../modules/vpc/endpoints";
+import type { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { fail } from "../modules/core/errors";
 import { undeclaredReferences } from "./references";
 import { FastTerraformStack } from "./synth/fast-stack";
@@ -158,16 +160,44 @@ export class SystemStack extends BaseStack {
     return new KmsKey(this, "Key", { name: this.prefix, description: `${this.prefix}: ${description}`, ...(allowServices ? { allowServices } : {}), protection: this.protection });
   }
 
-  /** The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`. */
-  protected systemNetwork(cfg: NetworkSettings, key: KmsKey): Vpc {
-    return new Vpc(this, "Network", {
+  /**
+   * The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`, the
+   * interface endpoints the settings list, and the stack's workload egress (issue 10 item 2): TCP `vpcPorts` inside
+   * the VPC, HTTPS to the endpoints and the S3 prefix list, and the settings' outside destinations. Without
+   * interface endpoints, AWS APIs are reached through NAT: HTTPS to anywhere.
+   */
+  protected systemNetwork(cfg: NetworkSettings, key: KmsKey, vpcPorts: readonly PortSpec[] = []): Vpc {
+    const endpoints = cfg.egress?.interfaceEndpoints ?? [];
+    const vpc = new Vpc(this, "Network", {
       name: this.prefix,
       cidr: cfg.vpcCidr,
       azCount: cfg.azCount,
       natGateways: cfg.natGateways,
       flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+      ...(endpoints.length ? { interfaceEndpoints: endpoints } : {}),
     });
+    setWorkloadEgress(this, workloadEgressOf(vpc, cfg, vpcPorts));
+    return vpc;
   }
+}
+
+/** The TCP ports workloads reach inside the VPC, by what listens on them (the `vpcPorts` of systemNetwork). */
+export const VPC_PORTS = { postgres: 5432, redis: 6379, redisBus: 16379, documentDb: 27017, kafka: 9092, mskIam: 9098, nfs: 2049 } as const;
+
+/** HTTPS to anywhere: AWS APIs through NAT when the VPC has no interface endpoints. */
+export const HTTPS_THROUGH_NAT: OutsideDestination = {
+  cidr: "0.0.0.0/0",
+  port: 443,
+  description: "HTTPS to AWS APIs through NAT (no interface endpoints in this environment)",
+};
+
+function workloadEgressOf(vpc: Vpc, cfg: NetworkSettings, vpcPorts: readonly PortSpec[]) {
+  const endpoints = vpc.node.tryFindChild("InterfaceEndpoints") as InterfaceEndpoints | undefined;
+  const s3 = vpc.node.findChild("S3Endpoint") as VpcEndpoint;
+  const outside = cfg.egress?.outside ?? [];
+  return endpoints
+    ? { vpcCidr: vpc.vpcCidr, endpointsSecurityGroupId: endpoints.securityGroupId, s3PrefixListId: s3.prefixListId, vpcPorts, outside }
+    : { vpcCidr: vpc.vpcCidr, vpcPorts, outside: [HTTPS_THROUGH_NAT, ...outside] };
 }
 
 /** What every system's settings say about its network. */
@@ -176,4 +206,6 @@ export interface NetworkSettings {
   readonly azCount: number;
   readonly natGateways: NatGateways;
   readonly logRetentionDays: number;
+  /** Interface endpoints and outside destinations of workloads (issue 10 item 2). @default none: HTTPS through NAT */
+  readonly egress?: { readonly interfaceEndpoints: readonly string[]; readonly outside: readonly OutsideDestination[] };
 }

@@ -15,7 +15,7 @@ import { Database } from "../modules/rds";
 import { Secret } from "../modules/secrets";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
-import { SystemStack, SystemStackProps } from "./system-stack";
+import { SystemStack, SystemStackProps, VPC_PORTS } from "./system-stack";
 
 export const SYSTEM = "upload-pipeline";
 /** UP4: each workload runs in its own namespace under a service account of the same name. */
@@ -42,7 +42,7 @@ export class UploadPipelineStack extends SystemStack {
     const prefix = this.prefix;
 
     const key = this.stackKey("bucket, queue, secrets, database and logs", ["s3.amazonaws.com"]);
-    const network = this.systemNetwork(cfg, key);
+    const network = this.systemNetwork(cfg, key, [VPC_PORTS.postgres]);
 
     // UP9: an optional replica bucket in another region, with its own provider and key.
     let replica: { bucket: S3Bucket; key: KmsKey } | undefined;

@@ -313,6 +313,10 @@ describe("upload-pipeline across environments", () => {
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
         "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids",
       ],
+      // Issue 10 item 2: prod's interface endpoints (their security group, HTTPS from the VPC) and workload egress to them.
+      egress: [
+        "aws_security_group (+)", "aws_vpc_endpoint (+)", "aws_vpc_security_group_ingress_rule (+)",
+      ],
       "eks.minSize / desiredSize / maxSize": ["aws_eks_node_group.scaling_config.desired_size", "aws_eks_node_group.scaling_config.max_size", "aws_eks_node_group.scaling_config.min_size"],
       "database.instanceClass": ["aws_db_instance.instance_class"],
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],
