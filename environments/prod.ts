@@ -1,5 +1,5 @@
 import type { Environment } from "./types";
-import { stateBackend } from "./bootstrap";
+import { audit, stateBackend } from "./bootstrap";
 
 // ---- Issue 10 item 2: interface endpoints and outside destinations of each system's workloads (prod only). ----
 /** Every system: images, logs, secrets, parameters, keys, role sessions. */
@@ -34,6 +34,8 @@ export const prod: Environment = {
   backend: stateBackend,
   githubOrg: "example-org",
   imageTag: "initial",
+  // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
+  accessLogsBucket: audit.accessLogsBucket,
   safety: {
     deletionProtection: true,
     skipFinalSnapshot: false,

@@ -208,6 +208,11 @@ export const environmentSchema = z.strictObject({
    * registering a new task definition revision (or by changing this value and running `cdktf deploy`).
    */
   imageTag: text,
+  /**
+   * Issue 10 item 3: the account's SSE-S3 access-log bucket (bootstrap creates it): S3 server access logs of the
+   * system buckets and ALB access logs go there. Unset: no access logs.
+   */
+  accessLogsBucket: text.optional(),
   systems: z.strictObject({
     alertingPlatform: alertingPlatformSchema,
     dotnetApi: dotnetApiSchema,

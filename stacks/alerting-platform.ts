@@ -78,6 +78,7 @@ export class AlertingPlatformStack extends SystemStack {
 
     // AP6: one ALB, HTTPS when a certificate is set.
     const alb = new Alb(this, "LoadBalancer", {
+      ...this.accessLogs,
       name: prefix,
       network,
       certificateArn: cfg.certificateArn,

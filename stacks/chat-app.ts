@@ -85,6 +85,7 @@ export class ChatAppStack extends SystemStack {
       dataVolumeGiB: cfg.redisCluster.dataVolumeGiB,
       kmsKeyArn: key.keyArn,
       backupBucketName: `${prefix}-redis-backups`,
+      ...this.accessLogs,
       protection,
       logRetentionDays: cfg.logRetentionDays,
     });
@@ -108,6 +109,7 @@ export class ChatAppStack extends SystemStack {
     });
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
     const attachments = new S3Bucket(this, "AttachmentsBucket", {
+      ...this.accessLogs,
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
       replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },

@@ -21,7 +21,7 @@ export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
 
 /** Services the emulator serves; only used when main.ts is given an emulator endpoint. */
 const EMULATED_SERVICES = [
-  "acm", "apigateway", "applicationautoscaling", "autoscaling", "backup", "cloudfront", "cloudwatch", "codedeploy", "cognitoidp",
+  "acm", "apigateway", "applicationautoscaling", "autoscaling", "backup", "cloudfront", "cloudtrail", "cloudwatch", "codedeploy", "cognitoidp",
   "docdb", "dynamodb", "ec2", "ecr", "ecs", "efs", "eks", "elasticache", "elbv2", "events", "iam", "kafka", "kms",
   "lambda", "logs", "rds", "s3", "secretsmanager", "servicediscovery", "shield", "sns", "sqs", "ssm", "sts", "wafv2", "xray",
 ] as const;
@@ -150,6 +150,11 @@ export class SystemStack extends BaseStack {
     this.env = env;
     this.protection = env.safety;
     this.prefix = this.context.prefix;
+  }
+
+  /** `{ accessLogsBucket }` when the environment names the account's log bucket (issue 10 item 3), else `{}`: spread into S3Bucket and Alb props. */
+  get accessLogs(): { readonly accessLogsBucket?: string } {
+    return this.env.accessLogsBucket ? { accessLogsBucket: this.env.accessLogsBucket } : {};
   }
 
   /**

@@ -51,6 +51,7 @@ export class TvmazeIngestionStack extends SystemStack {
 
     // TV2: health check /up, idle timeout 60 s, HTTPS + redirect when a certificate is set.
     const alb = new Alb(this, "LoadBalancer", {
+      ...this.accessLogs,
       name: prefix,
       network,
       certificateArn: cfg.certificateArn,
@@ -91,6 +92,7 @@ export class TvmazeIngestionStack extends SystemStack {
     const buckets = TVMAZE_BUCKETS.map(
       (name) =>
         new S3Bucket(this, `${pascal(name)}Bucket`, {
+          ...this.accessLogs,
           bucketName: `${prefix}-${name}`,
           kmsKeyArn: key.keyArn,
           lifecycleRules: [

@@ -65,6 +65,7 @@ export class UploadPipelineStack extends SystemStack {
 
     // UP1: versioned, encrypted, private; Glacier tiers at 30 and 90 days; CORS for pre-signed browser uploads.
     const uploads = new S3Bucket(this, "UploadBucket", {
+      ...this.accessLogs,
       bucketName: `${prefix}-uploads`,
       kmsKeyArn: key.keyArn,
       lifecycleRules: [ARCHIVE],

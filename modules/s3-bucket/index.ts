@@ -17,7 +17,7 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import {
-  createRole, fail, grant, IGrantee, inRange, keyStatements, matches, nonEmpty, PolicyStatement, Protection, serviceTrustPolicy,
+  createRole, fail, grant, IGrantee, inRange, keyStatements, matches, nonEmpty, oneOf, PolicyStatement, Protection, serviceTrustPolicy,
 } from "../core";
 
 export type StorageClass = "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
@@ -66,6 +66,12 @@ export interface S3BucketProps {
   readonly versioned?: boolean;
   /** Customer-managed KMS key; the AWS-managed `aws/s3` key when unset. @default aws/s3 */
   readonly kmsKeyArn?: string;
+  /**
+   * Default encryption: "kms" (SSE-KMS with `kmsKeyArn` or aws/s3) or "s3-managed" (SSE-S3), for the one kind of
+   * bucket that cannot take KMS: a log bucket that ALB access logs and S3 server access logs are written to.
+   * @default "kms"
+   */
+  readonly encryption?: "kms" | "s3-managed";
   /** @default [] */
   readonly lifecycleRules?: readonly LifecycleRule[];
   /** Abort incomplete multipart uploads after this many days (0 turns it off). @default 7 */
@@ -117,6 +123,8 @@ export class S3Bucket extends Construct {
     const rules = props.lifecycleRules ?? [];
     this.checkLifecycle(rules);
     const versioned = props.versioned ?? true;
+    const encryption = oneOf(this, "encryption", props.encryption ?? "kms", ["kms", "s3-managed"]);
+    if (encryption === "s3-managed" && props.kmsKeyArn) fail(this, "kmsKeyArn", props.kmsKeyArn, "not allowed with encryption \"s3-managed\" (SSE-S3 uses no KMS key)");
     if (props.replicateTo && !versioned) fail(this, "versioned", false, "replication requires versioning; set versioned: true or drop replicateTo");
     const lifecycle: TerraformResourceLifecycle = { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false };
 
@@ -149,8 +157,10 @@ export class S3Bucket extends Construct {
       bucket: this.resource.id,
       rule: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", ...(props.kmsKeyArn ? { kmsMasterKeyId: props.kmsKeyArn } : {}) },
-          bucketKeyEnabled: true,
+          applyServerSideEncryptionByDefault: encryption === "s3-managed"
+            ? { sseAlgorithm: "AES256" }
+            : { sseAlgorithm: "aws:kms", ...(props.kmsKeyArn ? { kmsMasterKeyId: props.kmsKeyArn } : {}) },
+          ...(encryption === "kms" ? { bucketKeyEnabled: true } : {}),
         },
       ],
     });
