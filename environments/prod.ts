@@ -5,10 +5,13 @@ import { audit, stateBackend } from "./bootstrap";
 /** Every system: images, logs, secrets, parameters, keys, role sessions. */
 const COMMON_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "kms", "sts"];
 const egress = {
-  /** ECS on EC2: the agent, telemetry and Session Manager of the instances. The Kafka image comes from Docker Hub. */
+  /**
+   * ECS on EC2: the agent, telemetry and Session Manager of the instances. The Kafka image comes from Docker Hub,
+   * pulled by the ECS agent on the cluster's instances (EC2 launch type), so only their group reaches out.
+   */
   alertingPlatform: {
     interfaceEndpoints: [...COMMON_ENDPOINTS, "ecs", "ecs-agent", "ecs-telemetry", "ec2messages", "ssmmessages"],
-    outside: [{ cidr: "0.0.0.0/0", port: 443, description: "HTTPS to Docker Hub: the broker's apache/kafka image (no ECR copy yet)" }],
+    outside: [{ cidr: "0.0.0.0/0", port: 443, description: "HTTPS to Docker Hub: the broker's apache/kafka image (no ECR copy yet)", appliesTo: ["Cluster"] }],
   },
   dotnetApi: { interfaceEndpoints: COMMON_ENDPOINTS, outside: [] },
   /** Traces and metrics (CA8), Session Manager on the Redis Cluster nodes. */
@@ -134,6 +137,8 @@ export const prod: Environment = {
       database: { instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       queue: { visibilityTimeoutSeconds: 900, maxReceiveCount: 5 },
       uploadCorsOrigins: ["https://uploads.example.com"],
+      // UP9 (issue 10 item 5): uploads cannot be rebuilt from anywhere else; plan 004's DR section replicates them.
+      replicaRegion: "eu-central-1",
       logRetentionDays: 365,
     },
   },

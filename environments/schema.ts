@@ -85,7 +85,8 @@ export const eksSizingSchema = z.strictObject({
  */
 export const egressSettingsSchema = z.strictObject({
   interfaceEndpoints: z.array(text).readonly(),
-  outside: z.array(z.strictObject({ cidr: text, port: count, description: text })).readonly(),
+  /** `appliesTo`: only the workloads under these top-level construct ids (e.g. "Cluster"); every workload when unset. */
+  outside: z.array(z.strictObject({ cidr: text, port: count, description: text, appliesTo: z.array(text).readonly().optional() })).readonly(),
 });
 
 const network = { vpcCidr: text, azCount: count, natGateways: natGatewaysSchema, egress: egressSettingsSchema.optional() };

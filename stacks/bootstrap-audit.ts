@@ -18,9 +18,9 @@ export function accessLogBucket(scope: Construct, audit: BootstrapSettings["audi
   return new S3Bucket(scope, "AccessLogsBucket", {
     bucketName: audit.accessLogsBucket,
     encryption: "s3-managed",
-    // Logs are append-only records: no versions to keep.
-    versioned: false,
-    lifecycleRules: [{ id: "expire-access-logs", expirationDays: audit.retentionDays }],
+    // Versioned, so an overwritten or deleted log object can be recovered for a day (then it expires).
+    versioned: true,
+    lifecycleRules: [{ id: "expire-access-logs", expirationDays: audit.retentionDays, noncurrentExpirationDays: 1 }],
     preventDestroy: true,
     policyStatements: [
       { sid: "S3ServerAccessLogs", principal: { Service: "logging.s3.amazonaws.com" }, actions: ["s3:PutObject"], resources: [objects], conditions: fromThisAccount },

@@ -1,5 +1,6 @@
 /** Issue 10 item 2: a stack's workload egress replaces all-protocol egress to 0.0.0.0/0 with listed TCP flows. */
 import { TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { createSecurityGroup, setWorkloadEgress, workloadEgress } from "../../modules/core";
 
@@ -49,6 +50,15 @@ describe("workload egress", () => {
       createSecurityGroup(s, "Lb", { name: "l", description: "l", vpcId: "vpc-1", egress: "vpc", vpcCidr: "10.0.0.0/16" });
     })) as Record<string, unknown>[];
     expect(rules.map((r) => [r.ip_protocol, r.cidr_ipv4])).toEqual([["-1", "10.0.0.0/16"]]);
+  });
+
+  it("gives an outside destination with appliesTo only to the workloads under those top-level constructs", () => {
+    const rules = Object.entries(synth((s) => {
+      setWorkloadEgress(s, { vpcCidr: "10.0.0.0/16", vpcPorts: [], outside: [{ cidr: "0.0.0.0/0", port: 443, description: "images from Docker Hub", appliesTo: ["Cluster"] }] });
+      createSecurityGroup(new Construct(s, "Cluster"), "Instances", { name: "c", description: "c", vpcId: "vpc-1", egress: "all" });
+      createSecurityGroup(new Construct(s, "Service"), "Tasks", { name: "t", description: "t", vpcId: "vpc-1", egress: "all" });
+    }));
+    expect(rules.map(([id, r]) => [id.split("_")[0], r.cidr_ipv4])).toEqual([["Cluster", "0.0.0.0/0"]]);
   });
 
   it("is per stack", () => {

@@ -271,7 +271,7 @@ describe("alerting-platform across environments", () => {
       accessLogsBucket: ["aws_lb.access_logs.bucket", "aws_lb.access_logs.enabled", "aws_lb.access_logs.prefix"],
       // Issue 10 item 2: prod's interface endpoints (their security group, HTTPS from the VPC) and workload egress to them.
       egress: [
-        "aws_security_group (+)", "aws_vpc_endpoint (+)", "aws_vpc_security_group_egress_rule (+)", "aws_vpc_security_group_egress_rule.description",
+        "aws_security_group (+)", "aws_vpc_endpoint (+)", "aws_vpc_security_group_egress_rule (+)", "aws_vpc_security_group_egress_rule (-)", "aws_vpc_security_group_egress_rule.description",
       ],
       containerInsights: ["aws_ecs_cluster.setting.value"],
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],

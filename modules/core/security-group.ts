@@ -101,6 +101,11 @@ export interface OutsideDestination {
   readonly cidr: string;
   readonly port: PortSpec;
   readonly description: string;
+  /**
+   * Only the workloads under these top-level constructs of the stack (e.g. "Cluster" for the ECS instances that pull
+   * task images) get the rule. @default every workload of the stack
+   */
+  readonly appliesTo?: readonly string[];
 }
 
 /**
@@ -160,7 +165,8 @@ function addWorkloadEgress(scope: Construct, id: string, groupId: string, spec: 
     seen.add(portLabel(p));
     tcp("Vpc", p, { cidrIpv4: spec.vpcCidr }, `TCP ${portLabel(p)} inside the VPC (data stores, services)`);
   }
-  for (const d of spec.outside) tcp(cidrLabel(d.cidr), portRange(scope, "egress.outside.port", d.port), { cidrIpv4: d.cidr }, d.description);
+  const top = scope.node.scopes[TerraformStack.of(scope).node.scopes.length]?.node.id;
+  for (const d of spec.outside.filter((o) => !o.appliesTo || (top !== undefined && o.appliesTo.includes(top)))) tcp(cidrLabel(d.cidr), portRange(scope, "egress.outside.port", d.port), { cidrIpv4: d.cidr }, d.description);
 }
 
 export interface SecurityGroupProps {
