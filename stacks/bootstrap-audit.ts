@@ -23,7 +23,7 @@ export function accessLogBucket(scope: Construct, audit: BootstrapSettings["audi
     lifecycleRules: [{ id: "expire-access-logs", expirationDays: audit.retentionDays, noncurrentExpirationDays: 1 }],
     preventDestroy: true,
     policyStatements: [
-      { sid: "S3ServerAccessLogs", principal: { Service: "logging.s3.amazonaws.com" }, actions: ["s3:PutObject"], resources: [objects], conditions: fromThisAccount },
+      { sid: "S3ServerAccessLogs", principal: { Service: "logging.s3.amazonaws.com" }, actions: ["s3:PutObject"], resources: objects, conditions: fromThisAccount },
       { sid: "AlbAccessLogsRegionalAccount", principal: { AWS: elb.arn }, actions: ["s3:PutObject"], resources: [`arn:aws:s3:::${audit.accessLogsBucket}/*/AWSLogs/${account.accountId}/*`] },
       { sid: "AlbAccessLogsService", principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, actions: ["s3:PutObject"], resources: [`arn:aws:s3:::${audit.accessLogsBucket}/*/AWSLogs/${account.accountId}/*`] },
     ],

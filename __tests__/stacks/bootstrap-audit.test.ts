@@ -2,7 +2,7 @@
 import { bootstrap, environments } from "../../environments";
 import { S3Bucket } from "../../modules/s3-bucket";
 import { resources, synthWith } from "../support/synth";
-import { statementsOfPolicy, synthSystem } from "../support/stacks";
+import { decodeJsonencode, statementsOfPolicy, synthSystem } from "../support/stacks";
 
 const s = synthSystem("bootstrap", "dev");
 const byPrefix = (type: string, prefix: string): any[] => Object.entries(resources(s, type)).filter(([id]) => id.startsWith(prefix)).map(([, r]) => r);
@@ -63,7 +63,14 @@ describe("bootstrap audit trail (issue 10 item 3)", () => {
   it("the state and trail buckets log access to it", () => {
     const logging = Object.values(resources(s, "aws_s3_bucket_logging")) as any[];
     expect(logging).toHaveLength(2);
-    for (const l of logging) expect(l.target_bucket).toMatch(/^\$\{aws_s3_bucket\.AccessLogsBucket_\w+\.bucket\}$/);
+    // Through the log bucket's policy, so logging is configured only once log delivery is admitted.
+    for (const l of logging) expect(l.target_bucket).toMatch(/^\$\{aws_s3_bucket_policy\.AccessLogsBucket_Policy_\w+\.bucket\}$/);
+  });
+
+  it("admits S3 log delivery with a single-ARN Resource string (as log-delivery permission checks read it)", () => {
+    const doc = decodeJsonencode(byPrefix("aws_s3_bucket_policy", "AccessLogsBucket_")[0].policy) as { Statement: { Sid: string; Action: string[]; Resource: unknown }[] };
+    const stmt = doc.Statement.find((x) => x.Sid === "S3ServerAccessLogs")!;
+    expect([stmt.Action, stmt.Resource]).toEqual([["s3:PutObject"], `arn:aws:s3:::${bootstrap.audit.accessLogsBucket}/*`]);
   });
 });
 

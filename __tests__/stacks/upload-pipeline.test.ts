@@ -43,7 +43,8 @@ describe.each(ENVS)("upload-pipeline-%s", (env) => {
     bucketId = idWhere(s, "aws_s3_bucket", (b) => b.bucket === `${prefix}-uploads`);
     queueId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs`);
     dlqId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs-dlq`);
-    keyRef = ref("aws_kms_key", idWhere(s, "aws_kms_key", () => true), "arn");
+    // The stack's key (prod also has the DR replica's key in the replica region, UP9).
+    keyRef = ref("aws_kms_key", idWhere(s, "aws_kms_key", (k) => k.provider === undefined), "arn");
   });
   const ofBucket = (type: string) => all(s, type).find((r) => r.bucket === ref("aws_s3_bucket", bucketId, "id"));
 

@@ -53,7 +53,8 @@ export interface BucketPolicyStatement {
   readonly sid: string;
   readonly principal: Record<string, string | string[]>;
   readonly actions: readonly string[];
-  readonly resources: readonly string[];
+  /** One ARN as a plain string is written as a string (some policy readers, e.g. log-delivery checks, compare it so). */
+  readonly resources: readonly string[] | string;
   readonly conditions?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -108,6 +109,11 @@ export class S3Bucket extends Construct {
   readonly bucketArn: string;
   readonly bucketId: string;
   readonly bucketRegionalDomainName: string;
+  /**
+   * The bucket name as a reference to its bucket policy: a bucket that logs here (S3 server access logs) names
+   * this, so its logging configuration waits until the policy admitting log delivery exists.
+   */
+  readonly logTargetName: string;
   readonly resource: S3BucketResource;
   /** The customer key objects are encrypted with, when one was given. */
   readonly kmsKeyArn?: string;
@@ -213,10 +219,10 @@ export class S3Bucket extends Construct {
     });
     for (const s of props.policyStatements ?? []) this.addPolicyStatement(s);
     // Lazy: statements added after construction (addPolicyStatement) still land in the one policy.
-    new S3BucketPolicy(this, "Policy", { provider: this.provider,
+    this.logTargetName = new S3BucketPolicy(this, "Policy", { provider: this.provider,
       bucket: this.resource.id,
       policy: Lazy.stringValue({ produce: () => Fn.jsonencode({ Version: "2012-10-17", Statement: this.policyStatements }) }),
-    });
+    }).bucket;
   }
 
   /** Read objects (matching `objectsKeyPattern`) and list the bucket; decrypt with its key. */
@@ -256,7 +262,7 @@ export class S3Bucket extends Construct {
   /** Adds an Allow statement to the bucket policy, e.g. for a CloudFront distribution created after the bucket. */
   addPolicyStatement(s: BucketPolicyStatement): void {
     if (this.policyStatements.some((p) => p.Sid === s.sid)) fail(this, "policyStatements", s.sid, "expected statement ids (sid) unique within the bucket policy");
-    this.policyStatements.push({ Sid: s.sid, Effect: "Allow", Principal: s.principal, Action: [...s.actions], Resource: [...s.resources], ...(s.conditions ? { Condition: s.conditions } : {}) });
+    this.policyStatements.push({ Sid: s.sid, Effect: "Allow", Principal: s.principal, Action: [...s.actions], Resource: typeof s.resources === "string" ? s.resources : [...s.resources], ...(s.conditions ? { Condition: s.conditions } : {}) });
   }
 
   private checkLifecycle(rules: readonly LifecycleRule[]): void {
