@@ -50,7 +50,7 @@ export class BootstrapStack extends BaseStack {
 
     const bucket = new S3Bucket(this, "StateBucket", {
       bucketName: s.backend.bucket,
-      accessLogsBucket: logs.logTargetName,
+      accessLogsBucket: logs,
       versioned: true,
       kmsKeyArn: key.keyArn,
       lifecycleRules: [{ id: "expire-superseded-state", noncurrentExpirationDays: noncurrentDays }],
@@ -60,7 +60,7 @@ export class BootstrapStack extends BaseStack {
     const trail = new AuditTrail(this, "AuditTrail", {
       name: s.audit.trailName,
       bucketName: s.audit.trailBucket,
-      accessLogsBucket: logs.logTargetName,
+      accessLogsBucket: logs,
       dataEventBucketArns: [bucket.bucketArn, ...s.audit.dataEventBuckets.map((b) => `arn:aws:s3:::${b}`)],
       retentionDays: s.audit.retentionDays,
     });

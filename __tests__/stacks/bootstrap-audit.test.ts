@@ -63,8 +63,11 @@ describe("bootstrap audit trail (issue 10 item 3)", () => {
   it("the state and trail buckets log access to it", () => {
     const logging = Object.values(resources(s, "aws_s3_bucket_logging")) as any[];
     expect(logging).toHaveLength(2);
-    // Through the log bucket's policy, so logging is configured only once log delivery is admitted.
-    for (const l of logging) expect(l.target_bucket).toMatch(/^\$\{aws_s3_bucket_policy\.AccessLogsBucket_Policy_\w+\.bucket\}$/);
+    // After the log bucket's policy, so logging is configured only once log delivery is admitted.
+    for (const l of logging) {
+      expect(l.target_bucket).toMatch(/^\$\{aws_s3_bucket\.AccessLogsBucket_\w+\.bucket\}$/);
+      expect(l.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.AccessLogsBucket_Policy_\w+$/)]);
+    }
   });
 
   it("admits S3 log delivery with a single-ARN Resource string (as log-delivery permission checks read it)", () => {

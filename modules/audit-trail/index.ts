@@ -17,7 +17,6 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { createRole, dnsLabel, fail, logRetentionDays, nonEmpty, serviceTrustPolicy } from "../core";
 import { S3Bucket } from "../s3-bucket";
-import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 
 export interface AuditTrailProps {
   /** Trail, key alias, log group and topic name, e.g. "platform-audit". */
@@ -26,8 +25,8 @@ export interface AuditTrailProps {
   readonly bucketName: string;
   /** ARNs of the buckets whose object reads and writes are recorded (S3 data events). */
   readonly dataEventBucketArns: readonly string[];
-  /** Server access logs of the trail bucket go here (an SSE-S3 log bucket). @default none */
-  readonly accessLogsBucket?: string;
+  /** Server access logs of the trail bucket go here (an SSE-S3 log bucket, or its S3Bucket). @default none */
+  readonly accessLogsBucket?: string | S3Bucket;
   /** Days trail files are kept in the bucket, and log events in the log group. @default 365 */
   readonly retentionDays?: number;
   /** Terraform `prevent_destroy` on the key and bucket. @default true */
@@ -150,7 +149,7 @@ export class AuditTrail extends Construct {
         },
       ],
       // CloudTrail checks the bucket policy and the role when the trail is created.
-      dependsOn: [bucket.node.findChild("Policy") as S3BucketPolicy, role.role],
+      dependsOn: [bucket.policy, role.role],
     });
     this.trailArn = this.resource.arn;
     this.bucketName = bucket.bucketName;

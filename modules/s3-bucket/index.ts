@@ -81,8 +81,11 @@ export interface S3BucketProps {
   readonly cors?: readonly CorsRule[];
   /** Replicate every object to a bucket in another region (disaster recovery). @default none */
   readonly replicateTo?: { readonly destinationBucketArn: string; readonly destinationKmsKeyArn?: string };
-  /** Server access logs to this bucket (name), under `<bucketName>/`. @default none */
-  readonly accessLogsBucket?: string;
+  /**
+   * Server access logs to this bucket, under `<bucketName>/`: its name, or the S3Bucket itself (then logging is
+   * configured only once that bucket's policy, which admits log delivery, exists). @default none
+   */
+  readonly accessLogsBucket?: string | S3Bucket;
   /** Extra bucket-policy statements (e.g. CloudFront origin access). */
   readonly policyStatements?: readonly BucketPolicyStatement[];
   /** Let `terraform destroy` delete a bucket that still holds objects (loses them). @default false */
@@ -109,11 +112,8 @@ export class S3Bucket extends Construct {
   readonly bucketArn: string;
   readonly bucketId: string;
   readonly bucketRegionalDomainName: string;
-  /**
-   * The bucket name as a reference to its bucket policy: a bucket that logs here (S3 server access logs) names
-   * this, so its logging configuration waits until the policy admitting log delivery exists.
-   */
-  readonly logTargetName: string;
+  /** The bucket policy (a bucket logging here waits for it: it admits log delivery). */
+  readonly policy: S3BucketPolicy;
   readonly resource: S3BucketResource;
   /** The customer key objects are encrypted with, when one was given. */
   readonly kmsKeyArn?: string;
@@ -174,7 +174,9 @@ export class S3Bucket extends Construct {
       new S3BucketNotification(this, "EventBridge", { provider: this.provider, bucket: this.resource.id, eventbridge: true });
     }
     if (props.accessLogsBucket) {
-      new S3BucketLoggingA(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetBucket: props.accessLogsBucket, targetPrefix: `${props.bucketName}/` });
+      const target = props.accessLogsBucket;
+      new S3BucketLoggingA(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetPrefix: `${props.bucketName}/`,
+        ...(typeof target === "string" ? { targetBucket: target } : { targetBucket: target.bucketName, dependsOn: [target.policy] }) });
     }
 
     const lifecycleRules: S3BucketLifecycleConfigurationRule[] = rules.map((r) => this.renderRule(r));
@@ -219,10 +221,10 @@ export class S3Bucket extends Construct {
     });
     for (const s of props.policyStatements ?? []) this.addPolicyStatement(s);
     // Lazy: statements added after construction (addPolicyStatement) still land in the one policy.
-    this.logTargetName = new S3BucketPolicy(this, "Policy", { provider: this.provider,
+    this.policy = new S3BucketPolicy(this, "Policy", { provider: this.provider,
       bucket: this.resource.id,
       policy: Lazy.stringValue({ produce: () => Fn.jsonencode({ Version: "2012-10-17", Statement: this.policyStatements }) }),
-    }).bucket;
+    });
   }
 
   /** Read objects (matching `objectsKeyPattern`) and list the bucket; decrypt with its key. */
