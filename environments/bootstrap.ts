@@ -17,6 +17,20 @@ export interface BootstrapSettings {
    * The Terraform roles GitHub Actions of this repository assume through OIDC (.github/workflows): the deployer
    * (apply) for jobs of the listed GitHub environments only, and a read-only planner for pull-request plans.
    */
+  /**
+   * Issue 10 item 3: the account's audit trail and its log buckets. `accessLogsBucket` (SSE-S3: ALB access logs
+   * cannot be written to SSE-KMS) receives S3 server access logs and ALB access logs of every stack that sets
+   * `accessLogsBucket`; `dataEventBuckets` are the buckets (besides the state bucket) whose object reads and writes
+   * the trail records. Stacks may not reference each other, so the names travel through here.
+   */
+  readonly audit: {
+    readonly trailName: string;
+    readonly trailBucket: string;
+    readonly accessLogsBucket: string;
+    readonly dataEventBuckets: readonly string[];
+    /** Days trail files, log events and access logs are kept. */
+    readonly retentionDays: number;
+  };
   readonly pipeline: {
     /** This infrastructure repository, "owner/name" (the owner is a placeholder until set, see README). */
     readonly repository: string;
@@ -33,11 +47,23 @@ export const stateBackend: BackendSettings = {
   useLockfile: true,
 };
 
+// ---- Issue 10 item 3: audit trail and access logs (bootstrap creates them; prod stacks write to the log bucket). ----
+export const audit: BootstrapSettings["audit"] = {
+  trailName: "platform-audit",
+  trailBucket: "platform-cloudtrail-eu-west-1",
+  accessLogsBucket: "platform-access-logs-eu-west-1",
+  // The prod upload bucket (UP) and chat attachments (CA): `<system>-prod-<name>` as their stacks name them.
+  dataEventBuckets: ["upload-pipeline-prod-uploads", "chat-app-prod-attachments"],
+  retentionDays: 365,
+};
+// ---- end issue 10 item 3 ----
+
 export const bootstrap: BootstrapSettings = {
   project: "platform",
   region: "eu-west-1",
   backend: stateBackend,
   noncurrentStateVersionDays: 90,
   githubOidcProvider: true,
+  audit,
   pipeline: { repository: "example-org/aws-platform-cdktf", environments: ["dev", "staging", "prod"] },
 };

@@ -1,5 +1,30 @@
 import type { Environment } from "./types";
-import { stateBackend } from "./bootstrap";
+import { audit, stateBackend } from "./bootstrap";
+
+// ---- Issue 10 item 2: interface endpoints and outside destinations of each system's workloads (prod only). ----
+/** Every system: images, logs, secrets, parameters, keys, role sessions. */
+const COMMON_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "kms", "sts"];
+const egress = {
+  /**
+   * ECS on EC2: the agent, telemetry and Session Manager of the instances. The Kafka image comes from Docker Hub,
+   * pulled by the ECS agent on the cluster's instances (EC2 launch type), so only their group reaches out.
+   */
+  alertingPlatform: {
+    interfaceEndpoints: [...COMMON_ENDPOINTS, "ecs", "ecs-agent", "ecs-telemetry", "ec2messages", "ssmmessages"],
+    outside: [{ cidr: "0.0.0.0/0", port: 443, description: "HTTPS to Docker Hub: the broker's apache/kafka image (no ECR copy yet)", appliesTo: ["Cluster"] }],
+  },
+  dotnetApi: { interfaceEndpoints: COMMON_ENDPOINTS, outside: [] },
+  /** Traces and metrics (CA8), Session Manager on the Redis Cluster nodes. */
+  chatApp: { interfaceEndpoints: [...COMMON_ENDPOINTS, "xray", "monitoring", "ec2messages", "ssmmessages"], outside: [] },
+  /** TV: the TVmaze API has no fixed address range. */
+  tvmazeIngestion: {
+    interfaceEndpoints: [...COMMON_ENDPOINTS, "xray"],
+    outside: [{ cidr: "0.0.0.0/0", port: 443, description: "HTTPS to the TVmaze API (api.tvmaze.com: no fixed address range)" }],
+  },
+  /** EKS nodes: queue, cluster API, pod identity, EC2 and load balancer controllers, autoscaling. */
+  uploadPipeline: { interfaceEndpoints: [...COMMON_ENDPOINTS, "sqs", "eks", "eks-auth", "ec2", "elasticloadbalancing", "autoscaling"], outside: [] },
+};
+// ---- end issue 10 item 2 ----
 
 /**
  * prod: Multi-AZ, deletion protection, final snapshots, NAT per AZ, HTTPS, a year of logs (G8).
@@ -12,6 +37,8 @@ export const prod: Environment = {
   backend: stateBackend,
   githubOrg: "example-org",
   imageTag: "initial",
+  // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
+  accessLogsBucket: audit.accessLogsBucket,
   safety: {
     deletionProtection: true,
     skipFinalSnapshot: false,
@@ -21,6 +48,7 @@ export const prod: Environment = {
   },
   systems: {
     alertingPlatform: {
+      egress: egress.alertingPlatform,
       vpcCidr: "10.0.0.0/16",
       azCount: 2,
       natGateways: "perAz",
@@ -41,6 +69,7 @@ export const prod: Environment = {
       logRetentionDays: 365,
     },
     dotnetApi: {
+      egress: egress.dotnetApi,
       vpcCidr: "10.10.0.0/16",
       azCount: 3,
       natGateways: "perAz",
@@ -55,6 +84,7 @@ export const prod: Environment = {
       logRetentionDays: 365,
     },
     chatApp: {
+      egress: egress.chatApp,
       vpcCidr: "10.0.0.0/16",
       azCount: 3,
       natGateways: "perAz",
@@ -81,6 +111,7 @@ export const prod: Environment = {
       logRetentionDays: 365,
     },
     tvmazeIngestion: {
+      egress: egress.tvmazeIngestion,
       vpcCidr: "10.20.0.0/16",
       azCount: 2,
       natGateways: "perAz",
@@ -98,6 +129,7 @@ export const prod: Environment = {
       logRetentionDays: 365,
     },
     uploadPipeline: {
+      egress: egress.uploadPipeline,
       vpcCidr: "10.30.0.0/16",
       azCount: 3,
       natGateways: "perAz",
@@ -105,6 +137,8 @@ export const prod: Environment = {
       database: { instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       queue: { visibilityTimeoutSeconds: 900, maxReceiveCount: 5 },
       uploadCorsOrigins: ["https://uploads.example.com"],
+      // UP9 (issue 10 item 5): uploads cannot be rebuilt from anywhere else; plan 004's DR section replicates them.
+      replicaRegion: "eu-central-1",
       logRetentionDays: 365,
     },
   },

@@ -84,7 +84,17 @@ export const eksSizingSchema = z.strictObject({
     .optional(),
 });
 
-const network = { vpcCidr: text, azCount: count, natGateways: natGatewaysSchema };
+/**
+ * Issue 10 item 2: interface endpoints of the system's VPC (~$7/month each per AZ) and the destinations outside the
+ * VPC its workloads may reach (TCP, each with its reason). Unset: no interface endpoints, HTTPS through NAT.
+ */
+export const egressSettingsSchema = z.strictObject({
+  interfaceEndpoints: z.array(text).readonly(),
+  /** `appliesTo`: only the workloads under these top-level construct ids (e.g. "Cluster"); every workload when unset. */
+  outside: z.array(z.strictObject({ cidr: text, port: count, description: text, appliesTo: z.array(text).readonly().optional() })).readonly(),
+});
+
+const network = { vpcCidr: text, azCount: count, natGateways: natGatewaysSchema, egress: egressSettingsSchema.optional() };
 const emails = z.array(text).readonly();
 
 export const alertingPlatformSchema = z.strictObject({
@@ -204,6 +214,11 @@ export const environmentSchema = z.strictObject({
    * registering a new task definition revision (or by changing this value and running `cdktf deploy`).
    */
   imageTag: text,
+  /**
+   * Issue 10 item 3: the account's SSE-S3 access-log bucket (bootstrap creates it): S3 server access logs of the
+   * system buckets and ALB access logs go there. Unset: no access logs.
+   */
+  accessLogsBucket: text.optional(),
   systems: z.strictObject({
     alertingPlatform: alertingPlatformSchema,
     dotnetApi: dotnetApiSchema,

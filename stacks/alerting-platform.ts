@@ -16,7 +16,7 @@ import { SelfHostedKafka } from "../modules/kafka";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { WebAcl } from "../modules/waf";
-import { SystemStack, SystemStackProps } from "./system-stack";
+import { SystemStack, SystemStackProps, VPC_PORTS } from "./system-stack";
 import { pascal } from "./naming";
 
 export const SYSTEM = "alerting-platform";
@@ -63,7 +63,7 @@ export class AlertingPlatformStack extends SystemStack {
     const key = this.stackKey("logs, secrets, repositories and data stores");
 
     // AP1: 10.0.0.0/16, two public + two private subnets in two AZs, NAT switchable.
-    const network = this.systemNetwork(cfg, key);
+    const network = this.systemNetwork(cfg, key, [VPC_PORTS.postgres, VPC_PORTS.redis, VPC_PORTS.kafka, VPC_PORTS.nfs, { from: 8080, to: 8081 }]);
 
     // AP2: EC2 capacity (t3.micro, 1-4) behind a capacity provider with managed scaling; Cloud Map for Kafka (AP7).
     const cluster = new EcsCluster(this, "Cluster", {
@@ -78,6 +78,7 @@ export class AlertingPlatformStack extends SystemStack {
 
     // AP6: one ALB, HTTPS when a certificate is set.
     const alb = new Alb(this, "LoadBalancer", {
+      ...this.accessLogs,
       name: prefix,
       network,
       certificateArn: cfg.certificateArn,

@@ -13,6 +13,8 @@ import { S3Bucket } from "../modules/s3-bucket";
 import { KmsKey } from "../modules/kms-key";
 import { inRange } from "../modules/core";
 import { terraformRoles } from "./bootstrap-roles";
+import { accessLogBucket } from "./bootstrap-audit";
+import { AuditTrail } from "../modules/audit-trail";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 
@@ -43,12 +45,24 @@ export class BootstrapStack extends BaseStack {
       preventDestroy: true,
     });
 
+    // Issue 10 item 3: the account's access-log bucket first; the state bucket logs to it.
+    const logs = accessLogBucket(this, s.audit);
+
     const bucket = new S3Bucket(this, "StateBucket", {
       bucketName: s.backend.bucket,
+      accessLogsBucket: logs,
       versioned: true,
       kmsKeyArn: key.keyArn,
       lifecycleRules: [{ id: "expire-superseded-state", noncurrentExpirationDays: noncurrentDays }],
       preventDestroy: true,
+    });
+
+    const trail = new AuditTrail(this, "AuditTrail", {
+      name: s.audit.trailName,
+      bucketName: s.audit.trailBucket,
+      accessLogsBucket: logs,
+      dataEventBucketArns: [bucket.bucketArn, ...s.audit.dataEventBuckets.map((b) => `arn:aws:s3:::${b}`)],
+      retentionDays: s.audit.retentionDays,
     });
 
     const table = new DynamodbTable(this, "LockTable", {
@@ -83,6 +97,8 @@ export class BootstrapStack extends BaseStack {
     new TerraformOutput(this, "state_bucket", { value: bucket.bucketName });
     new TerraformOutput(this, "lock_table", { value: table.name });
     new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
+    new TerraformOutput(this, "access_logs_bucket", { value: logs.bucketName });
+    new TerraformOutput(this, "audit_trail_arn", { value: trail.trailArn });
     // Set as the AWS_DEPLOYER_ROLE_ARN / AWS_PLANNER_ROLE_ARN variables of the GitHub environments (README "Pipeline").
     new TerraformOutput(this, "deployer_role_arn", { value: roles.deployer.arn });
     new TerraformOutput(this, "planner_role_arn", { value: roles.planner.arn });

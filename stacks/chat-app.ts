@@ -20,9 +20,9 @@ import { RedisClusterOnEc2 } from "../modules/redis-cluster";
 import { WebAcl } from "../modules/waf";
 import { EcrRepository } from "../modules/ecr";
 import { AlarmTopic, XraySamplingRule } from "../modules/observability";
-import { SystemStack, SystemStackProps } from "./system-stack";
+import { SystemStack, SystemStackProps, VPC_PORTS } from "./system-stack";
 import { pascal } from "./naming";
-import { ChatAppParts, SYSTEM, USES } from "./chat-app-parts";
+import { ChatAppParts, SERVICE_PORT, SYSTEM, USES } from "./chat-app-parts";
 import { buildEcsServices } from "./chat-app-ecs";
 import { buildEksServices } from "./chat-app-eks";
 
@@ -44,7 +44,7 @@ export class ChatAppStack extends SystemStack {
     // the bucket policy lets only this stack's distribution read (CA5).
     const key = this.stackKey("logs, buckets, data stores, brokers and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "cloudfront.amazonaws.com"]);
     // CA10: 10.0.0.0/16 across three AZs.
-    const network = this.systemNetwork(cfg, key);
+    const network = this.systemNetwork(cfg, key, [VPC_PORTS.postgres, VPC_PORTS.documentDb, VPC_PORTS.mskIam, VPC_PORTS.redis, VPC_PORTS.redisBus, SERVICE_PORT]);
 
     // CA2: PostgreSQL, Multi-AZ in prod, a supported major version (16, not the plan's 14).
     const database = new Database(this, "Database", {
@@ -85,6 +85,7 @@ export class ChatAppStack extends SystemStack {
       dataVolumeGiB: cfg.redisCluster.dataVolumeGiB,
       kmsKeyArn: key.keyArn,
       backupBucketName: `${prefix}-redis-backups`,
+      ...this.accessLogs,
       protection,
       logRetentionDays: cfg.logRetentionDays,
     });
@@ -108,6 +109,7 @@ export class ChatAppStack extends SystemStack {
     });
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
     const attachments = new S3Bucket(this, "AttachmentsBucket", {
+      ...this.accessLogs,
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
       replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },

@@ -17,7 +17,7 @@ import { GithubDeployRole } from "../modules/github-oidc";
 import { Parameter } from "../modules/secrets";
 import { WebAcl } from "../modules/waf";
 import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, mskConsumerLagAlarm } from "../modules/observability";
-import { SystemStack, SystemStackProps } from "./system-stack";
+import { SystemStack, SystemStackProps, VPC_PORTS } from "./system-stack";
 
 export const SYSTEM = "dotnet-api";
 const API_PORT = 8080;
@@ -35,7 +35,7 @@ export class DotnetApiStack extends SystemStack {
     const prefix = this.prefix;
 
     const key = this.stackKey("logs, parameters, secrets, repositories, data stores and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]);
-    const network = this.systemNetwork(cfg, key);
+    const network = this.systemNetwork(cfg, key, [VPC_PORTS.postgres, VPC_PORTS.redis, VPC_PORTS.mskIam]);
     const cluster = new EcsCluster(this, "Cluster", {
       name: prefix,
       network,
@@ -45,7 +45,7 @@ export class DotnetApiStack extends SystemStack {
       logRetentionDays: cfg.logRetentionDays,
     });
     // DA1: the ALB in public subnets, the API in private ones.
-    const alb = new Alb(this, "LoadBalancer", { name: prefix, network, certificateArn: cfg.certificateArn, protection });
+    const alb = new Alb(this, "LoadBalancer", { ...this.accessLogs, name: prefix, network, certificateArn: cfg.certificateArn, protection });
     const target = alb.addTarget("ApiTarget", { name: "api", port: API_PORT, healthCheckPath: "/health" });
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
     new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });

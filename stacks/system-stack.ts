@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
-import { Protection, SystemContext, standardTags } from "../modules/core";
+import { OutsideDestination, PortSpec, Protection, setWorkloadEgress, SystemContext, standardTags } from "../modules/core";
 import { checkSystem, Environment, NatGateways, systemKey } from "../environments";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
@@ -19,7 +19,7 @@ export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
 
 /** Services the emulator serves; only used when main.ts is given an emulator endpoint. */
 const EMULATED_SERVICES = [
-  "acm", "apigateway", "applicationautoscaling", "autoscaling", "backup", "cloudfront", "cloudwatch", "codedeploy", "cognitoidp",
+  "acm", "apigateway", "applicationautoscaling", "autoscaling", "backup", "cloudfront", "cloudtrail", "cloudwatch", "codedeploy", "cognitoidp",
   "docdb", "dynamodb", "ec2", "ecr", "ecs", "efs", "eks", "elasticache", "elbv2", "events", "iam", "kafka", "kms",
   "lambda", "logs", "rds", "s3", "secretsmanager", "servicediscovery", "shield", "sns", "sqs", "ssm", "sts", "wafv2", "xray",
 ] as const;
@@ -150,6 +150,11 @@ export class SystemStack extends BaseStack {
     this.prefix = this.context.prefix;
   }
 
+  /** `{ accessLogsBucket }` when the environment names the account's log bucket (issue 10 item 3), else `{}`: spread into S3Bucket and Alb props. */
+  get accessLogs(): { readonly accessLogsBucket?: string } {
+    return this.env.accessLogsBucket ? { accessLogsBucket: this.env.accessLogsBucket } : {};
+  }
+
   /**
    * The stack's customer-managed key (G6), construct id "Key", alias `<prefix>`, protected as the environment says;
    * `allowServices` lists the service principals that encrypt with it through their integrations.
@@ -159,26 +164,48 @@ export class SystemStack extends BaseStack {
   }
 
   /**
-   * The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`. Every
-   * system gets the isolated database tier: its databases, caches and brokers (placed with `dataSubnetIds`) have no
-   * route to a NAT or internet gateway. The route-table ids are stack outputs, for transit gateway or VPN routes.
+   * The system's VPC (G4), construct id "Network", from its settings, with flow logs encrypted with `key`, the
+   * interface endpoints the settings list, and the stack's workload egress (issue 10 item 2): TCP `vpcPorts` inside
+   * the VPC, HTTPS to the endpoints and the S3 prefix list, and the settings' outside destinations. Without
+   * interface endpoints, AWS APIs are reached through NAT: HTTPS to anywhere.
    */
-  protected systemNetwork(cfg: NetworkSettings, key: KmsKey): Vpc {
-    const network = new Vpc(this, "Network", {
+  protected systemNetwork(cfg: NetworkSettings, key: KmsKey, vpcPorts: readonly PortSpec[] = []): Vpc {
+    const endpoints = cfg.egress?.interfaceEndpoints ?? [];
+    const vpc = new Vpc(this, "Network", {
       name: this.prefix,
       cidr: cfg.vpcCidr,
       azCount: cfg.azCount,
       natGateways: cfg.natGateways,
       databaseSubnets: true,
       flowLogs: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn },
+      ...(endpoints.length ? { interfaceEndpoints: endpoints } : {}),
     });
     new TerraformOutput(this, "route_table_ids", {
-      value: { public: network.publicRouteTableIds, private: network.privateRouteTableIds, database: network.databaseRouteTableIds },
+      value: { public: vpc.publicRouteTableIds, private: vpc.privateRouteTableIds, database: vpc.databaseRouteTableIds },
       description: "Route tables of the VPC by tier, for transit gateway or VPN routes",
     });
-    new TerraformOutput(this, "database_subnet_ids", { value: network.databaseSubnetIds, description: "The isolated database tier (no default route)" });
-    return network;
+    new TerraformOutput(this, "database_subnet_ids", { value: vpc.databaseSubnetIds, description: "The isolated database tier (no default route)" });
+    setWorkloadEgress(this, workloadEgressOf(vpc, cfg, vpcPorts));
+    return vpc;
   }
+}
+
+/** The TCP ports workloads reach inside the VPC, by what listens on them (the `vpcPorts` of systemNetwork). */
+export const VPC_PORTS = { postgres: 5432, redis: 6379, redisBus: 16379, documentDb: 27017, kafka: 9092, mskIam: 9098, nfs: 2049 } as const;
+
+/** HTTPS to anywhere: AWS APIs through NAT when the VPC has no interface endpoints. */
+export const HTTPS_THROUGH_NAT: OutsideDestination = {
+  cidr: "0.0.0.0/0",
+  port: 443,
+  description: "HTTPS to AWS APIs through NAT (no interface endpoints in this environment)",
+};
+
+function workloadEgressOf(vpc: Vpc, cfg: NetworkSettings, vpcPorts: readonly PortSpec[]) {
+  const endpointsSecurityGroupId = vpc.interfaceEndpointsSecurityGroupId;
+  const outside = cfg.egress?.outside ?? [];
+  return endpointsSecurityGroupId
+    ? { vpcCidr: vpc.vpcCidr, endpointsSecurityGroupId, s3PrefixListId: vpc.s3PrefixListId, vpcPorts, outside }
+    : { vpcCidr: vpc.vpcCidr, vpcPorts, outside: [HTTPS_THROUGH_NAT, ...outside] };
 }
 
 /** What every system's settings say about its network. */
@@ -187,4 +214,6 @@ export interface NetworkSettings {
   readonly azCount: number;
   readonly natGateways: NatGateways;
   readonly logRetentionDays: number;
+  /** Interface endpoints and outside destinations of workloads (issue 10 item 2). @default none: HTTPS through NAT */
+  readonly egress?: { readonly interfaceEndpoints: readonly string[]; readonly outside: readonly OutsideDestination[] };
 }

@@ -18,7 +18,7 @@ import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { ApiWithUsagePlans } from "../modules/api-gateway";
 import { AlarmTopic, Alarms, albAlarms, ecsServiceAlarms, rdsAlarms, XraySamplingRule } from "../modules/observability";
-import { SystemStack, SystemStackProps } from "./system-stack";
+import { SystemStack, SystemStackProps, VPC_PORTS } from "./system-stack";
 import { pascal } from "./naming";
 
 export const SYSTEM = "tvmaze-ingestion";
@@ -39,7 +39,7 @@ export class TvmazeIngestionStack extends SystemStack {
     const prefix = this.prefix;
 
     const key = this.stackKey("logs, buckets, file system, data stores and alarms", ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]);
-    const network = this.systemNetwork(cfg, key);
+    const network = this.systemNetwork(cfg, key, [VPC_PORTS.postgres, VPC_PORTS.redis, VPC_PORTS.nfs]);
     const cluster = new EcsCluster(this, "Cluster", {
       name: prefix,
       network,
@@ -51,6 +51,7 @@ export class TvmazeIngestionStack extends SystemStack {
 
     // TV2: health check /up, idle timeout 60 s, HTTPS + redirect when a certificate is set.
     const alb = new Alb(this, "LoadBalancer", {
+      ...this.accessLogs,
       name: prefix,
       network,
       certificateArn: cfg.certificateArn,
@@ -91,6 +92,7 @@ export class TvmazeIngestionStack extends SystemStack {
     const buckets = TVMAZE_BUCKETS.map(
       (name) =>
         new S3Bucket(this, `${pascal(name)}Bucket`, {
+          ...this.accessLogs,
           bucketName: `${prefix}-${name}`,
           kmsKeyArn: key.keyArn,
           lifecycleRules: [

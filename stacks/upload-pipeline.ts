@@ -16,7 +16,7 @@ import { Secret } from "../modules/secrets";
 import { EcrRepository } from "../modules/ecr";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { AlarmTopic } from "../modules/observability";
-import { SystemStack, SystemStackProps } from "./system-stack";
+import { SystemStack, SystemStackProps, VPC_PORTS } from "./system-stack";
 
 export const SYSTEM = "upload-pipeline";
 /** UP4: each workload runs in its own namespace under a service account of the same name. */
@@ -43,7 +43,7 @@ export class UploadPipelineStack extends SystemStack {
     const prefix = this.prefix;
 
     const key = this.stackKey("bucket, queue, secrets, database, logs and alarms", ["s3.amazonaws.com", "cloudwatch.amazonaws.com"]);
-    const network = this.systemNetwork(cfg, key);
+    const network = this.systemNetwork(cfg, key, [VPC_PORTS.postgres]);
 
     // UP9: an optional replica bucket in another region, with its own provider and key.
     let replica: { bucket: S3Bucket; key: KmsKey } | undefined;
@@ -66,6 +66,7 @@ export class UploadPipelineStack extends SystemStack {
 
     // UP1: versioned, encrypted, private; Glacier tiers at 30 and 90 days; CORS for pre-signed browser uploads.
     const uploads = new S3Bucket(this, "UploadBucket", {
+      ...this.accessLogs,
       bucketName: `${prefix}-uploads`,
       kmsKeyArn: key.keyArn,
       lifecycleRules: [ARCHIVE],

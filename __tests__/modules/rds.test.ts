@@ -87,9 +87,9 @@ describe("Database", () => {
       expect(instance.vpc_security_group_ids).toHaveLength(1);
     });
 
-    it("leaves Performance Insights off on db.t3.micro, exports logs and enables IAM auth", () => {
-      expect(instance.performance_insights_enabled).toBe(false);
-      expect(instance.performance_insights_retention_period).toBeUndefined();
+    it("turns Performance Insights on for PostgreSQL on db.t3.micro (issue 10 item 5), exports logs and enables IAM auth", () => {
+      expect(instance.performance_insights_enabled).toBe(true);
+      expect(instance.performance_insights_retention_period).toBe(7);
       expect(instance.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
       expect(instance.iam_database_authentication_enabled).toBe(true);
     });
@@ -462,12 +462,6 @@ describe("Database", () => {
     });
     it("an instance class that is not an RDS class", () => {
       expect(refuse({ engine: instance({ instanceClass: "t3.micro" }) })).toThrow(/engine\.instanceClass = "t3.micro" is not allowed; expected an RDS instance class/);
-    });
-    it("Performance Insights on db.t3.micro", () => {
-      expect(refuse({ performanceInsights: true })).toThrow(/performanceInsights = true is not allowed; Performance Insights is not available on db\.t3\.micro/);
-    });
-    it("Performance Insights on db.t4g.small", () => {
-      expect(refuse({ performanceInsights: true, engine: instance({ instanceClass: "db.t4g.small" }) })).toThrow(/performanceInsights = true is not allowed; Performance Insights is not available on db\.t4g\.small/);
     });
     it("a rotation period above 365 days", () => {
       expect(refuse({ passwordRotationDays: 400 })).toThrow(/passwordRotationDays = 400 is not allowed; expected a whole number from 1 to 365/);

@@ -10,8 +10,11 @@ import { buildApp } from "../../stacks";
 import { CHECK_ID, ensureCheckov, readExceptions, scan, summaryTable } from "../../scripts/checkov.mjs";
 import { compareFindings, exceptionProblems, formatFindings, isGated, type Finding } from "../../scripts/policy.mjs";
 
-/** Listed pairs today; issue 10 items 2-5 bring this to the goal of at most 12. Lower it as entries go. */
-const MAX_LISTED = 32;
+/**
+ * Listed pairs today (32 before issue 10 items 2-5, 22 after: see the exceptions' reasons); the goal is at most 12.
+ * Lower it as entries go.
+ */
+const MAX_LISTED = 22;
 
 const file = readExceptions();
 mkdirSync(join(process.cwd(), ".cache"), { recursive: true });

@@ -5,27 +5,28 @@ import { resources } from "../support/synth";
 import { deniesInsecureTransport, synthCustom, synthSystem } from "../support/stacks";
 
 const s = synthSystem("bootstrap", "dev");
-const one = (type: string): any => {
-  const all = Object.values(resources(s, type));
+/** The one resource of `type` (below construct `prefix`, when the stack has several: the state bucket and key vs. the audit ones). */
+const one = (type: string, prefix = ""): any => {
+  const all = Object.entries(resources(s, type)).filter(([id]) => id.startsWith(prefix)).map(([, r]) => r);
   expect(all, type).toHaveLength(1);
   return all[0];
 };
 
 describe("bootstrap", () => {
   it("BS1: the state bucket is versioned, KMS-encrypted, private, TLS-only and kept from destroy", () => {
-    const bucket = one("aws_s3_bucket");
+    const bucket = one("aws_s3_bucket", "StateBucket_");
     expect(bucket.bucket).toBe(bootstrap.backend.bucket);
     expect(bucket.lifecycle.prevent_destroy).toBe(true);
-    expect(one("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
-    const sse = one("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default;
+    expect(one("aws_s3_bucket_versioning", "StateBucket_").versioning_configuration.status).toBe("Enabled");
+    const sse = one("aws_s3_bucket_server_side_encryption_configuration", "StateBucket_").rule[0].apply_server_side_encryption_by_default;
     expect(sse.sse_algorithm).toBe("aws:kms");
     expect(sse.kms_master_key_id).toMatch(/aws_kms_key\./);
-    expect(one("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    expect(deniesInsecureTransport(one("aws_s3_bucket_policy").policy)).toBe(true);
+    expect(one("aws_s3_bucket_public_access_block", "StateBucket_")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(deniesInsecureTransport(one("aws_s3_bucket_policy", "StateBucket_").policy)).toBe(true);
   });
 
   it("BS1: superseded state versions expire after the configured days", () => {
-    const rules = one("aws_s3_bucket_lifecycle_configuration").rule as any[];
+    const rules = one("aws_s3_bucket_lifecycle_configuration", "StateBucket_").rule as any[];
     const expire = rules.find((r) => r.noncurrent_version_expiration);
     expect(expire.noncurrent_version_expiration[0].noncurrent_days).toBe(bootstrap.noncurrentStateVersionDays);
   });
@@ -43,7 +44,7 @@ describe("bootstrap", () => {
   });
 
   it("BS2: the state key rotates, has an explicit policy and is kept from destroy", () => {
-    const k = one("aws_kms_key");
+    const k = one("aws_kms_key", "StateKey_");
     expect(k.enable_key_rotation).toBe(true);
     expect(k.policy).toBeTruthy();
     expect(k.lifecycle.prevent_destroy).toBe(true);

@@ -588,6 +588,12 @@ describe("chat-app across environments", () => {
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
         "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
       ],
+      // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
+      accessLogsBucket: ["aws_lb.access_logs.bucket", "aws_lb.access_logs.enabled", "aws_lb.access_logs.prefix", "aws_s3_bucket_logging (+)"],
+      // Issue 10 item 2: prod's interface endpoints (their security group, HTTPS from the VPC) and workload egress to them.
+      egress: [
+        "aws_security_group (+)", "aws_vpc_endpoint (+)", "aws_vpc_security_group_egress_rule (+)", "aws_vpc_security_group_egress_rule (-)",
+      ],
       "services.*.desiredCount/minCount/maxCount": ["aws_appautoscaling_target.max_capacity", "aws_appautoscaling_target.min_capacity", "aws_ecs_service.desired_count"],
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],
       "database.multiAz": ["aws_db_instance.multi_az"],

@@ -59,7 +59,8 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     expect(one(s, "aws_ecs_service").network_configuration.assign_public_ip).toBe(false);
     for (const db of [...all(s, "aws_db_instance"), ...all(s, "aws_rds_cluster_instance")]) expect(db.publicly_accessible).toBe(false);
     expect(one(s, "aws_msk_cluster").broker_node_group_info.connectivity_info.public_access.type).toBe("DISABLED");
-    const open = all(s, "aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv4 !== undefined || r.cidr_ipv6 !== undefined);
+    // The interface endpoints (issue 10 item 2) admit HTTPS from the VPC only, not from the internet.
+    const open = all(s, "aws_vpc_security_group_ingress_rule").filter((r) => (r.cidr_ipv4 !== undefined && r.cidr_ipv4 !== cfg.vpcCidr) || r.cidr_ipv6 !== undefined);
     expect(open.length).toBeGreaterThan(0);
     for (const r of open) {
       expect([80, 443]).toContain(r.from_port);
@@ -290,6 +291,12 @@ describe("dotnet-api across environments", () => {
       "natGateways (single -> perAz)": [
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
         "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
+      ],
+      // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
+      accessLogsBucket: ["aws_lb.access_logs.bucket", "aws_lb.access_logs.enabled", "aws_lb.access_logs.prefix"],
+      // Issue 10 item 2: prod's interface endpoints (their security group, HTTPS from the VPC) and workload egress to them.
+      egress: [
+        "aws_security_group (+)", "aws_vpc_endpoint (+)", "aws_vpc_security_group_egress_rule (+)", "aws_vpc_security_group_egress_rule (-)", "aws_vpc_security_group_ingress_rule (+)",
       ],
       // A third AZ: its subnets only added (every AZ has a fixed subnet slot), and everything placed in them.
       "azCount (2 -> 3)": [

@@ -249,7 +249,8 @@ describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
     expect(ingressInto(s, "Service_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[3000, sg("LoadBalancer_SecurityGroup")]]);
     expect(ingressInto(s, "Database_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[5432, sg("Service_SecurityGroup")]]);
     expect(ingressInto(s, "Cache_SecurityGroup").map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[6379, sg("Service_SecurityGroup")]]);
-    const expected = (cfg.efs ? 5 : 4) + (cfg.certificateArn ? 1 : 0); // + NFS from the service when EFS is on, + 443 with HTTPS
+    // + NFS from the service when EFS is on, + 443 with HTTPS, + HTTPS from the VPC into the interface endpoints (issue 10 item 2)
+    const expected = (cfg.efs ? 5 : 4) + (cfg.certificateArn ? 1 : 0) + (cfg.egress?.interfaceEndpoints.length ? 1 : 0);
     expect(all(s, "aws_vpc_security_group_ingress_rule")).toHaveLength(expected);
   });
 
@@ -296,6 +297,12 @@ describe("tvmaze-ingestion across environments", () => {
       "natGateways (single -> perAz)": [
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
         "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
+      ],
+      // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
+      accessLogsBucket: ["aws_lb.access_logs.bucket", "aws_lb.access_logs.enabled", "aws_lb.access_logs.prefix", "aws_s3_bucket_logging (+)"],
+      // Issue 10 item 2: prod's interface endpoints (their security group, HTTPS from the VPC) and workload egress to them.
+      egress: [
+        "aws_security_group (+)", "aws_vpc_endpoint (+)", "aws_vpc_security_group_egress_rule (+)", "aws_vpc_security_group_egress_rule.description", "aws_vpc_security_group_ingress_rule (+)",
       ],
       // The connections alarm is 80 % of the instance class's max_connections.
       "database.instanceClass (db.t3.micro -> db.t3.small)": [

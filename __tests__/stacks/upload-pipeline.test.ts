@@ -43,7 +43,8 @@ describe.each(ENVS)("upload-pipeline-%s", (env) => {
     bucketId = idWhere(s, "aws_s3_bucket", (b) => b.bucket === `${prefix}-uploads`);
     queueId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs`);
     dlqId = idWhere(s, "aws_sqs_queue", (q) => q.name === `${prefix}-jobs-dlq`);
-    keyRef = ref("aws_kms_key", idWhere(s, "aws_kms_key", () => true), "arn");
+    // The stack's key (prod also has the DR replica's key in the replica region, UP9).
+    keyRef = ref("aws_kms_key", idWhere(s, "aws_kms_key", (k) => k.provider === undefined), "arn");
   });
   const ofBucket = (type: string) => all(s, type).find((r) => r.bucket === ref("aws_s3_bucket", bucketId, "id"));
 
@@ -222,10 +223,10 @@ describe.each(ENVS)("upload-pipeline-%s", (env) => {
     expect(out.cluster_endpoint.value).toBe(ref("aws_eks_cluster", clusterId, "endpoint"));
   });
 
-  it("UP9: replication is off unless the environment names a replica region", () => {
-    expect(cfg.replicaRegion).toBeUndefined();
-    expect(all(s, "aws_s3_bucket_replication_configuration")).toHaveLength(0);
-    expect(all(s, "aws_s3_bucket")).toHaveLength(1);
+  it("UP9: replication is on exactly where the environment names a replica region (prod: issue 10 item 5)", () => {
+    expect(cfg.replicaRegion).toBe(env === "prod" ? "eu-central-1" : undefined);
+    expect(all(s, "aws_s3_bucket_replication_configuration")).toHaveLength(cfg.replicaRegion ? 1 : 0);
+    expect(all(s, "aws_s3_bucket")).toHaveLength(cfg.replicaRegion ? 2 : 1);
   });
 
   it("G5: the database accepts only 5432, only from the cluster's security group", () => {
@@ -324,6 +325,21 @@ describe("upload-pipeline across environments", () => {
       "natGateways (single -> perAz)": [
         "aws_eip (+)", "aws_nat_gateway (+)", "aws_route (+)", "aws_route (-)", "aws_route_table (+)", "aws_route_table (-)",
         "aws_route_table_association.route_table_id", "aws_vpc_endpoint.route_table_ids", "output.route_table_ids.value.private",
+      ],
+      // UP9 (issue 10 item 5): prod replicates uploads to a second region, through a second provider.
+      replicaRegion: [
+        "aws_caller_identity (+)", "aws_iam_role (+)", "aws_iam_role_policy (+)", "aws_kms_alias (+)", "aws_kms_key (+)", "aws_partition (+)",
+        "aws_region (+)", "aws_s3_bucket (+)", "aws_s3_bucket_lifecycle_configuration (+)", "aws_s3_bucket_notification (+)",
+        "aws_s3_bucket_ownership_controls (+)", "aws_s3_bucket_policy (+)", "aws_s3_bucket_public_access_block (+)",
+        "aws_s3_bucket_replication_configuration (+)", "aws_s3_bucket_server_side_encryption_configuration (+)", "aws_s3_bucket_versioning (+)",
+        "provider.aws.alias", "provider.aws.default_tags.tags.Environment", "provider.aws.default_tags.tags.ManagedBy",
+        "provider.aws.default_tags.tags.Project", "provider.aws.default_tags.tags.System", "provider.aws.region",
+      ],
+      // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
+      accessLogsBucket: ["aws_s3_bucket_logging (+)"],
+      // Issue 10 item 2: prod's interface endpoints (their security group, HTTPS from the VPC) and workload egress to them.
+      egress: [
+        "aws_security_group (+)", "aws_vpc_endpoint (+)", "aws_vpc_security_group_ingress_rule (+)",
       ],
       "eks.minSize / desiredSize / maxSize": ["aws_eks_node_group.scaling_config.desired_size", "aws_eks_node_group.scaling_config.max_size", "aws_eks_node_group.scaling_config.min_size"],
       "database.instanceClass": ["aws_db_instance.instance_class"],

@@ -96,12 +96,86 @@ export function allowSelf(target: IConnectable, port: PortSpec, description: str
   });
 }
 
+/** One destination outside the VPC a workload may reach (TCP), with why: a documented, settable exception. */
+export interface OutsideDestination {
+  readonly cidr: string;
+  readonly port: PortSpec;
+  readonly description: string;
+  /**
+   * Only the workloads under these top-level constructs of the stack (e.g. "Cluster" for the ECS instances that pull
+   * task images) get the rule. @default every workload of the stack
+   */
+  readonly appliesTo?: readonly string[];
+}
+
+/**
+ * Where workloads of a stack may connect (issue 10 item 2), instead of all protocols to 0.0.0.0/0: TCP 443 to the
+ * interface endpoints' security group and to the S3 gateway endpoint's prefix list, the listed TCP ports inside
+ * the VPC (data stores, sibling services), and the listed outside destinations. DNS (the VPC resolver) and the
+ * instance metadata service are link-local and need no rule.
+ */
+export interface WorkloadEgress {
+  readonly vpcCidr: string;
+  /** Security group of the VPC's interface endpoints: HTTPS to AWS APIs without NAT. */
+  readonly endpointsSecurityGroupId?: string;
+  /** `prefix_list_id` of the S3 gateway endpoint: HTTPS to S3 (images layers, buckets) without NAT. */
+  readonly s3PrefixListId?: string;
+  /** TCP ports inside the VPC: the data stores' and the services' ports. */
+  readonly vpcPorts: readonly PortSpec[];
+  /** Outside destinations, each with its reason. */
+  readonly outside: readonly OutsideDestination[];
+}
+
+const WORKLOAD_EGRESS = new WeakMap<TerraformStack, WorkloadEgress>();
+
+/**
+ * Narrows egress of every workload security group (egress "all") created in `scope`'s stack from now on to `spec`.
+ * A stack calls it right after building its network, before any workload.
+ */
+export function setWorkloadEgress(scope: IConstruct, spec: WorkloadEgress): void {
+  if (!spec.vpcCidr.includes("${")) checkCidr(scope, "egress.vpcCidr", spec.vpcCidr);
+  spec.vpcPorts.forEach((p, i) => portRange(scope, `egress.vpcPorts[${i}]`, p));
+  spec.outside.forEach((d, i) => {
+    checkCidr(scope, `egress.outside[${i}].cidr`, d.cidr);
+    portRange(scope, `egress.outside[${i}].port`, d.port);
+    if (!d.description.trim()) fail(scope, `egress.outside[${i}].description`, d.description, "expected a reason for the destination");
+  });
+  WORKLOAD_EGRESS.set(TerraformStack.of(scope), spec);
+}
+
+/** The workload egress set for `scope`'s stack, if any. */
+export function workloadEgress(scope: IConstruct): WorkloadEgress | undefined {
+  return WORKLOAD_EGRESS.get(TerraformStack.of(scope));
+}
+
+function cidrLabel(cidrBlock: string): string {
+  return cidrBlock === "0.0.0.0/0" ? "Anywhere" : cidrBlock.replace(/[^0-9]/g, "x");
+}
+
+function addWorkloadEgress(scope: Construct, id: string, groupId: string, spec: WorkloadEgress): void {
+  const tcp = (suffix: string, p: { from: number; to: number }, target: { cidrIpv4?: string; referencedSecurityGroupId?: string; prefixListId?: string }, description: string) =>
+    new VpcSecurityGroupEgressRule(scope, `${id}Egress${suffix}Port${portLabel(p)}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: p.from, toPort: p.to, ...target, description });
+  const https = { from: 443, to: 443 };
+  if (spec.endpointsSecurityGroupId) tcp("Endpoints", https, { referencedSecurityGroupId: spec.endpointsSecurityGroupId }, "HTTPS to AWS APIs through the VPC's interface endpoints");
+  if (spec.s3PrefixListId) tcp("S3", https, { prefixListId: spec.s3PrefixListId }, "HTTPS to S3 through the gateway endpoint");
+  const seen = new Set<string>();
+  for (const port of spec.vpcPorts) {
+    const p = portRange(scope, "egress.vpcPorts", port);
+    if (seen.has(portLabel(p))) continue;
+    seen.add(portLabel(p));
+    tcp("Vpc", p, { cidrIpv4: spec.vpcCidr }, `TCP ${portLabel(p)} inside the VPC (data stores, services)`);
+  }
+  const top = scope.node.scopes[TerraformStack.of(scope).node.scopes.length]?.node.id;
+  for (const d of spec.outside.filter((o) => !o.appliesTo || (top !== undefined && o.appliesTo.includes(top)))) tcp(cidrLabel(d.cidr), portRange(scope, "egress.outside.port", d.port), { cidrIpv4: d.cidr }, d.description);
+}
+
 export interface SecurityGroupProps {
   readonly name: string;
   readonly description: string;
   readonly vpcId: string;
   /**
-   * Outbound traffic. "all": anywhere (workloads that call AWS APIs and the internet through NAT);
+   * Outbound traffic. "all": a workload (tasks, nodes, instances that call AWS APIs and the internet): what the
+   * stack's {@link setWorkloadEgress} allows, or all outbound when the stack set none;
    * "vpc": only inside the VPC; "none": no egress (data stores answer, they never call out).
    */
   readonly egress: "all" | "vpc" | "none";
@@ -118,7 +192,10 @@ export function createSecurityGroup(scope: Construct, id: string, props: Securit
     revokeRulesOnDelete: true,
     lifecycle: { createBeforeDestroy: true },
   });
-  if (props.egress === "all") {
+  const narrowed = props.egress === "all" ? workloadEgress(scope) : undefined;
+  if (narrowed) {
+    addWorkloadEgress(scope, id, sg.id, narrowed);
+  } else if (props.egress === "all") {
     new VpcSecurityGroupEgressRule(scope, `${id}EgressAll`, {
       securityGroupId: sg.id,
       ipProtocol: "-1",

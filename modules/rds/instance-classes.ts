@@ -6,8 +6,17 @@
 /** "db.<family>.<size>", e.g. db.t3.micro, db.r6g.2xlarge, db.m5d.large. */
 export const INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d{1,2}xl)?)$/;
 
-/** Classes on which RDS for PostgreSQL does not offer Performance Insights. */
-export const NO_PERFORMANCE_INSIGHTS: readonly string[] = ["db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
+/**
+ * Classes on which RDS for PostgreSQL does not offer Performance Insights: none. AWS's table of Performance
+ * Insights support (RDS user guide, "Amazon RDS DB engine, Region, and instance class support for Performance
+ * Insights") restricts db.t2/t3/t4g micro and small for RDS for MariaDB and MySQL only
+ * ({@link NO_PERFORMANCE_INSIGHTS_MYSQL}); this module runs PostgreSQL, which it lists with no class
+ * restriction (issue 10 item 5).
+ */
+export const NO_PERFORMANCE_INSIGHTS: readonly string[] = [];
+
+/** The MariaDB / MySQL restriction, kept for reference: this module does not run those engines. */
+export const NO_PERFORMANCE_INSIGHTS_MYSQL: readonly string[] = ["db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
 
 const BURSTABLE = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
 const GENERAL = { large: 8, xlarge: 16, "2xlarge": 32 };

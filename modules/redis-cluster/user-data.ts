@@ -22,6 +22,12 @@ export const DATA_DIR = "/var/lib/redis6";
 export const BACKUP_CRON = "30 3 * * *";
 /** Fixed idempotency token: the first node to store a password wins; the others read it back. */
 const AUTH_SEED_TOKEN = "redis-auth-initial-password-0000000001";
+/** Same for the TLS bundle (CA certificate, node certificate and key) the first node generates. */
+const TLS_SEED_TOKEN = "redis-tls-initial-certificate-00000001";
+/** Where each node keeps the CA certificate, its certificate and key (the key readable by Redis only). */
+export const TLS_DIR = "/etc/redis6/tls";
+/** redis6-cli options of a TLS cluster, on a node. */
+export const CLI_TLS = `--tls --cacert ${TLS_DIR}/ca.crt`;
 
 export interface NodeScriptProps {
   readonly nodeName: string;
@@ -30,6 +36,8 @@ export interface NodeScriptProps {
   readonly logGroupName: string;
   /** Secrets Manager secret holding the AUTH password; none turns AUTH off. */
   readonly authSecretArn?: string;
+  /** Secrets Manager secret holding the TLS bundle ({ ca, cert, key } PEM); none serves plain TCP. */
+  readonly tlsSecretArn?: string;
 }
 
 export function nodeScript(p: NodeScriptProps): string {
@@ -43,13 +51,14 @@ DATA_VOLUME_ID="${p.dataVolumeId}"
 BACKUP_BUCKET="${p.backupBucket}"
 LOG_GROUP="${p.logGroupName}"
 AUTH_SECRET_ARN="${p.authSecretArn ?? ""}"
+TLS_SECRET_ARN="${p.tlsSecretArn ?? ""}"
 
 IMDS_TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 600")
 metadata() { curl -sS -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }
 PRIVATE_IP=$(metadata local-ipv4)
 export AWS_DEFAULT_REGION=$(metadata placement/region)
 
-dnf install -y redis6 amazon-cloudwatch-agent cronie awscli-2 xfsprogs
+dnf install -y redis6 amazon-cloudwatch-agent cronie awscli-2 xfsprogs jq openssl
 
 # Kernel settings Redis asks for: fork for BGSAVE/AOF rewrite must not fail, no transparent huge pages.
 cat > /etc/sysctl.d/90-redis.conf <<'SYSCTL'
@@ -103,6 +112,33 @@ if [ -n "$AUTH_SECRET_ARN" ]; then
   printf '%s' "$PASSWORD" > /etc/redis6/cli-auth
 fi
 
+# TLS (issue 10 item 4): the CA certificate, node certificate and key from Secrets Manager; the first node to boot
+# generates a private CA, signs one certificate for every node of the cluster and stores the bundle (not the CA key).
+CLI_TLS=""
+if [ -n "$TLS_SECRET_ARN" ]; then
+  BUNDLE=""
+  for attempt in $(seq 1 30); do
+    if BUNDLE=$(aws secretsmanager get-secret-value --secret-id "$TLS_SECRET_ARN" --query SecretString --output text 2>/dev/null); then break; fi
+    work=$(mktemp -d)
+    openssl req -x509 -new -nodes -newkey rsa:3072 -sha256 -days 3650 -keyout "$work/ca.key" -out "$work/ca.crt" -subj "/CN=$NODE_NAME Redis Cluster CA" 2>/dev/null
+    openssl req -new -nodes -newkey rsa:2048 -sha256 -keyout "$work/node.key" -out "$work/node.csr" -subj "/CN=redis-cluster" 2>/dev/null
+    openssl x509 -req -sha256 -days 825 -in "$work/node.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -out "$work/node.crt" 2>/dev/null
+    aws secretsmanager put-secret-value --secret-id "$TLS_SECRET_ARN" --client-request-token "${TLS_SEED_TOKEN}" \\
+      --secret-string "$(jq -n --rawfile ca "$work/ca.crt" --rawfile cert "$work/node.crt" --rawfile key "$work/node.key" '{ca: $ca, cert: $cert, key: $key}')" >/dev/null 2>&1 || true
+    rm -rf "$work"
+    sleep 2
+  done
+  if [ -z "$BUNDLE" ]; then echo "could not read the TLS bundle from $TLS_SECRET_ARN" >&2; exit 1; fi
+  install -d -m 750 -o root -g redis6 ${TLS_DIR}
+  for part in ca cert key; do
+    install -m 640 -o root -g redis6 /dev/null "${TLS_DIR}/$part.pem"
+    printf '%s' "$BUNDLE" | jq -r ".$part" > "${TLS_DIR}/$part.pem"
+  done
+  mv ${TLS_DIR}/ca.pem ${TLS_DIR}/ca.crt && mv ${TLS_DIR}/cert.pem ${TLS_DIR}/node.crt && mv ${TLS_DIR}/key.pem ${TLS_DIR}/node.key
+  chmod 644 ${TLS_DIR}/ca.crt
+  CLI_TLS="${CLI_TLS}"
+fi
+
 # 75 % of memory for data; the rest covers the copy-on-write of BGSAVE and AOF rewrites.
 MAXMEMORY=$(awk '/MemTotal/ { printf "%dmb", $2 * 0.75 / 1024 }' /proc/meminfo)
 
@@ -144,6 +180,20 @@ CONF
 if [ -n "$PASSWORD" ]; then
   printf 'requirepass %s\\nmasterauth %s\\n' "$PASSWORD" "$PASSWORD" >> /etc/redis6/redis6.conf
 fi
+if [ -n "$CLI_TLS" ]; then
+  # Clients, replication and the cluster bus (${REDIS_BUS_PORT}) over TLS only; no plain-text port.
+  sed -i 's/^port ${REDIS_PORT}$/port 0/' /etc/redis6/redis6.conf
+  cat >> /etc/redis6/redis6.conf <<TLS
+tls-port ${REDIS_PORT}
+tls-cert-file ${TLS_DIR}/node.crt
+tls-key-file ${TLS_DIR}/node.key
+tls-ca-cert-file ${TLS_DIR}/ca.crt
+tls-cluster yes
+tls-replication yes
+tls-auth-clients optional
+tls-protocols "TLSv1.2 TLSv1.3"
+TLS
+fi
 systemctl enable --now redis6
 
 # Daily backup of a primary's RDB: daily/ always, weekly/ on Sundays, monthly/ on the 1st (lifecycle rules expire them).
@@ -152,7 +202,7 @@ cat > /usr/local/bin/redis-backup <<'BACKUP'
 set -euo pipefail
 source /etc/redis-backup.env
 if [ -r /etc/redis6/cli-auth ]; then export REDISCLI_AUTH=$(cat /etc/redis6/cli-auth); fi
-cli() { redis6-cli -h "$PRIVATE_IP" -p ${REDIS_PORT} "$@"; }
+cli() { redis6-cli $CLI_TLS -h "$PRIVATE_IP" -p ${REDIS_PORT} "$@"; }
 # Replicas hold the same data as their primary: one copy per shard is enough.
 if [ "$(cli role | head -n 1)" != "master" ]; then echo "$(date -u +%FT%TZ) not a primary, nothing to back up"; exit 0; fi
 before=$(cli lastsave)
@@ -169,7 +219,7 @@ if [ "$(date -u +%d)" = "01" ]; then copy monthly; fi
 echo "$(date -u +%FT%TZ) backed up $NODE_NAME to s3://$BACKUP_BUCKET/daily/$day/"
 BACKUP
 chmod 750 /usr/local/bin/redis-backup
-printf 'NODE_NAME=%s\\nPRIVATE_IP=%s\\nBACKUP_BUCKET=%s\\nexport AWS_DEFAULT_REGION=%s\\n' "$NODE_NAME" "$PRIVATE_IP" "$BACKUP_BUCKET" "$AWS_DEFAULT_REGION" > /etc/redis-backup.env
+printf 'NODE_NAME=%s\\nPRIVATE_IP=%s\\nBACKUP_BUCKET=%s\\nCLI_TLS="%s"\\nexport AWS_DEFAULT_REGION=%s\\n' "$NODE_NAME" "$PRIVATE_IP" "$BACKUP_BUCKET" "$CLI_TLS" "$AWS_DEFAULT_REGION" > /etc/redis-backup.env
 echo "${BACKUP_CRON} root /usr/local/bin/redis-backup >> /var/log/redis-backup.log 2>&1" > /etc/cron.d/redis-backup
 systemctl enable --now crond
 
@@ -209,6 +259,8 @@ echo "$NODE_NAME ready on $PRIVATE_IP:${REDIS_PORT}; create the cluster once eve
 export interface ClusterTopology {
   /** Private IP of each shard's primary. */
   readonly primaryIps: readonly string[];
+  /** The nodes serve TLS: redis6-cli connects with the cluster's CA. @default false */
+  readonly tls?: boolean;
   /** Replicas, each with the private IP of the primary it follows. */
   readonly replicas: readonly { readonly ip: string; readonly primaryIp: string }[];
 }
@@ -219,13 +271,14 @@ export interface ClusterTopology {
  */
 export function clusterCreateScript(t: ClusterTopology): string {
   const addr = (ip: string) => `${ip}:${REDIS_PORT}`;
+  const cli = t.tls ? `redis6-cli ${CLI_TLS}` : "redis6-cli";
   return [
     "set -euo pipefail",
     "if [ -r /etc/redis6/cli-auth ]; then export REDISCLI_AUTH=$(sudo cat /etc/redis6/cli-auth); fi",
-    `redis6-cli --cluster create ${t.primaryIps.map(addr).join(" ")} --cluster-replicas 0 --cluster-yes`,
+    `${cli} --cluster create ${t.primaryIps.map(addr).join(" ")} --cluster-replicas 0 --cluster-yes`,
     ...t.replicas.map((r) =>
-      `redis6-cli --cluster add-node ${addr(r.ip)} ${addr(r.primaryIp)} --cluster-slave --cluster-master-id "$(redis6-cli -h ${r.primaryIp} -p ${REDIS_PORT} cluster myid)"`,
+      `${cli} --cluster add-node ${addr(r.ip)} ${addr(r.primaryIp)} --cluster-slave --cluster-master-id "$(${cli} -h ${r.primaryIp} -p ${REDIS_PORT} cluster myid)"`,
     ),
-    `redis6-cli -h ${t.primaryIps[0]} -p ${REDIS_PORT} cluster info | grep cluster_state`,
+    `${cli} -h ${t.primaryIps[0]} -p ${REDIS_PORT} cluster info | grep cluster_state`,
   ].join("\n");
 }

@@ -17,7 +17,7 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import {
-  createRole, fail, grant, IGrantee, inRange, keyStatements, matches, nonEmpty, PolicyStatement, Protection, serviceTrustPolicy,
+  createRole, fail, grant, IGrantee, inRange, keyStatements, matches, nonEmpty, oneOf, PolicyStatement, Protection, serviceTrustPolicy,
 } from "../core";
 
 export type StorageClass = "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
@@ -53,7 +53,8 @@ export interface BucketPolicyStatement {
   readonly sid: string;
   readonly principal: Record<string, string | string[]>;
   readonly actions: readonly string[];
-  readonly resources: readonly string[];
+  /** One ARN as a plain string is written as a string (some policy readers, e.g. log-delivery checks, compare it so). */
+  readonly resources: readonly string[] | string;
   readonly conditions?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -66,6 +67,12 @@ export interface S3BucketProps {
   readonly versioned?: boolean;
   /** Customer-managed KMS key; the AWS-managed `aws/s3` key when unset. @default aws/s3 */
   readonly kmsKeyArn?: string;
+  /**
+   * Default encryption: "kms" (SSE-KMS with `kmsKeyArn` or aws/s3) or "s3-managed" (SSE-S3), for the one kind of
+   * bucket that cannot take KMS: a log bucket that ALB access logs and S3 server access logs are written to.
+   * @default "kms"
+   */
+  readonly encryption?: "kms" | "s3-managed";
   /** @default [] */
   readonly lifecycleRules?: readonly LifecycleRule[];
   /** Abort incomplete multipart uploads after this many days (0 turns it off). @default 7 */
@@ -74,8 +81,11 @@ export interface S3BucketProps {
   readonly cors?: readonly CorsRule[];
   /** Replicate every object to a bucket in another region (disaster recovery). @default none */
   readonly replicateTo?: { readonly destinationBucketArn: string; readonly destinationKmsKeyArn?: string };
-  /** Server access logs to this bucket (name), under `<bucketName>/`. @default none */
-  readonly accessLogsBucket?: string;
+  /**
+   * Server access logs to this bucket, under `<bucketName>/`: its name, or the S3Bucket itself (then logging is
+   * configured only once that bucket's policy, which admits log delivery, exists). @default none
+   */
+  readonly accessLogsBucket?: string | S3Bucket;
   /** Extra bucket-policy statements (e.g. CloudFront origin access). */
   readonly policyStatements?: readonly BucketPolicyStatement[];
   /** Let `terraform destroy` delete a bucket that still holds objects (loses them). @default false */
@@ -102,6 +112,8 @@ export class S3Bucket extends Construct {
   readonly bucketArn: string;
   readonly bucketId: string;
   readonly bucketRegionalDomainName: string;
+  /** The bucket policy (a bucket logging here waits for it: it admits log delivery). */
+  readonly policy: S3BucketPolicy;
   readonly resource: S3BucketResource;
   /** The customer key objects are encrypted with, when one was given. */
   readonly kmsKeyArn?: string;
@@ -117,6 +129,8 @@ export class S3Bucket extends Construct {
     const rules = props.lifecycleRules ?? [];
     this.checkLifecycle(rules);
     const versioned = props.versioned ?? true;
+    const encryption = oneOf(this, "encryption", props.encryption ?? "kms", ["kms", "s3-managed"]);
+    if (encryption === "s3-managed" && props.kmsKeyArn) fail(this, "kmsKeyArn", props.kmsKeyArn, "not allowed with encryption \"s3-managed\" (SSE-S3 uses no KMS key)");
     if (props.replicateTo && !versioned) fail(this, "versioned", false, "replication requires versioning; set versioned: true or drop replicateTo");
     const lifecycle: TerraformResourceLifecycle = { preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false };
 
@@ -149,8 +163,10 @@ export class S3Bucket extends Construct {
       bucket: this.resource.id,
       rule: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", ...(props.kmsKeyArn ? { kmsMasterKeyId: props.kmsKeyArn } : {}) },
-          bucketKeyEnabled: true,
+          applyServerSideEncryptionByDefault: encryption === "s3-managed"
+            ? { sseAlgorithm: "AES256" }
+            : { sseAlgorithm: "aws:kms", ...(props.kmsKeyArn ? { kmsMasterKeyId: props.kmsKeyArn } : {}) },
+          ...(encryption === "kms" ? { bucketKeyEnabled: true } : {}),
         },
       ],
     });
@@ -158,7 +174,9 @@ export class S3Bucket extends Construct {
       new S3BucketNotification(this, "EventBridge", { provider: this.provider, bucket: this.resource.id, eventbridge: true });
     }
     if (props.accessLogsBucket) {
-      new S3BucketLoggingA(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetBucket: props.accessLogsBucket, targetPrefix: `${props.bucketName}/` });
+      const target = props.accessLogsBucket;
+      new S3BucketLoggingA(this, "AccessLogs", { provider: this.provider, bucket: this.resource.id, targetPrefix: `${props.bucketName}/`,
+        ...(typeof target === "string" ? { targetBucket: target } : { targetBucket: target.bucketName, dependsOn: [target.policy] }) });
     }
 
     const lifecycleRules: S3BucketLifecycleConfigurationRule[] = rules.map((r) => this.renderRule(r));
@@ -203,7 +221,7 @@ export class S3Bucket extends Construct {
     });
     for (const s of props.policyStatements ?? []) this.addPolicyStatement(s);
     // Lazy: statements added after construction (addPolicyStatement) still land in the one policy.
-    new S3BucketPolicy(this, "Policy", { provider: this.provider,
+    this.policy = new S3BucketPolicy(this, "Policy", { provider: this.provider,
       bucket: this.resource.id,
       policy: Lazy.stringValue({ produce: () => Fn.jsonencode({ Version: "2012-10-17", Statement: this.policyStatements }) }),
     });
@@ -246,7 +264,7 @@ export class S3Bucket extends Construct {
   /** Adds an Allow statement to the bucket policy, e.g. for a CloudFront distribution created after the bucket. */
   addPolicyStatement(s: BucketPolicyStatement): void {
     if (this.policyStatements.some((p) => p.Sid === s.sid)) fail(this, "policyStatements", s.sid, "expected statement ids (sid) unique within the bucket policy");
-    this.policyStatements.push({ Sid: s.sid, Effect: "Allow", Principal: s.principal, Action: [...s.actions], Resource: [...s.resources], ...(s.conditions ? { Condition: s.conditions } : {}) });
+    this.policyStatements.push({ Sid: s.sid, Effect: "Allow", Principal: s.principal, Action: [...s.actions], Resource: typeof s.resources === "string" ? s.resources : [...s.resources], ...(s.conditions ? { Condition: s.conditions } : {}) });
   }
 
   private checkLifecycle(rules: readonly LifecycleRule[]): void {

@@ -65,6 +65,10 @@ export class Vpc extends Construct implements INetwork {
   readonly databaseRouteTableIds: string[];
   readonly availabilityZones: string[];
   readonly natGatewayIds: string[];
+  /** The S3 gateway endpoint's prefix list, for HTTPS egress rules to S3 without a CIDR. */
+  readonly s3PrefixListId: string;
+  /** The security group of the interface endpoints; undefined when the VPC has none. */
+  readonly interfaceEndpointsSecurityGroupId?: string;
   readonly resource: VpcResource;
 
   constructor(scope: Construct, id: string, props: VpcProps) {
@@ -185,7 +189,7 @@ export class Vpc extends Construct implements INetwork {
     });
 
     // S3 through a gateway endpoint is free and keeps image layers and bucket traffic off the NAT gateway.
-    new VpcEndpoint(this, "S3Endpoint", {
+    const s3Endpoint = new VpcEndpoint(this, "S3Endpoint", {
       vpcId: this.vpcId,
       serviceName: `com.amazonaws.${region.name}.s3`,
       vpcEndpointType: "Gateway",
@@ -193,9 +197,10 @@ export class Vpc extends Construct implements INetwork {
       routeTableIds: [...this.privateRouteTableIds, ...this.databaseRouteTableIds],
       tags: { Name: `${name}-s3` },
     });
+    this.s3PrefixListId = s3Endpoint.prefixListId;
 
     if (endpointServices.length > 0) {
-      new InterfaceEndpoints(this, "InterfaceEndpoints", {
+      const interfaceEndpoints = new InterfaceEndpoints(this, "InterfaceEndpoints", {
         name,
         vpcId: this.vpcId,
         vpcCidr: props.cidr,
@@ -204,6 +209,7 @@ export class Vpc extends Construct implements INetwork {
         services: endpointServices,
         owner: this,
       });
+      this.interfaceEndpointsSecurityGroupId = interfaceEndpoints.securityGroupId;
     }
 
     if (flowLogs) {
