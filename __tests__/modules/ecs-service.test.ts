@@ -305,6 +305,10 @@ describe("EcsService", () => {
     it("grants on the secret itself, without the JSON key", () => {
       expect(statementsOfPolicy(policyOf(s, "Execution")!).find((st) => st.Sid === "ReadSecrets")).toMatchObject({ Action: ["secretsmanager:GetSecretValue"], Resource: ["<ref:aws_ecr_repository.Repo.arn>"] });
     });
+
+    it("reads a referenced secret's JSON key through Secrets Manager only (SSM parameters have no JSON keys)", () => {
+      expect(statementsOfPolicy(policyOf(s, "Execution")!).map((st) => st.Sid)).not.toContain("ReadParameters");
+    });
   });
 
   describe("with an image from another registry", () => {

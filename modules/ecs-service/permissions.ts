@@ -60,7 +60,8 @@ export function secretReadStatements(scope: Construct, secrets: Readonly<Record<
     const setting = `secrets.${name}`;
     if (isToken(valueFrom)) {
       const target = stripJsonKey(valueFrom);
-      ssm.push(target);
+      // A JSON key (":username::") exists only on Secrets Manager; a bare ARN token may be either service.
+      if (target === valueFrom) ssm.push(target);
       secretsManager.push(target);
       continue;
     }
