@@ -12,8 +12,8 @@ import { BaseStack } from "./system-stack";
 import { S3Bucket } from "../modules/s3-bucket";
 import { KmsKey } from "../modules/kms-key";
 import { inRange } from "../modules/core";
-import { terraformRoles } from "./bootstrap-roles";
-import { accessLogBucket } from "./bootstrap-audit";
+import { terraformRoles } from "../modules/github-oidc/terraform-roles";
+import { accessLogBucket } from "../modules/s3-bucket/access-logs";
 import { AuditTrail } from "../modules/audit-trail";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";

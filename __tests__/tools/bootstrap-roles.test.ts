@@ -1,6 +1,6 @@
 /** bootstrap: the Terraform deployer and planner roles GitHub Actions of this repository assume through OIDC (G10). */
 import { bootstrap } from "../../environments";
-import { deployerSubjects } from "../../stacks/bootstrap-roles";
+import { deployerSubjects } from "../../modules/github-oidc/terraform-roles";
 import { resources } from "../support/synth";
 import { synthSystem } from "../support/stacks";
 

@@ -1,15 +1,22 @@
 /**
- * The account's access-log bucket (issue 10 item 3), created by bootstrap: S3 server access logs of every bucket and
+ * An account's access-log bucket (the bootstrap stack creates one): S3 server access logs of every bucket and
  * ALB access logs of every load balancer that name it. SSE-S3, because ALB cannot write to SSE-KMS buckets (and S3
  * server access logging does not support a KMS default key either); logs expire after the audit retention.
  */
 import { Construct } from "constructs";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
-import type { BootstrapSettings } from "../environments/bootstrap";
-import { S3Bucket } from "../modules/s3-bucket";
+import { S3Bucket } from "./index";
 
-export function accessLogBucket(scope: Construct, audit: BootstrapSettings["audit"]): S3Bucket {
+/** The access-log bucket's name and how long its logs are kept. */
+export interface AccessLogBucketProps {
+  readonly accessLogsBucket: string;
+  /** Days before a log object expires. */
+  readonly retentionDays: number;
+}
+
+/** Builds the bucket in `scope` (construct ids LogsAccount, ElbAccount, AccessLogsBucket). */
+export function accessLogBucket(scope: Construct, audit: AccessLogBucketProps): S3Bucket {
   const account = new DataAwsCallerIdentity(scope, "LogsAccount");
   // Regions opened before August 2022 deliver ALB logs from the regional ELB account; newer ones from the service.
   const elb = new DataAwsElbServiceAccount(scope, "ElbAccount");

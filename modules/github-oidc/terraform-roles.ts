@@ -14,9 +14,9 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { createRole, fail, PolicyStatement, Role } from "../modules/core";
+import { createRole, fail, PolicyStatement, Role } from "../core";
+import { GITHUB_OIDC_HOST } from "./index";
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 
