@@ -125,7 +125,7 @@ const SERVICE_BY_PREFIX: readonly (readonly [string, string])[] = [
   ["aws_route", "ec2"], ["aws_internet_gateway", "ec2"], ["aws_nat_gateway", "ec2"], ["aws_eip", "ec2"], ["aws_instance", "ec2"],
   ["aws_ebs_", "ec2"], ["aws_volume_attachment", "ec2"], ["aws_launch_template", "ec2"], ["aws_security_group", "ec2"],
   ["aws_default_security_group", "ec2"], ["aws_flow_log", "ec2"], ["aws_ami", "ec2"], ["aws_key_pair", "ec2"], ["aws_network_", "ec2"],
-  ["aws_region", ""], ["aws_partition", ""],
+  ["aws_cloudtrail", "cloudtrail"], ["aws_region", ""], ["aws_partition", ""], ["aws_elb_service_account", ""],
 ].sort((a, b) => b[0].length - a[0].length) as [string, string][];
 
 /**

@@ -4,6 +4,6 @@ Importing this package registers every extension (see core.REGISTERED for the li
 """
 
 from . import core  # noqa: F401  (patches BaseResponse first)
-from . import applicationautoscaling, backup, cloudfront, docdb, ec2, efs, eks, eks_addons, elasticache, kafka, rds, readbacks, readbacks_services, sqs, xray  # noqa: F401
+from . import applicationautoscaling, backup, cloudfront, cloudtrail, docdb, ec2, efs, eks, eks_addons, elasticache, kafka, rds, readbacks, readbacks_services, s3, sqs, xray  # noqa: F401
 
 REGISTERED = core.REGISTERED
