@@ -97,7 +97,8 @@ async function main() {
   const state = JSON.parse((await support.tf(["state", "pull"], bootstrap.dir, { env })).output);
   /** @type {[string, { bucket?: string }][]} */
   const resources = [...support.stateResources(state).entries()];
-  const bucket = resources.find(([a]) => a.startsWith("aws_s3_bucket."))?.[1]?.bucket;
+  // The state bucket itself (bootstrap has other buckets: the trail's, the access logs').
+  const bucket = resources.find(([a, r]) => a.startsWith("aws_s3_bucket.") && r.bucket?.includes("terraform-state"))?.[1]?.bucket;
   if (bucket) {
     const del = await support.s3(emulator.endpoint, "DELETE", `/${bucket}?policy`);
     console.log(`lifted the TLS-only policy of ${bucket} on the emulator (moto ignores policy conditions and would deny the S3 backend): ${del.status}`);

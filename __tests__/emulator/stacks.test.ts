@@ -40,6 +40,7 @@ import {
   TfResult,
 } from "../support/emulator";
 import { perpetualDiff } from "../support/emulator-gaps";
+import { stateBackend } from "../../environments/bootstrap";
 import { Guarded, Interrupted, interruptedApply, Killed, killedHoldingLock, lockIdOf, preventDestroyGuard, Restored, restoreFromVersions } from "../support/emulator-faults";
 import { startEmulator, stopEmulator } from "../../scripts/emulator.mjs";
 import { cloudsplaining, countBy, fetchAuthorizationDetails, mergeDetails, parliament, parliamentErrors, policyDocuments, readExceptions, roleNames, unexcepted } from "../../scripts/iam-audit.mjs";
@@ -322,7 +323,7 @@ describe("emulator tier (moto on 127.0.0.1)", () => {
     boot.state = await pullState(bootstrap);
     // moto evaluates bucket policies without their Condition, so the TLS-only Deny (aws:SecureTransport = false)
     // denies every object request, the backend's included. Lifted on the emulator only, after the re-plan.
-    const bucket = String(stateResourcesOfType(boot.state, "aws_s3_bucket")[0]?.bucket ?? "");
+    const bucket = String(stateResourcesOfType(boot.state, "aws_s3_bucket").find((b) => b.bucket === stateBackend.bucket)?.bucket ?? "");
     if (bucket) {
       const del = await s3(endpoint, "DELETE", `/${bucket}?policy`);
       const note = `removed the state bucket's policy (${bucket}) on the emulator after the bootstrap re-plan: moto ignores policy Conditions, so its TLS-only Deny would deny the S3 backend (DELETE ?policy -> ${del.status})`;
