@@ -217,8 +217,11 @@ interface DevResult {
 const bySize = (list: StackInfo[]) => [...list].sort((a, b) => planTargets(a.config).all.length - planTargets(b.config).all.length);
 /** The dev stack that also goes through the fault steps: the smallest (EMULATOR_FAULT_STACK picks another). */
 const faultStack = devStacks.find((s) => s.name === process.env.EMULATOR_FAULT_STACK) ?? bySize(devStacks)[0];
-/** The prod stack applied whole to show the prevent_destroy guard: the smallest (EMULATOR_GUARD_STACK picks another). */
-const guardStack = planOnlyStacks.find((s) => s.name === process.env.EMULATOR_GUARD_STACK) ?? bySize(planOnlyStacks.filter((s) => s.environment === "prod"))[0];
+/** An HTTPS listener in prod names an example certificate ARN (README "Before your first real deploy"): the emulator has no such certificate. */
+const needsCertificate = (s: (typeof planOnlyStacks)[number]): boolean =>
+  Object.values(((s.config.resource as JsonObject | undefined)?.aws_lb_listener ?? {}) as Record<string, JsonObject>).some((l) => l.certificate_arn !== undefined);
+/** The prod stack applied whole to show the prevent_destroy guard: the smallest that needs no certificate (EMULATOR_GUARD_STACK picks another). */
+const guardStack = planOnlyStacks.find((s) => s.name === process.env.EMULATOR_GUARD_STACK) ?? bySize(planOnlyStacks.filter((s) => s.environment === "prod" && !needsCertificate(s)))[0];
 const guard: { result?: Guarded } = {};
 
 const devResults = new Map<string, DevResult>();
