@@ -31,6 +31,8 @@ def fetch(endpoint: str, roles_file: str, out: str) -> None:
     for p in details["Policies"]:
         # moto leaves PolicyName out of some entries (cloudsplaining needs it); it is the ARN's last segment.
         p.setdefault("PolicyName", p["Arn"].rsplit("/", 1)[-1])
+        # Likewise PolicyId for some AWS-managed policies (e.g. AmazonEBSCSIDriverPolicy); the ARN is as unique.
+        p.setdefault("PolicyId", p["Arn"])
     result = {
         "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": roles,
         "Policies": [p for p in details["Policies"] if p["Arn"] in attached],
