@@ -1,24 +1,32 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * The synth path cdktf.json runs: main.ts compiled once by esbuild (no type-checking; `npm run typecheck` does that)
- * into .cache/app/<entry>-<hash of the sources>.cjs, then run in this process. A change to any source gives a new
- * hash and a rebuild (~0.1 s); otherwise the cached bundle starts directly, without a TypeScript loader.
- * node_modules stay external, so provider classes load from their own files as imported.
+ * The synth path cdktf.json runs. Two ways to run main.ts, both without TypeScript at run time (`npm run typecheck`
+ * type-checks) and both cached under .cache/app by a hash of the sources:
  *
- * Unless DEBUG is set, cdktf does not capture a stack trace for every token it creates (it keeps them only to
- * decorate an error message, and main.ts prints errors without traces anyway): about a sixth of synth time.
- * cdktf's JSON writer and token registry are swapped for faster ones with the same output (stableJson,
- * cacheTokenKeys).
+ * - The synth snapshot (the default): main.ts and everything it imports, cdktf and the provider classes included,
+ *   bundled into one file by esbuild and loaded once into a V8 startup snapshot (`node --build-snapshot`); each synth
+ *   then starts a Node process from that snapshot, with every module already loaded, and runs main(). Building it
+ *   takes a few seconds, once per source change. SYNTH_SNAPSHOT=0 turns it off; where this Node cannot build one, the
+ *   reason is printed once and the bundle below runs instead.
+ * - The bundle: main.ts compiled by esbuild into one CommonJS file with node_modules external, so provider classes
+ *   load from their own files as imported, run in this process (what `stacks/synth/estate-main.ts` and the fallback use).
+ *
+ * Either way cdktf does not capture a stack trace for every token unless DEBUG is set (it keeps them only to decorate
+ * an error message, and main.ts prints errors without traces anyway), and its JSON writer and token registry are
+ * swapped for faster ones with the same output (scripts/synth-runtime.mjs).
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, Module } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheTokenKeys, fastStableStringify } from "./synth-runtime.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCES = ["main.ts", ".terraform-backend.ts", "modules", "stacks", "environments", "package-lock.json", "tsconfig.json"];
+const SOURCES = ["main.ts", ".terraform-backend.ts", "modules", "stacks", "environments", "scripts/synth-runtime.mjs", "package-lock.json", "tsconfig.json"];
+const OUT_DIR = join(root, ".cache", "app");
 
 /**
  * Every source file under `path` (relative to the repository) that a bundle depends on.
@@ -28,10 +36,35 @@ const SOURCES = ["main.ts", ".terraform-backend.ts", "modules", "stacks", "envir
 function files(path) {
   const full = join(root, path);
   if (!existsSync(full)) return [];
-  if (!full.endsWith(".ts") && !full.endsWith(".json")) {
+  if (!/\.(ts|json|mjs)$/.test(full)) {
     return readdirSync(full, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(path, e.name)) : e.name.endsWith(".ts") ? [join(path, e.name)] : []));
   }
   return [path];
+}
+
+/**
+ * A hash of `parts` and every source, 16 hex digits.
+ * @param {readonly string[]} parts
+ */
+function sourceHash(parts) {
+  const hash = createHash("sha256");
+  for (const p of parts) hash.update(p).update("\0");
+  for (const f of SOURCES.flatMap(files).sort()) hash.update(f).update("\0").update(readFileSync(join(root, f))).update("\0");
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * Removes the outputs of earlier builds of `prefix`, keeping `keep`.
+ * @param {string} prefix
+ * @param {string} keep
+ */
+function removeOlder(prefix, keep) {
+  for (const old of readdirSync(OUT_DIR)) if (old.startsWith(prefix) && !old.startsWith(keep)) rmSync(join(OUT_DIR, old), { force: true });
+}
+
+/** @returns {typeof import("esbuild")} */
+function esbuild() {
+  return createRequire(import.meta.url)("esbuild");
 }
 
 /**
@@ -40,18 +73,13 @@ function files(path) {
  * @returns {string} its path
  */
 export function ensureBundle(entry = "main.ts") {
-  const hash = createHash("sha256").update(entry).update("\0");
-  for (const f of SOURCES.flatMap(files).sort()) hash.update(f).update("\0").update(readFileSync(join(root, f))).update("\0");
   const name = basename(entry, ".ts");
-  const outDir = join(root, ".cache", "app");
-  const bundle = join(outDir, `${name}-${hash.digest("hex").slice(0, 16)}.cjs`);
+  const stem = `${name}-${sourceHash([entry])}`;
+  const bundle = join(OUT_DIR, `${stem}.cjs`);
   if (existsSync(bundle)) return bundle;
-  mkdirSync(outDir, { recursive: true });
-  for (const old of readdirSync(outDir)) if (old.startsWith(`${name}-`)) rmSync(join(outDir, old), { force: true });
-  const require = createRequire(import.meta.url);
-  /** @type {typeof import("esbuild")} */
-  const esbuild = require("esbuild");
-  esbuild.buildSync({
+  mkdirSync(OUT_DIR, { recursive: true });
+  removeOlder(`${name}-`, stem);
+  esbuild().buildSync({
     entryPoints: [join(root, entry)],
     bundle: true,
     platform: "node",
@@ -65,68 +93,62 @@ export function ensureBundle(entry = "main.ts") {
 }
 
 /**
- * cdktf builds a regular expression for every token it registers, to turn the token's display hint into the key
- * prefix; the same few hints recur thousands of times. Same keys, each hint cleaned once.
- * @param {{ prototype: { registerStringKey(token: unknown, hint?: string): string, tokenCounter: number, stringTokenMap: Map<string, unknown> } }} TokenMap
+ * A module that gives cdktf `fastStableStringify` where it requires json-stable-stringify, written beside the build
+ * (esbuild's `alias` points cdktf's import at it; it requires the original by its absolute path, which no alias
+ * matches).
+ * @param {string} dir
+ * @returns {string} its path
  */
-export function cacheTokenKeys(TokenMap) {
-  /** @type {Map<string, string>} */
-  const prefixes = new Map();
-  TokenMap.prototype.registerStringKey = function (token, displayHint) {
-    const hint = displayHint || "TOKEN";
-    let prefix = prefixes.get(hint);
-    if (prefix === undefined) prefixes.set(hint, (prefix = hint.replace(/[^a-zA-Z0-9:._-]/g, ".")));
-    const key = `${prefix}.${this.tokenCounter++}`;
-    this.stringTokenMap.set(key, token);
-    return key;
-  };
+function stableStringifyShim(dir) {
+  const require = createRequire(join(root, "main.ts"));
+  const original = require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] });
+  const runtime = join(root, "scripts", "synth-runtime.mjs");
+  const shim = join(dir, "fast-stable-stringify.cjs");
+  writeFileSync(shim, `module.exports = require(${JSON.stringify(runtime)}).fastStableStringify(require(${JSON.stringify(original)}));\n`);
+  return shim;
 }
 
 /**
- * What json-stable-stringify (cdktf's writer of cdk.tf.json) returns for `value` with `{ space }`: keys sorted,
- * `toJSON` applied, undefined members left out and undefined elements written as null, empty objects and arrays
- * broken over two lines as it breaks them. About three times faster: no per-node closures, no bound intrinsics.
- * @param {unknown} value
- * @param {string} space
- * @returns {string | undefined}
+ * The synth snapshot of main.ts for this Node binary and these sources, built when missing. Undefined when this
+ * Node cannot build one (the reason is kept beside it and printed the first time).
+ * @returns {string | undefined} the snapshot blob's path
  */
-export function stableJson(value, space) {
-  /** @type {object[]} */
-  const seen = [];
-  const colon = space ? ": " : ":";
-  /**
-   * @param {unknown} node
-   * @param {number} level
-   * @returns {string | undefined}
-   */
-  function write(node, level) {
-    if (node && typeof (/** @type {{ toJSON?: unknown }} */ (node).toJSON) === "function") node = /** @type {{ toJSON(): unknown }} */ (node).toJSON();
-    if (node === undefined) return undefined;
-    if (typeof node !== "object" || node === null) return JSON.stringify(node);
-    const indent = space ? `\n${space.repeat(level)}` : "";
-    const inner = indent + space;
-    /** @type {string[]} */
-    const out = [];
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) out.push(inner + (write(node[i], level + 1) || "null"));
-      return `[${out.join(",")}${indent}]`;
-    }
-    if (seen.includes(node)) throw new TypeError("Converting circular structure to JSON");
-    seen.push(node);
-    const record = /** @type {Record<string, unknown>} */ (node);
-    for (const key of Object.keys(record).sort()) {
-      const item = write(record[key], level + 1);
-      if (item) out.push(inner + JSON.stringify(key) + colon + item);
-    }
-    seen.splice(seen.indexOf(node), 1);
-    return `{${out.join(",")}${indent}}`;
+export function ensureSnapshot() {
+  const stem = `snapshot-${sourceHash([process.version, process.arch, process.platform])}`;
+  const blob = join(OUT_DIR, `${stem}.blob`);
+  const refused = join(OUT_DIR, `${stem}.refused`);
+  if (existsSync(blob)) return blob;
+  if (existsSync(refused)) return undefined;
+  mkdirSync(OUT_DIR, { recursive: true });
+  removeOlder("snapshot-", stem);
+  const script = join(OUT_DIR, `${stem}.cjs`);
+  esbuild().buildSync({
+    entryPoints: [join(root, "stacks", "synth", "snapshot-entry.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile: script,
+    logLevel: "warning",
+    alias: { "json-stable-stringify": stableStringifyShim(OUT_DIR) },
+  });
+  const partial = `${blob}.partial`;
+  const built = spawnSync(process.execPath, ["--snapshot-blob", partial, "--build-snapshot", script], { cwd: OUT_DIR, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  rmSync(script, { force: true });
+  rmSync(join(OUT_DIR, "fast-stable-stringify.cjs"), { force: true });
+  if (built.status !== 0 || !existsSync(partial)) {
+    const reason = (built.error?.message ?? built.stderr ?? "").trim().split("\n").filter((l) => !/^\s*at /.test(l)).slice(-3).join(" ");
+    writeFileSync(refused, `${reason}\n`);
+    rmSync(partial, { force: true });
+    console.error(`synth snapshot: this Node (${process.version}) could not build one, so the bundle runs instead: ${reason}`);
+    return undefined;
   }
-  return write(value, 0);
+  renameSync(partial, blob);
+  return blob;
 }
 
 /**
- * Puts stableJson in place of json-stable-stringify for cdktf, before cdktf loads it: calls with only a `space`
- * option (how cdktf writes every file) take the fast path, any other call the original.
+ * Puts fastStableStringify in place of json-stable-stringify for node_modules' cdktf, before cdktf loads it.
  * @param {NodeJS.Require} require a require that resolves from the repository
  */
 function installStableJson(require) {
@@ -134,22 +156,10 @@ function installStableJson(require) {
   if (require.cache[path]) return;
   const original = require(path);
   delete require.cache[path];
-  /**
-   * @param {unknown} value
-   * @param {unknown} [opts]
-   */
-  const stringify = (value, opts) => {
-    const keys = opts && typeof opts === "object" ? Object.keys(opts) : [];
-    const space = /** @type {{ space?: unknown }} */ (opts ?? {}).space;
-    if ((opts === undefined || (keys.length === 1 && keys[0] === "space")) && (space === undefined || typeof space === "number" || typeof space === "string")) {
-      return stableJson(value, typeof space === "number" ? " ".repeat(space) : (space ?? ""));
-    }
-    return original(value, opts);
-  };
   const module = new Module(path);
   module.filename = path;
   module.loaded = true;
-  module.exports = stringify;
+  module.exports = fastStableStringify(original);
   require.cache[path] = module;
 }
 
@@ -169,6 +179,20 @@ export function runBundle(bundle) {
   require(bundle);
 }
 
+/**
+ * Synthesizes main.ts from the synth snapshot, in a child process started from it; the exit code is the child's.
+ * @param {string} blob
+ * @returns {number}
+ */
+export function runSnapshot(blob) {
+  const run = spawnSync(process.execPath, ["--snapshot-blob", blob], { stdio: "inherit" });
+  if (run.error) throw run.error;
+  return run.status ?? (run.signal ? 128 : 1);
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runBundle(ensureBundle(process.argv[2] ?? "main.ts"));
+  const entry = process.argv[2] ?? "main.ts";
+  const blob = entry === "main.ts" && process.env.SYNTH_SNAPSHOT !== "0" ? ensureSnapshot() : undefined;
+  if (blob) process.exitCode = runSnapshot(blob);
+  else runBundle(ensureBundle(entry));
 }

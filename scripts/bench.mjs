@@ -5,12 +5,13 @@
  * round, so the machine's drift hits every path alike), after one warm-up round; prints medians of wall time and of
  * peak RSS (the high-water mark of the whole process tree) and the project/floor ratio of each round.
  *
- *   project: node scripts/app.mjs   what cdktf.json's "app" runs (main.ts bundled once by esbuild, cached by source hash)
+ *   project: node scripts/app.mjs   what cdktf.json's "app" runs: a process started from the synth snapshot (cached by source hash)
+ *   bundle:  SYNTH_SNAPSHOT=0 ...   the same without the snapshot: main.ts bundled by esbuild, node_modules loaded as usual
  *   floor:   node -e 'require(...)'  loads cdktf and exactly the packages the bundle requires (its provider classes), nothing else
  *   stock:   ts-node main.ts        the cdktf template's "npx ts-node main.ts": type-checks first
  *   cli:     cdktf synth            the whole CLI around the project path (not in the default set)
  *
- * RUNS=5 rounds; BENCH_PATHS=project,floor,stock selects paths. BENCH_SCALE=1,4,16 instead synthesizes the estate
+ * RUNS=5 rounds; BENCH_PATHS=project,bundle,floor,stock selects paths. BENCH_SCALE=1,4,16 instead synthesizes the estate
  * with that many copies of each environment (stacks/synth/estate.ts) and prints time and peak memory per size.
  * Writes .cache/bench.json (or .cache/bench-scale.json).
  */
@@ -158,11 +159,14 @@ async function comparePaths() {
   /** @type {Record<string, string[]>} */
   const paths = {
     project: [node, join(root, "scripts", "app.mjs")],
+    bundle: [node, join(root, "scripts", "app.mjs")],
     floor: [node, "-e", floorProgram(packages)],
     stock: [node, join(root, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"],
     cli: [node, join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"), "synth", "--quiet"],
   };
-  const selected = (process.env.BENCH_PATHS ?? "project,floor,stock").split(",").filter((p) => p in paths);
+  /** @type {Record<string, Record<string, string>>} */
+  const env = { bundle: { SYNTH_SNAPSHOT: "0" } };
+  const selected = (process.env.BENCH_PATHS ?? "project,bundle,floor,stock").split(",").filter((p) => p in paths);
   const runs = Number(process.env.RUNS ?? 5);
   console.log(`floor requires ${packages.length} packages (cdktf, constructs and the provider classes the bundle imports)`);
   /** @type {Record<string, Sample[]>} */
@@ -170,7 +174,7 @@ async function comparePaths() {
   for (let round = 0; round <= runs; round++) {
     process.stdout.write(round === 0 ? "warm-up " : `round ${round} `);
     for (const name of selected) {
-      const s = await runOnce(paths[name]);
+      const s = await runOnce(paths[name], env[name]);
       if (round > 0) samples[name].push(s);
       process.stdout.write(`${name} ${s.seconds.toFixed(2)}s `);
     }
@@ -180,7 +184,7 @@ async function comparePaths() {
   const results = {};
   for (const name of selected) {
     results[name] = {
-      command: paths[name].slice(1).join(" ").replace(root + "/", "").slice(0, 60),
+      command: `${Object.entries(env[name] ?? {}).map(([k, v]) => `${k}=${v} `).join("")}${paths[name].slice(1).join(" ").replace(root + "/", "")}`.slice(0, 60),
       runs,
       stacks: samples[name][0].stacks,
       medianSeconds: round3(median(samples[name].map((s) => s.seconds))),

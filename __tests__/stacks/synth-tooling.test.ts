@@ -1,8 +1,13 @@
 import { Token } from "cdktf";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { floorProgram, linearity, median, requiredPackages } from "../../scripts/bench.mjs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cacheTokenKeys, stableJson } from "../../scripts/app.mjs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { cacheTokenKeys, stableJson } from "../../scripts/synth-runtime.mjs";
 import { summaryLines } from "../../scripts/test.mjs";
 import { estateEnvironments, releaseTokens } from "../../stacks/synth/estate";
 
@@ -59,6 +64,31 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
       expect(stableJson(v, "")).toBe(original(v));
     }
   });
+
+  it("the synth snapshot writes every file the bundle path writes, byte for byte, and passes a configuration error through", async () => {
+    const root = resolve(__dirname, "..", "..");
+    const run = promisify(execFile);
+    const synth = async (snapshot: "0" | "1", systems: string) => {
+      const outdir = mkdtempSync(join(tmpdir(), "synth-path-"));
+      const env = { ...process.env, CDKTF_OUTDIR: outdir, SYNTH_SNAPSHOT: snapshot, SYSTEMS: systems, ENVIRONMENTS: "prod" };
+      try {
+        await run(process.execPath, [join(root, "scripts", "app.mjs")], { cwd: root, env });
+        const stacks = readdirSync(join(outdir, "stacks")).sort();
+        return { exit: 0, files: Object.fromEntries(stacks.map((s) => [s, readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8")])), manifest: readFileSync(join(outdir, "manifest.json"), "utf8") };
+      } catch (error) {
+        const e = error as { code?: number; stderr?: string };
+        return { exit: e.code, stderr: e.stderr };
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
+      }
+    };
+    const [fromSnapshot, fromBundle] = [await synth("1", "bootstrap,alerting-platform"), await synth("0", "bootstrap,alerting-platform")];
+    expect(Object.keys(fromSnapshot.files ?? {})).toEqual(["alerting-platform-prod", "bootstrap"]);
+    expect(fromSnapshot).toEqual(fromBundle);
+    const refused = await synth("1", "bootstrap,nope");
+    expect(refused.exit).toBe(1);
+    expect(refused.stderr?.trim()).toMatch(/^Configuration error: main\.ts: systems = "nope" is not allowed; expected one of /);
+  }, 120_000);
 
   it("prints each tier's time in the summary", () => {
     expect(summaryLines([{ tier: "unit", status: "passed", detail: "3 passed", seconds: 31.25 }, { tier: "policy", status: "not selected", detail: "TIERS excludes it" }])).toEqual([
