@@ -103,7 +103,7 @@ function stableStringifyShim(dir) {
   const require = createRequire(join(root, "main.ts"));
   const original = require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] });
   const runtime = join(root, "scripts", "synth-runtime.mjs");
-  const shim = join(dir, "fast-stable-stringify.cjs");
+  const shim = join(dir, `fast-stable-stringify-${process.pid}.cjs`);
   writeFileSync(shim, `module.exports = require(${JSON.stringify(runtime)}).fastStableStringify(require(${JSON.stringify(original)}));\n`);
   return shim;
 }
@@ -114,14 +114,17 @@ function stableStringifyShim(dir) {
  * @returns {string | undefined} the snapshot blob's path
  */
 export function ensureSnapshot() {
-  const stem = `snapshot-${sourceHash([process.version, process.arch, process.platform])}`;
+  // A snapshot loads only into the Node binary and V8 flags it was built with (NODE_OPTIONS included).
+  const stem = `snapshot-${sourceHash([process.version, process.arch, process.platform, process.env.NODE_OPTIONS ?? ""])}`;
   const blob = join(OUT_DIR, `${stem}.blob`);
   const refused = join(OUT_DIR, `${stem}.refused`);
   if (existsSync(blob)) return blob;
   if (existsSync(refused)) return undefined;
   mkdirSync(OUT_DIR, { recursive: true });
   removeOlder("snapshot-", stem);
-  const script = join(OUT_DIR, `${stem}.cjs`);
+  // Per-process names: synths started together (the terraform tier's) each build, and the first rename wins.
+  const script = join(OUT_DIR, `${stem}-${process.pid}.cjs`);
+  const shim = stableStringifyShim(OUT_DIR);
   esbuild().buildSync({
     entryPoints: [join(root, "stacks", "synth", "snapshot-entry.ts")],
     bundle: true,
@@ -130,12 +133,12 @@ export function ensureSnapshot() {
     target: "node20",
     outfile: script,
     logLevel: "warning",
-    alias: { "json-stable-stringify": stableStringifyShim(OUT_DIR) },
+    alias: { "json-stable-stringify": shim },
   });
-  const partial = `${blob}.partial`;
-  const built = spawnSync(process.execPath, ["--snapshot-blob", partial, "--build-snapshot", script], { cwd: OUT_DIR, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  const partial = `${blob}.${process.pid}.partial`;
+  const built = spawnSync(process.execPath, ["--snapshot-blob", partial, "--build-snapshot", script], { cwd: OUT_DIR, encoding: "utf8" });
   rmSync(script, { force: true });
-  rmSync(join(OUT_DIR, "fast-stable-stringify.cjs"), { force: true });
+  rmSync(shim, { force: true });
   if (built.status !== 0 || !existsSync(partial)) {
     const reason = (built.error?.message ?? built.stderr ?? "").trim().split("\n").filter((l) => !/^\s*at /.test(l)).slice(-3).join(" ");
     writeFileSync(refused, `${reason}\n`);
