@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { cacheTokenKeys, fastStableStringify } from "./synth-runtime.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCES = ["main.ts", ".terraform-backend.ts", "modules", "stacks", "environments", "scripts/synth-runtime.mjs", "package-lock.json", "tsconfig.json"];
+const SOURCES = ["main.ts", ".terraform-backend.ts", "modules", "stacks", "environments", "scripts/app.mjs", "scripts/synth-runtime.mjs", "package-lock.json", "tsconfig.json"];
 const OUT_DIR = join(root, ".cache", "app");
 
 /**
@@ -114,14 +114,16 @@ function stableStringifyShim(dir) {
  * @returns {string | undefined} the snapshot blob's path
  */
 export function ensureSnapshot() {
-  // A snapshot loads only into the Node binary and V8 flags it was built with (NODE_OPTIONS included).
-  const stem = `snapshot-${sourceHash([process.version, process.arch, process.platform, process.env.NODE_OPTIONS ?? ""])}`;
+  // A snapshot loads only into the Node binary and the V8 flags it was built with: one per NODE_OPTIONS (the cdktf
+  // CLI sets --max-old-space-size for the app), all kept for the same sources.
+  const sources = `snapshot-${sourceHash([process.version, process.arch, process.platform])}`;
+  const stem = `${sources}-${createHash("sha256").update(process.env.NODE_OPTIONS ?? "").digest("hex").slice(0, 8)}`;
   const blob = join(OUT_DIR, `${stem}.blob`);
   const refused = join(OUT_DIR, `${stem}.refused`);
   if (existsSync(blob)) return blob;
   if (existsSync(refused)) return undefined;
   mkdirSync(OUT_DIR, { recursive: true });
-  removeOlder("snapshot-", stem);
+  removeOlder("snapshot-", sources);
   // Per-process names: synths started together (the terraform tier's) each build, and the first rename wins.
   const script = join(OUT_DIR, `${stem}-${process.pid}.cjs`);
   const shim = stableStringifyShim(OUT_DIR);
@@ -196,9 +198,17 @@ export function runSnapshot(blob) {
   return run.status ?? (run.signal ? 128 : 1);
 }
 
+/** Node's exit code when a snapshot does not fit the binary or its V8 flags (it prints why). */
+const SNAPSHOT_REFUSED = 14;
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const entry = process.argv[2] ?? "main.ts";
   const blob = entry === "main.ts" && process.env.SYNTH_SNAPSHOT !== "0" ? ensureSnapshot() : undefined;
-  if (blob) process.exitCode = runSnapshot(blob);
-  else runBundle(ensureBundle(entry));
+  const status = blob ? runSnapshot(blob) : undefined;
+  if (status === SNAPSHOT_REFUSED && blob) {
+    rmSync(blob, { force: true });
+    console.error("synth snapshot: refused by this Node; removed it, and the bundle runs instead");
+  }
+  if (status === undefined || status === SNAPSHOT_REFUSED) runBundle(ensureBundle(entry));
+  else process.exitCode = status;
 }
