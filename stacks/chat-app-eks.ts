@@ -2,7 +2,6 @@
  * chat-app on EKS (CA1 "eks"): the cluster, one IRSA role per service (what it calls, X-Ray, its secrets) and the
  * deploy role with an access entry limited to the system's namespace.
  */
-import { EksCluster } from "../modules/eks";
 import { GithubDeployRole } from "../modules/github-oidc";
 import { grantTraceWrite } from "../modules/observability";
 import { CHAT_SERVICES } from "../environments";
@@ -14,19 +13,8 @@ export function buildEksServices(parts: ChatAppParts): ComputeResult {
   const env = stack.env;
   const outputs: Record<string, string> = {};
   const repositoryArns = CHAT_SERVICES.map((n) => repositories[n].repositoryArn);
-  const cluster = new EksCluster(stack, "Cluster", {
-    name: prefix,
-    network,
-    kubernetesVersion: cfg.eks.kubernetesVersion,
-    nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
-    logRetentionDays: cfg.logRetentionDays,
-    logKmsKeyArn: key.keyArn,
-    secretsKmsKeyArn: key.keyArn,
-    // Issue 8: the five managed add-ons (pinned per Kubernetes version) and the load balancer controller's role,
-    // which creates the ALB of the system's Ingress and attaches the WAF ACL below to it (CA7).
-    addons: { versions: cfg.eks.addonVersions },
-    loadBalancerController: { identity: "irsa" },
-  });
+  // The load balancer controller creates the ALB of the system's Ingress and attaches the WAF ACL below to it (CA7).
+  const cluster = stack.systemCluster(cfg.eks, network, key, cfg.logRetentionDays, "irsa");
   // On EKS the ingress controller creates the ALB; it attaches this ACL through its wafv2-acl-arn annotation.
   outputs.waf_acl_arn = firewall([]).webAclArn;
   // Pods share the cluster's security group; the data stores accept it for the services that use them.

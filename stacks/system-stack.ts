@@ -7,7 +7,8 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { BackendMode, EmulatorSettings, configureBackend } from "../.terraform-backend";
 import { OutsideDestination, PortSpec, Protection, setWorkloadEgress, SystemContext, standardTags } from "../modules/core";
-import { checkSystem, Environment, NatGateways, systemKey } from "../environments";
+import { checkSystem, EksSizing, Environment, NatGateways, systemKey } from "../environments";
+import { EksCluster } from "../modules/eks";
 import { KmsKey } from "../modules/kms-key";
 import { Vpc } from "../modules/vpc";
 import { fail } from "../modules/core/errors";
@@ -187,6 +188,26 @@ export class SystemStack extends BaseStack {
     new TerraformOutput(this, "database_subnet_ids", { value: vpc.databaseSubnetIds, description: "The isolated database tier (no default route)" });
     setWorkloadEgress(this, workloadEgressOf(vpc, cfg, vpcPorts));
     return vpc;
+  }
+
+  /**
+   * The system's EKS cluster (UP3, chat-app on EKS), construct id "Cluster": one managed node group in the private
+   * subnets as `sizing` says, control-plane logs and Kubernetes secrets encrypted with `key`, the five managed add-ons
+   * pinned per Kubernetes version (issue 8), and the AWS Load Balancer Controller's role bound through `identity`
+   * (IRSA or EKS Pod Identity): the controller creates the system's ALB from its Ingress.
+   */
+  systemCluster(sizing: EksSizing, network: Vpc, key: KmsKey, logRetentionDays: number, identity: "irsa" | "podIdentity"): EksCluster {
+    return new EksCluster(this, "Cluster", {
+      name: this.prefix,
+      network,
+      kubernetesVersion: sizing.kubernetesVersion,
+      nodeGroups: [{ name: "default", instanceTypes: sizing.instanceTypes, minSize: sizing.minSize, desiredSize: sizing.desiredSize, maxSize: sizing.maxSize }],
+      logRetentionDays,
+      logKmsKeyArn: key.keyArn,
+      secretsKmsKeyArn: key.keyArn,
+      addons: { versions: sizing.addonVersions },
+      loadBalancerController: { identity },
+    });
   }
 }
 

@@ -8,7 +8,6 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { allowFrom } from "../modules/core";
 import { KmsKey } from "../modules/kms-key";
-import { EksCluster } from "../modules/eks";
 import { LifecycleRule, S3Bucket } from "../modules/s3-bucket";
 import { Queue } from "../modules/sqs";
 import { Database } from "../modules/rds";
@@ -87,19 +86,8 @@ export class UploadPipelineStack extends SystemStack {
     });
 
     // UP3: EKS with managed node groups in private subnets, OIDC for IRSA, control-plane logs, KMS secrets encryption.
-    const cluster = new EksCluster(this, "Cluster", {
-      name: prefix,
-      network,
-      kubernetesVersion: cfg.eks.kubernetesVersion,
-      nodeGroups: [{ name: "default", instanceTypes: cfg.eks.instanceTypes, minSize: cfg.eks.minSize, desiredSize: cfg.eks.desiredSize, maxSize: cfg.eks.maxSize }],
-      logRetentionDays: cfg.logRetentionDays,
-      logKmsKeyArn: key.keyArn,
-      secretsKmsKeyArn: key.keyArn,
-      // Issue 8: the five managed add-ons, and the load balancer controller (through EKS Pod Identity) that creates
-      // the uploader's ALB ingress (plan 004, step 9).
-      addons: { versions: cfg.eks.addonVersions },
-      loadBalancerController: { identity: "podIdentity" },
-    });
+    // Issue 8: the load balancer controller (through EKS Pod Identity) creates the uploader's ALB ingress (plan 004, step 9).
+    const cluster = this.systemCluster(cfg.eks, network, key, cfg.logRetentionDays, "podIdentity");
 
     // UP6: PostgreSQL, Multi-AZ in prod, encrypted, automated backups with point-in-time recovery.
     const database = new Database(this, "Database", {
