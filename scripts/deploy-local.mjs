@@ -95,10 +95,9 @@ async function main() {
   const bootCode = await cdktfDeploy("bootstrap", cdktfEnv);
   if (bootCode !== 0) throw new Error(`cdktf deploy bootstrap exited ${bootCode}`);
   const state = JSON.parse((await support.tf(["state", "pull"], bootstrap.dir, { env })).output);
-  /** @type {[string, { bucket?: string }][]} */
-  const resources = [...support.stateResources(state).entries()];
-  // The state bucket itself (bootstrap has other buckets: the trail's, the access logs').
-  const bucket = resources.find(([a, r]) => a.startsWith("aws_s3_bucket.") && r.bucket?.includes("terraform-state"))?.[1]?.bucket;
+  // The state bucket itself, as bootstrap's `state_bucket` output names it (bootstrap has other buckets too).
+  /** @type {string | undefined} */
+  const bucket = state.outputs?.state_bucket?.value;
   if (bucket) {
     const del = await support.s3(emulator.endpoint, "DELETE", `/${bucket}?policy`);
     console.log(`lifted the TLS-only policy of ${bucket} on the emulator (moto ignores policy conditions and would deny the S3 backend): ${del.status}`);
