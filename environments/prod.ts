@@ -53,6 +53,8 @@ export const prod: Environment = {
       azCount: 2,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1f0e7c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6",
+      // HTTPS only (issue 10 item 4): no port-80 listener or ingress; the plan asks for no HTTP redirect here.
+      http: "closed",
       containerInsights: true,
       cluster: { instanceType: "t3.micro", minInstances: 1, maxInstances: 4 },
       services: {
@@ -74,6 +76,8 @@ export const prod: Environment = {
       azCount: 3,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/2a1b3c4d-5e6f-4a8b-9c0d-e1f2a3b4c5d6",
+      // HTTPS only (issue 10 item 4): no port-80 listener or ingress; the plan asks for no HTTP redirect here.
+      http: "closed",
       containerInsights: true,
       api: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 2, maxCount: 6 },
       database: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 16, instances: 2 },
@@ -89,6 +93,8 @@ export const prod: Environment = {
       azCount: 3,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/3b2c4d5e-6f7a-4b9c-8d1e-f2a3b4c5d6e7",
+      // HTTPS only (issue 10 item 4): no port-80 listener or ingress; the plan asks for no HTTP redirect here.
+      http: "closed",
       containerInsights: true,
       cdn: { aliases: ["files.chat.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0c1f5e1a-7d6b-4f7e-9a57-3c2b1d0e9f11", blockedCountries: ["KP", "IR", "SY", "CU"] },
       compute: "ecs",

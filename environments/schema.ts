@@ -105,6 +105,11 @@ export const alertingPlatformSchema = z.strictObject({
   services: perName(ALERTING_SERVICES, serviceSizingSchema),
   /** ACM certificate for the ALB's HTTPS listener; HTTP only when unset (AP6). */
   certificateArn: text.optional(),
+  /**
+   * Port 80 when certificateArn is set: "redirect" (an HTTP listener answering 301 to HTTPS) or "closed" (no HTTP
+   * listener, no port-80 ingress). Refused without a certificate. @default "redirect"
+   */
+  http: z.enum(["redirect", "closed"]).optional(),
   database: databaseSizingSchema,
   redis: z.strictObject({ nodeType: text, snapshotRetentionDays: count }),
   /** The self-hosted broker's task size and topic partitions (its storage is EFS, which grows on its own). */
@@ -119,6 +124,11 @@ export const dotnetApiSchema = z.strictObject({
   /** The .NET 8 API on Fargate (DA1). */
   api: serviceSizingSchema,
   certificateArn: text.optional(),
+  /**
+   * Port 80 when certificateArn is set: "redirect" (an HTTP listener answering 301 to HTTPS) or "closed" (no HTTP
+   * listener, no port-80 ingress). Refused without a certificate. @default "redirect"
+   */
+  http: z.enum(["redirect", "closed"]).optional(),
   /** DA4: instance or Aurora Serverless v2. */
   database: databaseChoiceSchema,
   /** DA2: Multi-AZ automatic failover needs a replica. */
@@ -140,6 +150,11 @@ export const chatAppSchema = z.strictObject({
   /** Used when compute is "eks". */
   eks: eksSizingSchema,
   certificateArn: text.optional(),
+  /**
+   * Port 80 when certificateArn is set: "redirect" (an HTTP listener answering 301 to HTTPS) or "closed" (no HTTP
+   * listener, no port-80 ingress). Refused without a certificate. @default "redirect"
+   */
+  http: z.enum(["redirect", "closed"]).optional(),
   /**
    * CA5: the attachments CDN. A custom domain needs an ACM certificate in us-east-1; `blockedCountries` (ISO codes)
    * turns on geo restriction.

@@ -470,7 +470,7 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(all(s, "aws_eks_cluster").every((c) => c.vpc_config.endpoint_public_access === false)).toBe(true);
     const open = ingress(s).filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0");
     expect(open.every((r) => [80, 443].includes(r.from_port))).toBe(true);
-    expect(open.length).toBe(ecs ? 1 + (cfg.certificateArn ? 1 : 0) : 0);
+    expect(open.length).toBe(ecs ? (cfg.http === "closed" ? 0 : 1) + (cfg.certificateArn ? 1 : 0) : 0);
     if (ecs) expect(all(s, "aws_lb")[0].internal).toBe(false);
   });
 
@@ -605,8 +605,9 @@ describe("chat-app across environments", () => {
         // CodeDeploy service role, its managed policy, and the deploy role's CodeDeploy statements
         "aws_iam_role (+)", "aws_iam_role_policy_attachment (+)", "aws_iam_role_policy.policy",
         // the blue/green target group pair replaces the single group; alarms watch both
-        // (the forwarding listener's lifecycle.ignore_changes rides on the HTTPS listener, which certificateArn adds)
-        "aws_lb_target_group (+)", "aws_lb_target_group (-)", "aws_lb_listener.default_action.target_group_arn",
+        // (the forwarding listener's lifecycle.ignore_changes rides on the HTTPS listener, which certificateArn adds, and
+        // dev's forwarding HTTP listener is gone with http "closed")
+        "aws_lb_target_group (+)", "aws_lb_target_group (-)",
         "aws_cloudwatch_metric_alarm (+)", "aws_cloudwatch_metric_alarm.dimensions.TargetGroup", "aws_cloudwatch_metric_alarm.metric_query.metric.dimensions.TargetGroup",
         // api-gateway's deployments move from ECS (rolling, circuit breaker) to CodeDeploy
         "aws_ecs_service.deployment_controller.type", "aws_ecs_service.deployment_circuit_breaker.enable", "aws_ecs_service.deployment_circuit_breaker.rollback",
@@ -615,11 +616,11 @@ describe("chat-app across environments", () => {
       tracingSampleRate: ["aws_xray_sampling_rule.fixed_rate"],
       logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
       containerInsights: ["aws_ecs_cluster.setting.value"],
-      // The ALB gets an HTTPS listener (and 443 open); HTTP redirects to it, and api-gateway waits for it.
-      certificateArn: [
-        "aws_lb_listener (+)", "aws_lb_listener.default_action.redirect.port", "aws_lb_listener.default_action.redirect.protocol",
-        "aws_lb_listener.default_action.redirect.status_code", "aws_lb_listener.default_action.type",
-        "aws_vpc_security_group_ingress_rule (+)", "aws_ecs_service.depends_on",
+      // The ALB gets an HTTPS listener (and 443 open); with http "closed" (issue 10 item 4) the HTTP listener and
+      // its port-80 rule go; api-gateway waits for the HTTPS listener.
+      "certificateArn / http": [
+        "aws_lb_listener (+)", "aws_lb_listener (-)",
+        "aws_vpc_security_group_ingress_rule (+)", "aws_vpc_security_group_ingress_rule (-)", "aws_ecs_service.depends_on",
       ],
       "cdn.aliases / cdn.certificateArn": [
         "aws_cloudfront_distribution.aliases", "aws_cloudfront_distribution.viewer_certificate.acm_certificate_arn",
