@@ -1,5 +1,5 @@
 import type { Environment } from "./types";
-import { audit, stateBackend } from "./bootstrap";
+import { audit, replica, stateBackend } from "./bootstrap";
 
 // ---- Issue 10 item 2: interface endpoints and outside destinations of each system's workloads (prod only). ----
 /** Every system: images, logs, secrets, parameters, keys, role sessions. */
@@ -39,6 +39,8 @@ export const prod: Environment = {
   imageTag: "initial",
   // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
   accessLogsBucket: audit.accessLogsBucket,
+  // Replica buckets in the DR region log to bootstrap's log bucket there (S3 logs only within a region).
+  replicaAccessLogs: { region: replica.region, bucket: replica.accessLogsBucket },
   safety: {
     deletionProtection: true,
     skipFinalSnapshot: false,
@@ -96,6 +98,8 @@ export const prod: Environment = {
       // HTTPS only (issue 10 item 4): no port-80 listener or ingress; the plan asks for no HTTP redirect here.
       http: "closed",
       containerInsights: true,
+      // Attachments stay in the EU: the replica (CDN failover origin, DR copy) in the DR region, logging there.
+      attachmentsReplicaRegion: replica.region,
       cdn: { aliases: ["files.chat.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0c1f5e1a-7d6b-4f7e-9a57-3c2b1d0e9f11", blockedCountries: ["KP", "IR", "SY", "CU"] },
       compute: "ecs",
       services: {
@@ -122,6 +126,8 @@ export const prod: Environment = {
       azCount: 2,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/4c3d5e6f-7a8b-4c0d-9e2f-a3b4c5d6e7f8",
+      // Issue 10 item 3: assets and backups copied to the DR region (temp stays: scratch data that expires).
+      replicaRegion: replica.region,
       containerInsights: true,
       service: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 1, maxCount: 4 },
       database: { instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
@@ -144,7 +150,7 @@ export const prod: Environment = {
       queue: { visibilityTimeoutSeconds: 900, maxReceiveCount: 5 },
       uploadCorsOrigins: ["https://uploads.example.com"],
       // UP9 (issue 10 item 5): uploads cannot be rebuilt from anywhere else; plan 004's DR section replicates them.
-      replicaRegion: "eu-central-1",
+      replicaRegion: replica.region,
       logRetentionDays: 365,
     },
   },

@@ -160,6 +160,11 @@ export const chatAppSchema = z.strictObject({
    * turns on geo restriction.
    */
   cdn: z.strictObject({ aliases: z.array(text).readonly(), certificateArn: text.optional(), blockedCountries: z.array(text).readonly() }),
+  /**
+   * CA5: region of the attachments replica (the CDN's failover origin and the attachments' disaster-recovery copy).
+   * @default "us-east-1" (beside the CDN's firewall); prod keeps it in the EU DR region, where its access logs go
+   */
+  attachmentsReplicaRegion: text.optional(),
   database: databaseSizingSchema,
   documentDb: z.strictObject({ instanceClass: text, instances: count }),
   msk: mskSizingSchema,
@@ -189,6 +194,11 @@ export const tvmazeIngestionSchema = z.strictObject({
   efs: z.boolean(),
   /** TV9: rotation of the database secret, days. */
   secretRotationDays: count,
+  /**
+   * TV5 (issue 10 item 3): replicate the assets and backups buckets to this region for disaster recovery (temp holds
+   * scratch data that expires, and stays in one region); off when unset.
+   */
+  replicaRegion: text.optional(),
   /** TV10: WAF rate limit and geo restriction. */
   waf: z.strictObject({ rateLimitPer5Minutes: count, blockedCountries: z.array(text).readonly() }),
   /** TV12: API Gateway with usage plans and Cognito. */
@@ -234,6 +244,11 @@ export const environmentSchema = z.strictObject({
    * system buckets and ALB access logs go there. Unset: no access logs.
    */
   accessLogsBucket: text.optional(),
+  /**
+   * The disaster-recovery region's access-log bucket (bootstrap's `replica.accessLogsBucket`, SSE-S3): replica
+   * buckets in `region` log there (S3 logs only to a bucket in the same region). Unset: replicas keep no access log.
+   */
+  replicaAccessLogs: z.strictObject({ region: text, bucket: text }).optional(),
   systems: z.strictObject({
     alertingPlatform: alertingPlatformSchema,
     dotnetApi: dotnetApiSchema,

@@ -90,21 +90,28 @@ export class ChatAppStack extends SystemStack {
       logRetentionDays: cfg.logRetentionDays,
     });
 
-    // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL and the attachments replica.
+    // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL, and the attachments replica
+    // unless attachmentsReplicaRegion puts it elsewhere (prod: the EU disaster-recovery region).
+    const replicaRegion = cfg.attachmentsReplicaRegion ?? EDGE_REGION;
+    const replicaAtEdge = replicaRegion === EDGE_REGION;
+    // CloudFront reads the replica through origin access control when it fails over, so it decrypts with its key.
+    const cloudfrontDecrypts = ["cloudfront.amazonaws.com"];
     const edge = this.regionalProvider("us_east_1", EDGE_REGION);
     const edgeKey = new KmsKey(this, "EdgeKey", {
       name: `${prefix}-edge`,
-      description: `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}`,
-      // CloudFront reads the replica through origin access control when it fails over, so it decrypts with this key.
-      allowServices: ["cloudfront.amazonaws.com"],
+      description: replicaAtEdge ? `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}` : `${prefix}: CDN firewall logs in ${EDGE_REGION}`,
+      ...(replicaAtEdge ? { allowServices: cloudfrontDecrypts } : {}),
       protection,
       provider: edge,
     });
-    // CA5: a copy of every attachment in us-east-1, the CDN's failover origin (and the attachments' disaster recovery).
+    const dr = replicaAtEdge ? { provider: edge, key: edgeKey } : this.replicaSide(replicaRegion, "attachments replica (the CDN's failover origin)", cloudfrontDecrypts);
+    // CA5: a copy of every attachment, the CDN's failover origin (and the attachments' disaster recovery), logging to
+    // the DR region's log bucket when the environment names one there (issue 10 item 3).
     const replica = new S3Bucket(this, "AttachmentsReplicaBucket", {
+      ...this.replicaAccessLogs(replicaRegion),
       bucketName: `${prefix}-attachments-replica`,
-      kmsKeyArn: edgeKey.keyArn,
-      provider: edge,
+      kmsKeyArn: dr.key.keyArn,
+      provider: dr.provider,
       protection,
     });
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
@@ -112,7 +119,7 @@ export class ChatAppStack extends SystemStack {
       ...this.accessLogs,
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
-      replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },
+      replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: dr.key.keyArn },
       protection,
     });
     // CA7: the CDN's own web ACL, CLOUDFRONT scope, with its request logs in us-east-1 too.
