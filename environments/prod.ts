@@ -113,7 +113,8 @@ export const prod: Environment = {
       database: { instanceClass: "db.t3.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       documentDb: { instanceClass: "db.t3.medium", instances: 2 },
       msk: { instanceType: "kafka.m5.large", brokerCount: 3, volumeGiB: 100 },
-      redisCluster: { instanceType: "t3.medium", dataVolumeGiB: 50 },
+      // Issue 10 item 3: the RDB backups are copied to the DR region too (cheap: a few GB a day, expiring 7/28/90 days).
+      redisCluster: { instanceType: "t3.medium", dataVolumeGiB: 50, replicateBackups: true },
       shieldAdvanced: false,
       blueGreen: true,
       tracingSampleRate: 0.05,

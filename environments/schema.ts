@@ -169,7 +169,12 @@ export const chatAppSchema = z.strictObject({
   documentDb: z.strictObject({ instanceClass: text, instances: count }),
   msk: mskSizingSchema,
   /** CA6: the self-managed Redis Cluster on EC2. */
-  redisCluster: z.strictObject({ instanceType: text, dataVolumeGiB: count }),
+  redisCluster: z.strictObject({
+    instanceType: text,
+    dataVolumeGiB: count,
+    /** Issue 10 item 3: replicate the RDB backup bucket to attachmentsReplicaRegion (disaster recovery). @default false */
+    replicateBackups: z.boolean().optional(),
+  }),
   /** CA7: Shield Advanced is a paid subscription; opt in per environment. */
   shieldAdvanced: z.boolean(),
   /** CA9: CodeDeploy blue/green for the ECS services. */

@@ -16,7 +16,7 @@ import { DocumentDb } from "../modules/documentdb";
 import { ManagedKafka } from "../modules/kafka";
 import { S3Bucket } from "../modules/s3-bucket";
 import { S3Distribution } from "../modules/cloudfront";
-import { RedisClusterOnEc2 } from "../modules/redis-cluster";
+import { BACKUP_LIFECYCLE_RULES, RedisClusterOnEc2 } from "../modules/redis-cluster";
 import { WebAcl } from "../modules/waf";
 import { EcrRepository } from "../modules/ecr";
 import { AlarmTopic, XraySamplingRule } from "../modules/observability";
@@ -77,19 +77,6 @@ export class ChatAppStack extends SystemStack {
       brokerLogs: { retentionDays: cfg.logRetentionDays },
       protection,
     });
-    // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention.
-    const redis = new RedisClusterOnEc2(this, "RedisCluster", {
-      name: `${prefix}-redis`,
-      network,
-      instanceType: cfg.redisCluster.instanceType,
-      dataVolumeGiB: cfg.redisCluster.dataVolumeGiB,
-      kmsKeyArn: key.keyArn,
-      backupBucketName: `${prefix}-redis-backups`,
-      ...this.accessLogs,
-      protection,
-      logRetentionDays: cfg.logRetentionDays,
-    });
-
     // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL, and the attachments replica
     // unless attachmentsReplicaRegion puts it elsewhere (prod: the EU disaster-recovery region).
     const replicaRegion = cfg.attachmentsReplicaRegion ?? EDGE_REGION;
@@ -104,7 +91,32 @@ export class ChatAppStack extends SystemStack {
       protection,
       provider: edge,
     });
-    const dr = replicaAtEdge ? { provider: edge, key: edgeKey } : this.replicaSide(replicaRegion, "attachments replica (the CDN's failover origin)", cloudfrontDecrypts);
+    const dr = replicaAtEdge ? { provider: edge, key: edgeKey } : this.replicaSide(replicaRegion, "attachments replica (the CDN's failover origin) and Redis backup copies", cloudfrontDecrypts);
+    // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention; with
+    // redisCluster.replicateBackups (issue 10 item 3) the RDB copies also go to the attachments replica's region.
+    const backupsReplica = cfg.redisCluster.replicateBackups
+      ? new S3Bucket(this, "RedisBackupsReplicaBucket", {
+          ...this.replicaAccessLogs(replicaRegion),
+          bucketName: `${prefix}-redis-backups-replica`,
+          kmsKeyArn: dr.key.keyArn,
+          provider: dr.provider,
+          lifecycleRules: BACKUP_LIFECYCLE_RULES,
+          protection,
+        })
+      : undefined;
+    const redis = new RedisClusterOnEc2(this, "RedisCluster", {
+      name: `${prefix}-redis`,
+      network,
+      instanceType: cfg.redisCluster.instanceType,
+      dataVolumeGiB: cfg.redisCluster.dataVolumeGiB,
+      kmsKeyArn: key.keyArn,
+      backupBucketName: `${prefix}-redis-backups`,
+      ...this.accessLogs,
+      ...(backupsReplica ? { backupReplicateTo: { destinationBucketArn: backupsReplica.bucketArn, destinationKmsKeyArn: dr.key.keyArn } } : {}),
+      protection,
+      logRetentionDays: cfg.logRetentionDays,
+    });
+
     // CA5: a copy of every attachment, the CDN's failover origin (and the attachments' disaster recovery), logging to
     // the DR region's log bucket when the environment names one there (issue 10 item 3).
     const replica = new S3Bucket(this, "AttachmentsReplicaBucket", {

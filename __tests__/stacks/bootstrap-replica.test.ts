@@ -51,7 +51,7 @@ describe("bootstrap replica region (issue 10 item 3, BS1)", () => {
     expect(logging.map((l) => [l.bucket, l.target_bucket]).sort()).toEqual(
       [replica.stateBucket, replica.trailBucket].map((b) => [`\${aws_s3_bucket.${bucketId(b)}.id}`, target]).sort(),
     );
-    expect(s.parsed.output.replica_access_logs_bucket.value).toBe(target);
+    expect(s.parsed.output!.replica_access_logs_bucket.value).toBe(target);
   });
 
   it("prod names the replica region's log bucket for its replica buckets", () => {

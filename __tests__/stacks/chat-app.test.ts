@@ -384,6 +384,23 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     }
   });
 
+  it(`CA6 / issue 10 item 3: the Redis backups ${cfg.redisCluster.replicateBackups ? "replicate to the attachments replica's region, aging alike and logging there" : "stay in one region, as the environment says"}`, () => {
+    const bucketId = (name: string) => idOf(s, "aws_s3_bucket", (b) => b.bucket === name);
+    const source = `\${aws_s3_bucket.${bucketId(`${prefix}-redis-backups`)}.id}`;
+    const replication = all(s, "aws_s3_bucket_replication_configuration").filter((r) => r.bucket === source);
+    if (!cfg.redisCluster.replicateBackups) {
+      expect(replication).toEqual([]);
+      return;
+    }
+    const copy = bucketId(`${prefix}-redis-backups-replica`);
+    expect(replication.map((r) => r.rule[0].destination.bucket)).toEqual([`\${aws_s3_bucket.${copy}.arn}`]);
+    expect((resources(s, "aws_s3_bucket")[copy] as any).provider).toBe(replicaProvider);
+    const rules = all(s, "aws_s3_bucket_lifecycle_configuration").find((l) => l.bucket === `\${aws_s3_bucket.${copy}.id}`).rule.map((r: any) => [r.id, r.expiration?.[0]?.days]);
+    expect(rules.filter(([id]: [string]) => id !== "abort-incomplete-uploads")).toEqual([["daily-7", 7], ["weekly-4", 28], ["monthly-3", 90]]);
+    const logs = all(s, "aws_s3_bucket_logging").filter((l) => l.bucket === `\${aws_s3_bucket.${copy}.id}`).map((l) => l.target_bucket);
+    expect(logs).toEqual(environments[env].replicaAccessLogs ? [environments[env].replicaAccessLogs!.bucket] : []);
+  });
+
   it("CA6: daily backups to S3 kept 7 daily / 4 weekly / 3 monthly by lifecycle rules", () => {
     const bucketId = Object.entries(resources(s, "aws_s3_bucket")).find(([, b]) => b.bucket === `${prefix}-redis-backups`)?.[0];
     expect(bucketId).toBeDefined();
@@ -511,7 +528,8 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     for (const b of all(s, "aws_s3_bucket_server_side_encryption_configuration")) {
       expect(b.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: expectedKey(b) });
     }
-    expect(all(s, "aws_s3_bucket_server_side_encryption_configuration").filter(atReplica)).toHaveLength(1);
+    // The attachments replica, and the Redis backups' copy when the environment replicates them.
+    expect(all(s, "aws_s3_bucket_server_side_encryption_configuration").filter(atReplica)).toHaveLength(cfg.redisCluster.replicateBackups ? 2 : 1);
     for (const v of all(s, "aws_ebs_volume")) expect([v.encrypted, v.kms_key_id]).toEqual([true, keyRef]);
     for (const r of all(s, "aws_ecr_repository")) expect(r.encryption_configuration[0]).toEqual({ encryption_type: "KMS", kms_key: keyRef });
     for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBe(expectedKey(g));
@@ -642,6 +660,12 @@ describe("chat-app across environments", () => {
         "aws_s3_bucket_policy.provider", "aws_s3_bucket_public_access_block.provider", "aws_s3_bucket_server_side_encryption_configuration.provider",
         "aws_s3_bucket_versioning.provider", "aws_s3_bucket_server_side_encryption_configuration.rule.apply_server_side_encryption_by_default.kms_master_key_id",
         "aws_s3_bucket_replication_configuration.rule.destination.encryption_configuration.replica_kms_key_id",
+      ],
+      // Issue 10 item 3: the Redis backup bucket replicates to the DR region (a replica bucket, its replication and role).
+      "redisCluster.replicateBackups": [
+        "aws_iam_role (+)", "aws_iam_role_policy (+)",
+        ...["", "_lifecycle_configuration", "_logging", "_notification", "_ownership_controls", "_policy", "_public_access_block", "_replication_configuration",
+          "_server_side_encryption_configuration", "_versioning"].map((t) => `aws_s3_bucket${t} (+)`),
       ],
       "cdn.blockedCountries": ["aws_cloudfront_distribution.restrictions.geo_restriction.locations", "aws_cloudfront_distribution.restrictions.geo_restriction.restriction_type"],
     };

@@ -20,7 +20,7 @@ import {
   allowCidr, arn, createRole, createSecurityGroup, dataSubnetIds, fail, fitName, IConnectable, IGrantee, INetwork, inRange, isToken, logRetentionDays, matches, PolicyStatement, Protection, SecretReference, serviceTrustPolicy,
 } from "../core";
 import { BackupPlan } from "../backup-plan";
-import { S3Bucket } from "../s3-bucket";
+import { LifecycleRule, S3Bucket, S3BucketProps } from "../s3-bucket";
 import { Parameter } from "../secrets/parameter";
 import { clusterCreateScript, nodeScript, NodeScriptProps, REDIS_BUS_PORT, REDIS_PORT } from "./user-data";
 
@@ -58,13 +58,15 @@ export interface RedisClusterOnEc2Props {
   /**
    * TLS on clients, replication and the cluster bus (issue 10 item 4): `port 0`, `tls-port` 6379, `tls-cluster`,
    * `tls-replication`. The first node generates a private CA and one node certificate and stores them (CA
-   * certificate, certificate, key; not the CA key) in the SSM SecureString parameter `tlsParameterName` (Advanced
+   * certificate, certificate, key; not the CA key) in the SSM SecureString parameter `tlsBundle` (Advanced
    * tier: the bundle exceeds 4 KB; the version labelled "current" is in use); clients connect with `rediss://` and
    * that bundle's `ca`. false serves plain TCP inside the VPC. @default true
    */
   readonly tls?: boolean;
   /** S3 server access logs of the backup bucket go to this bucket (name). @default none */
   readonly accessLogsBucket?: string;
+  /** Replicate the backup bucket to a bucket of another region (disaster recovery; age it with BACKUP_LIFECYCLE_RULES). @default none */
+  readonly backupReplicateTo?: S3BucketProps["replicateTo"];
   /**
    * Daily AWS Backup snapshots (03:00 UTC) of every node's data volume into a vault encrypted with kmsKeyArn, kept
    * `retentionDays` (1-36500). They restore a whole volume (AOF and RDB) next to the RDB copies in the bucket; false
@@ -96,6 +98,13 @@ const ROOT_VOLUME_GIB = 16;
 const MANAGED_POLICIES = [
   "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
   "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+];
+
+/** The backup bucket's retention (CA6: 7 daily, 4 weekly, 3 monthly copies), for a disaster-recovery copy to age alike. */
+export const BACKUP_LIFECYCLE_RULES: readonly LifecycleRule[] = [
+  { id: "daily-7", prefix: "daily/", expirationDays: 7, noncurrentExpirationDays: 1 },
+  { id: "weekly-4", prefix: "weekly/", expirationDays: 28, noncurrentExpirationDays: 1 },
+  { id: "monthly-3", prefix: "monthly/", expirationDays: 90, noncurrentExpirationDays: 1 },
 ];
 
 export class RedisClusterOnEc2 extends Construct implements IConnectable {
@@ -168,13 +177,10 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       versioned: true,
       kmsKeyArn: props.kmsKeyArn,
       ...(props.accessLogsBucket ? { accessLogsBucket: props.accessLogsBucket } : {}),
+      ...(props.backupReplicateTo ? { replicateTo: props.backupReplicateTo } : {}),
       forceDestroy: (props.forceDestroyBackups ?? props.protection?.forceDestroy) ?? false,
       preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false,
-      lifecycleRules: [
-        { id: "daily-7", prefix: "daily/", expirationDays: 7, noncurrentExpirationDays: 1 },
-        { id: "weekly-4", prefix: "weekly/", expirationDays: 28, noncurrentExpirationDays: 1 },
-        { id: "monthly-3", prefix: "monthly/", expirationDays: 90, noncurrentExpirationDays: 1 },
-      ],
+      lifecycleRules: BACKUP_LIFECYCLE_RULES,
     });
     this.backupBucketName = backups.bucketName;
     this.backupBucketArn = backups.bucketArn;
