@@ -149,6 +149,8 @@ export class ChatAppStack extends SystemStack {
       certificateArn: cfg.cdn.certificateArn,
       blockedCountries: cfg.cdn.blockedCountries,
       webAclArn: cdnFirewall.webAclArn,
+      // Issue 10 item 3: CloudFront standard logging v2 to a log group in us-east-1 (checkov still reads only logging_config).
+      standardLogging: { provider: edge, retentionDays: cfg.logRetentionDays, kmsKeyArn: edgeKey.keyArn },
     });
     attachments.addPolicyStatement(cdn.bucketPolicyStatement());
     replica.addPolicyStatement(cdn.failoverBucketPolicyStatement());
