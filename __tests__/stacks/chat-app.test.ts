@@ -384,23 +384,6 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     }
   });
 
-  it(`CA6 / issue 10 item 3: the Redis backups ${cfg.redisCluster.replicateBackups ? "replicate to the attachments replica's region, aging alike and logging there" : "stay in one region, as the environment says"}`, () => {
-    const bucketId = (name: string) => idOf(s, "aws_s3_bucket", (b) => b.bucket === name);
-    const source = `\${aws_s3_bucket.${bucketId(`${prefix}-redis-backups`)}.id}`;
-    const replication = all(s, "aws_s3_bucket_replication_configuration").filter((r) => r.bucket === source);
-    if (!cfg.redisCluster.replicateBackups) {
-      expect(replication).toEqual([]);
-      return;
-    }
-    const copy = bucketId(`${prefix}-redis-backups-replica`);
-    expect(replication.map((r) => r.rule[0].destination.bucket)).toEqual([`\${aws_s3_bucket.${copy}.arn}`]);
-    expect((resources(s, "aws_s3_bucket")[copy] as any).provider).toBe(replicaProvider);
-    const rules = all(s, "aws_s3_bucket_lifecycle_configuration").find((l) => l.bucket === `\${aws_s3_bucket.${copy}.id}`).rule.map((r: any) => [r.id, r.expiration?.[0]?.days]);
-    expect(rules.filter(([id]: [string]) => id !== "abort-incomplete-uploads")).toEqual([["daily-7", 7], ["weekly-4", 28], ["monthly-3", 90]]);
-    const logs = all(s, "aws_s3_bucket_logging").filter((l) => l.bucket === `\${aws_s3_bucket.${copy}.id}`).map((l) => l.target_bucket);
-    expect(logs).toEqual(environments[env].replicaAccessLogs ? [environments[env].replicaAccessLogs!.bucket] : []);
-  });
-
   it("CA6: daily backups to S3 kept 7 daily / 4 weekly / 3 monthly by lifecycle rules", () => {
     const bucketId = Object.entries(resources(s, "aws_s3_bucket")).find(([, b]) => b.bucket === `${prefix}-redis-backups`)?.[0];
     expect(bucketId).toBeDefined();

@@ -189,20 +189,6 @@ describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
     }
   });
 
-  it(`issue 10 item 3: ${cfg.replicaRegion ? `assets and backups replicate to ${cfg.replicaRegion} (temp does not), the copies logging there` : "no replica region: no bucket replicates"}`, () => {
-    const bucketRef = (name: string) => `\${aws_s3_bucket.${Object.entries(resources(s, "aws_s3_bucket")).find(([, b]: any) => b.bucket === name)![0]}`;
-    const replication = all(s, "aws_s3_bucket_replication_configuration").map((r) => [r.bucket, r.rule[0].destination.bucket]);
-    const expected = cfg.replicaRegion
-      ? REPLICATED_BUCKETS.map((b) => [`${bucketRef(`tvmaze-ingestion-${env}-${b}`)}.id}`, `${bucketRef(`tvmaze-ingestion-${env}-${b}-replica`)}.arn}`])
-      : [];
-    expect(replication.sort()).toEqual(expected.sort());
-    if (cfg.replicaRegion) {
-      expect(s.parsed.provider.aws.map((p: any) => [p.alias, p.region])).toContainEqual(["replica", cfg.replicaRegion]);
-      const replicaLogging = all(s, "aws_s3_bucket_logging").filter((l) => l.provider === "aws.replica").map((l) => l.target_bucket);
-      expect(replicaLogging).toEqual(environments[env].replicaAccessLogs?.region === cfg.replicaRegion ? [environments[env].replicaAccessLogs!.bucket, environments[env].replicaAccessLogs!.bucket] : []);
-    }
-  });
-
   it(`TV6: the shared EFS file system is ${cfg.efs ? "on" : "off"} as environments/${env}.ts says`, () => {
     const fileSystems = all(s, "aws_efs_file_system");
     expect(fileSystems).toHaveLength(cfg.efs ? 1 : 0);

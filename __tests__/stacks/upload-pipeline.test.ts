@@ -229,12 +229,6 @@ describe.each(ENVS)("upload-pipeline-%s", (env) => {
     expect(all(s, "aws_s3_bucket")).toHaveLength(cfg.replicaRegion ? 2 : 1);
   });
 
-  it("UP9 / issue 10 item 3: the replica logs access to the DR region's log bucket when the environment names one there", () => {
-    const replicaLogs = all(s, "aws_s3_bucket_logging").filter((l) => l.provider === "aws.replica").map((l) => l.target_bucket);
-    const named = environments[env].replicaAccessLogs;
-    expect(replicaLogs).toEqual(cfg.replicaRegion && named?.region === cfg.replicaRegion ? [named.bucket] : []);
-  });
-
   it("G5: the database accepts only 5432, only from the cluster's security group", () => {
     const dbSg = ref("aws_security_group", idWhere(s, "aws_security_group", (g) => String(g.name).includes("-db")), "id");
     const rules = all(s, "aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === dbSg);
