@@ -31,6 +31,18 @@ export interface BootstrapSettings {
     /** Days trail files, log events and access logs are kept. */
     readonly retentionDays: number;
   };
+  /**
+   * Disaster-recovery copies in a second region (as terraform-aws-modules' remote-state-s3-backend replicates its
+   * state bucket): the state bucket and the trail bucket replicate there under a key of that region, and
+   * `accessLogsBucket` there (SSE-S3) receives the replicated access logs and is the log target of every replica
+   * bucket in that region (environments name it in `replicaAccessLogs`). Unset: no second region.
+   */
+  readonly replica?: {
+    readonly region: string;
+    readonly accessLogsBucket: string;
+    readonly stateBucket: string;
+    readonly trailBucket: string;
+  };
   readonly pipeline: {
     /** This infrastructure repository, "owner/name" (the owner is a placeholder until set, see README). */
     readonly repository: string;
@@ -58,6 +70,14 @@ export const audit: BootstrapSettings["audit"] = {
 };
 // ---- end issue 10 item 3 ----
 
+/** The prod estate's disaster-recovery region: bootstrap's copies, and every stack's replica buckets, log there. */
+export const replica: NonNullable<BootstrapSettings["replica"]> = {
+  region: "eu-central-1",
+  accessLogsBucket: "platform-access-logs-eu-central-1",
+  stateBucket: "platform-terraform-state-eu-central-1",
+  trailBucket: "platform-cloudtrail-eu-central-1",
+};
+
 export const bootstrap: BootstrapSettings = {
   project: "platform",
   region: "eu-west-1",
@@ -65,5 +85,6 @@ export const bootstrap: BootstrapSettings = {
   noncurrentStateVersionDays: 90,
   githubOidcProvider: true,
   audit,
+  replica,
   pipeline: { repository: "example-org/aws-platform-cdktf", environments: ["dev", "staging", "prod"] },
 };

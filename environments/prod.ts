@@ -1,5 +1,5 @@
 import type { Environment } from "./types";
-import { audit, stateBackend } from "./bootstrap";
+import { audit, replica, stateBackend } from "./bootstrap";
 
 // ---- Issue 10 item 2: interface endpoints and outside destinations of each system's workloads (prod only). ----
 /** Every system: images, logs, secrets, parameters, keys, role sessions. */
@@ -39,6 +39,8 @@ export const prod: Environment = {
   imageTag: "initial",
   // Issue 10 item 3: S3 server access logs and ALB access logs to the account's log bucket.
   accessLogsBucket: audit.accessLogsBucket,
+  // Replica buckets in the DR region log to bootstrap's log bucket there (S3 logs only within a region).
+  replicaAccessLogs: { region: replica.region, bucket: replica.accessLogsBucket },
   safety: {
     deletionProtection: true,
     skipFinalSnapshot: false,
@@ -53,6 +55,8 @@ export const prod: Environment = {
       azCount: 2,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1f0e7c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6",
+      // HTTPS only (issue 10 item 4): no port-80 listener or ingress; the plan asks for no HTTP redirect here.
+      http: "closed",
       containerInsights: true,
       cluster: { instanceType: "t3.micro", minInstances: 1, maxInstances: 4 },
       services: {
@@ -74,6 +78,8 @@ export const prod: Environment = {
       azCount: 3,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/2a1b3c4d-5e6f-4a8b-9c0d-e1f2a3b4c5d6",
+      // HTTPS only (issue 10 item 4): no port-80 listener or ingress; the plan asks for no HTTP redirect here.
+      http: "closed",
       containerInsights: true,
       api: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 2, maxCount: 6 },
       database: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 16, instances: 2 },
@@ -89,7 +95,11 @@ export const prod: Environment = {
       azCount: 3,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/3b2c4d5e-6f7a-4b9c-8d1e-f2a3b4c5d6e7",
+      // HTTPS only (issue 10 item 4): no port-80 listener or ingress; the plan asks for no HTTP redirect here.
+      http: "closed",
       containerInsights: true,
+      // Attachments stay in the EU: the replica (CDN failover origin, DR copy) in the DR region, logging there.
+      attachmentsReplicaRegion: replica.region,
       cdn: { aliases: ["files.chat.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0c1f5e1a-7d6b-4f7e-9a57-3c2b1d0e9f11", blockedCountries: ["KP", "IR", "SY", "CU"] },
       compute: "ecs",
       services: {
@@ -103,7 +113,8 @@ export const prod: Environment = {
       database: { instanceClass: "db.t3.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
       documentDb: { instanceClass: "db.t3.medium", instances: 2 },
       msk: { instanceType: "kafka.m5.large", brokerCount: 3, volumeGiB: 100 },
-      redisCluster: { instanceType: "t3.medium", dataVolumeGiB: 50 },
+      // Issue 10 item 3: the RDB backups are copied to the DR region too (cheap: a few GB a day, expiring 7/28/90 days).
+      redisCluster: { instanceType: "t3.medium", dataVolumeGiB: 50, replicateBackups: true },
       shieldAdvanced: false,
       blueGreen: true,
       tracingSampleRate: 0.05,
@@ -116,6 +127,8 @@ export const prod: Environment = {
       azCount: 2,
       natGateways: "perAz",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/4c3d5e6f-7a8b-4c0d-9e2f-a3b4c5d6e7f8",
+      // Issue 10 item 3: assets and backups copied to the DR region (temp stays: scratch data that expires).
+      replicaRegion: replica.region,
       containerInsights: true,
       service: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 1, maxCount: 4 },
       database: { instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true },
@@ -138,7 +151,7 @@ export const prod: Environment = {
       queue: { visibilityTimeoutSeconds: 900, maxReceiveCount: 5 },
       uploadCorsOrigins: ["https://uploads.example.com"],
       // UP9 (issue 10 item 5): uploads cannot be rebuilt from anywhere else; plan 004's DR section replicates them.
-      replicaRegion: "eu-central-1",
+      replicaRegion: replica.region,
       logRetentionDays: 365,
     },
   },

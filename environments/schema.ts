@@ -105,6 +105,11 @@ export const alertingPlatformSchema = z.strictObject({
   services: perName(ALERTING_SERVICES, serviceSizingSchema),
   /** ACM certificate for the ALB's HTTPS listener; HTTP only when unset (AP6). */
   certificateArn: text.optional(),
+  /**
+   * Port 80 when certificateArn is set: "redirect" (an HTTP listener answering 301 to HTTPS) or "closed" (no HTTP
+   * listener, no port-80 ingress). Refused without a certificate. @default "redirect"
+   */
+  http: z.enum(["redirect", "closed"]).optional(),
   database: databaseSizingSchema,
   redis: z.strictObject({ nodeType: text, snapshotRetentionDays: count }),
   /** The self-hosted broker's task size and topic partitions (its storage is EFS, which grows on its own). */
@@ -119,6 +124,11 @@ export const dotnetApiSchema = z.strictObject({
   /** The .NET 8 API on Fargate (DA1). */
   api: serviceSizingSchema,
   certificateArn: text.optional(),
+  /**
+   * Port 80 when certificateArn is set: "redirect" (an HTTP listener answering 301 to HTTPS) or "closed" (no HTTP
+   * listener, no port-80 ingress). Refused without a certificate. @default "redirect"
+   */
+  http: z.enum(["redirect", "closed"]).optional(),
   /** DA4: instance or Aurora Serverless v2. */
   database: databaseChoiceSchema,
   /** DA2: Multi-AZ automatic failover needs a replica. */
@@ -141,15 +151,30 @@ export const chatAppSchema = z.strictObject({
   eks: eksSizingSchema,
   certificateArn: text.optional(),
   /**
+   * Port 80 when certificateArn is set: "redirect" (an HTTP listener answering 301 to HTTPS) or "closed" (no HTTP
+   * listener, no port-80 ingress). Refused without a certificate. @default "redirect"
+   */
+  http: z.enum(["redirect", "closed"]).optional(),
+  /**
    * CA5: the attachments CDN. A custom domain needs an ACM certificate in us-east-1; `blockedCountries` (ISO codes)
    * turns on geo restriction.
    */
   cdn: z.strictObject({ aliases: z.array(text).readonly(), certificateArn: text.optional(), blockedCountries: z.array(text).readonly() }),
+  /**
+   * CA5: region of the attachments replica (the CDN's failover origin and the attachments' disaster-recovery copy).
+   * @default "us-east-1" (beside the CDN's firewall); prod keeps it in the EU DR region, where its access logs go
+   */
+  attachmentsReplicaRegion: text.optional(),
   database: databaseSizingSchema,
   documentDb: z.strictObject({ instanceClass: text, instances: count }),
   msk: mskSizingSchema,
   /** CA6: the self-managed Redis Cluster on EC2. */
-  redisCluster: z.strictObject({ instanceType: text, dataVolumeGiB: count }),
+  redisCluster: z.strictObject({
+    instanceType: text,
+    dataVolumeGiB: count,
+    /** Issue 10 item 3: replicate the RDB backup bucket to attachmentsReplicaRegion (disaster recovery). @default false */
+    replicateBackups: z.boolean().optional(),
+  }),
   /** CA7: Shield Advanced is a paid subscription; opt in per environment. */
   shieldAdvanced: z.boolean(),
   /** CA9: CodeDeploy blue/green for the ECS services. */
@@ -174,6 +199,11 @@ export const tvmazeIngestionSchema = z.strictObject({
   efs: z.boolean(),
   /** TV9: rotation of the database secret, days. */
   secretRotationDays: count,
+  /**
+   * TV5 (issue 10 item 3): replicate the assets and backups buckets to this region for disaster recovery (temp holds
+   * scratch data that expires, and stays in one region); off when unset.
+   */
+  replicaRegion: text.optional(),
   /** TV10: WAF rate limit and geo restriction. */
   waf: z.strictObject({ rateLimitPer5Minutes: count, blockedCountries: z.array(text).readonly() }),
   /** TV12: API Gateway with usage plans and Cognito. */
@@ -219,6 +249,11 @@ export const environmentSchema = z.strictObject({
    * system buckets and ALB access logs go there. Unset: no access logs.
    */
   accessLogsBucket: text.optional(),
+  /**
+   * The disaster-recovery region's access-log bucket (bootstrap's `replica.accessLogsBucket`, SSE-S3): replica
+   * buckets in `region` log there (S3 logs only to a bucket in the same region). Unset: replicas keep no access log.
+   */
+  replicaAccessLogs: z.strictObject({ region: text, bucket: text }).optional(),
   systems: z.strictObject({
     alertingPlatform: alertingPlatformSchema,
     dotnetApi: dotnetApiSchema,

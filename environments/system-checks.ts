@@ -26,19 +26,28 @@ function checkChatApp(env: Environment, where: string): void {
   if (cfg.compute === "eks" && cfg.shieldAdvanced) {
     fail(where, "systems.chatApp.shieldAdvanced", true, "with compute \"eks\" the ingress controller owns the ALB; set false and use the ingress annotation alb.ingress.kubernetes.io/shield-advanced-protection");
   }
+  checkReplicaRegion(env, where, "systems.chatApp.attachmentsReplicaRegion", cfg.attachmentsReplicaRegion);
 }
 
-/** UP9: a replica in the stack's own region would survive nothing the source bucket does not. */
-function checkUploadPipeline(env: Environment, where: string): void {
-  const replicaRegion = env.systems.uploadPipeline.replicaRegion;
+/** A replica in the stack's own region would survive nothing the source bucket does not (UP9, TV5, CA5). */
+function checkReplicaRegion(env: Environment, where: string, setting: string, replicaRegion: string | undefined): void {
   if (replicaRegion !== undefined && replicaRegion === env.region) {
-    fail(where, "systems.uploadPipeline.replicaRegion", replicaRegion, `expected a region other than the stack's own (${env.region}): replication is for disaster recovery`);
+    fail(where, setting, replicaRegion, `expected a region other than the stack's own (${env.region}): replication is for disaster recovery`);
   }
+}
+
+function checkUploadPipeline(env: Environment, where: string): void {
+  checkReplicaRegion(env, where, "systems.uploadPipeline.replicaRegion", env.systems.uploadPipeline.replicaRegion);
+}
+
+function checkTvmazeIngestion(env: Environment, where: string): void {
+  checkReplicaRegion(env, where, "systems.tvmazeIngestion.replicaRegion", env.systems.tvmazeIngestion.replicaRegion);
 }
 
 const CHECKS: Partial<Record<SystemKey, (env: Environment, where: string) => void>> = {
   chatApp: checkChatApp,
   uploadPipeline: checkUploadPipeline,
+  tvmazeIngestion: checkTvmazeIngestion,
 };
 
 /** Runs the checks of one system (by its key in `systems`, e.g. "chatApp"). */

@@ -128,6 +128,13 @@ export function validateEnvironment(env: Environment, file?: string): Environmen
   checkDatabaseSizing(where, "systems.uploadPipeline.database", up.database);
   if (prod && !up.database.multiAz) fail(where, "systems.uploadPipeline.database.multiAz", false, "prod requires a Multi-AZ database (UP6, G8)");
   if (up.replicaRegion !== undefined) region(where, "systems.uploadPipeline.replicaRegion", up.replicaRegion);
+  if (tv.replicaRegion !== undefined) region(where, "systems.tvmazeIngestion.replicaRegion", tv.replicaRegion);
+  const attachmentsReplica = env.systems.chatApp.attachmentsReplicaRegion;
+  if (attachmentsReplica !== undefined) region(where, "systems.chatApp.attachmentsReplicaRegion", attachmentsReplica);
+  if (env.replicaAccessLogs) {
+    region(where, "replicaAccessLogs.region", env.replicaAccessLogs.region);
+    if (env.replicaAccessLogs.region === env.region) fail(where, "replicaAccessLogs.region", env.replicaAccessLogs.region, `expected the disaster-recovery region, not the environment's own (${env.region}): accessLogsBucket serves that`);
+  }
   for (const system of Object.keys(env.systems) as (keyof Environment["systems"])[]) checkSystem(system, env, where);
   logRetentionDays(where, "systems.uploadPipeline.logRetentionDays", up.logRetentionDays);
   return env;

@@ -76,12 +76,13 @@ export class AlertingPlatformStack extends SystemStack {
       logRetentionDays: cfg.logRetentionDays,
     });
 
-    // AP6: one ALB, HTTPS when a certificate is set.
+    // AP6: one ALB, HTTPS when a certificate is set (port 80 redirecting to it, or closed, as the settings say).
     const alb = new Alb(this, "LoadBalancer", {
       ...this.accessLogs,
       name: prefix,
       network,
       certificateArn: cfg.certificateArn,
+      ...(cfg.http ? { http: cfg.http } : {}),
       protection,
     });
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.

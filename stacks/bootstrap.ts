@@ -15,6 +15,7 @@ import { inRange } from "../modules/core";
 import { terraformRoles } from "../modules/github-oidc/terraform-roles";
 import { accessLogBucket } from "../modules/s3-bucket/access-logs";
 import { AuditTrail } from "../modules/audit-trail";
+import { bootstrapReplica } from "./bootstrap-replica";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 
@@ -45,8 +46,11 @@ export class BootstrapStack extends BaseStack {
       preventDestroy: true,
     });
 
-    // Issue 10 item 3: the account's access-log bucket first; the state bucket logs to it.
-    const logs = accessLogBucket(this, s.audit);
+    // The disaster-recovery region first (when set): the primary buckets replicate to it.
+    const replica = bootstrapReplica(this, s, noncurrentDays);
+
+    // Issue 10 item 3: the account's access-log bucket next; the state bucket logs to it.
+    const logs = accessLogBucket(this, s.audit, replica ? { replicateTo: replica.accessLogs } : {});
 
     const bucket = new S3Bucket(this, "StateBucket", {
       bucketName: s.backend.bucket,
@@ -54,6 +58,7 @@ export class BootstrapStack extends BaseStack {
       versioned: true,
       kmsKeyArn: key.keyArn,
       lifecycleRules: [{ id: "expire-superseded-state", noncurrentExpirationDays: noncurrentDays }],
+      ...(replica ? { replicateTo: { destinationBucketArn: replica.state.bucketArn, destinationKmsKeyArn: replica.key.keyArn } } : {}),
       preventDestroy: true,
     });
 
@@ -63,6 +68,7 @@ export class BootstrapStack extends BaseStack {
       accessLogsBucket: logs,
       dataEventBucketArns: [bucket.bucketArn, ...s.audit.dataEventBuckets.map((b) => `arn:aws:s3:::${b}`)],
       retentionDays: s.audit.retentionDays,
+      ...(replica ? { replicateTo: { destinationBucketArn: replica.trail.bucketArn, destinationKmsKeyArn: replica.key.keyArn } } : {}),
     });
 
     const table = new DynamodbTable(this, "LockTable", {
@@ -99,6 +105,7 @@ export class BootstrapStack extends BaseStack {
     new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
     new TerraformOutput(this, "access_logs_bucket", { value: logs.bucketName });
     new TerraformOutput(this, "audit_trail_arn", { value: trail.trailArn });
+    if (replica) new TerraformOutput(this, "replica_access_logs_bucket", { value: replica.accessLogs.bucketName, description: `Access-log bucket in ${replica.region}: replica buckets there log to it` });
     // Set as the AWS_DEPLOYER_ROLE_ARN / AWS_PLANNER_ROLE_ARN variables of the GitHub environments (README "Pipeline").
     new TerraformOutput(this, "deployer_role_arn", { value: roles.deployer.arn });
     new TerraformOutput(this, "planner_role_arn", { value: roles.planner.arn });

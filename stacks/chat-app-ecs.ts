@@ -28,7 +28,7 @@ export function buildEcsServices(parts: ChatAppParts): ComputeResult {
     logRetentionDays: cfg.logRetentionDays,
     containerInsights: cfg.containerInsights,
   });
-  const alb = new Alb(stack, "LoadBalancer", { ...stack.accessLogs, name: prefix, network, certificateArn: cfg.certificateArn, protection });
+  const alb = new Alb(stack, "LoadBalancer", { ...stack.accessLogs, name: prefix, network, certificateArn: cfg.certificateArn, ...(cfg.http ? { http: cfg.http } : {}), protection });
   outputs.waf_acl_arn = firewall([alb.albArn]).webAclArn;
 
   // CA9: the public entry gets a blue/green target group pair when the environment asks for it.

@@ -16,7 +16,7 @@ import { DocumentDb } from "../modules/documentdb";
 import { ManagedKafka } from "../modules/kafka";
 import { S3Bucket } from "../modules/s3-bucket";
 import { S3Distribution } from "../modules/cloudfront";
-import { RedisClusterOnEc2 } from "../modules/redis-cluster";
+import { BACKUP_LIFECYCLE_RULES, RedisClusterOnEc2 } from "../modules/redis-cluster";
 import { WebAcl } from "../modules/waf";
 import { EcrRepository } from "../modules/ecr";
 import { AlarmTopic, XraySamplingRule } from "../modules/observability";
@@ -77,7 +77,33 @@ export class ChatAppStack extends SystemStack {
       brokerLogs: { retentionDays: cfg.logRetentionDays },
       protection,
     });
-    // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention.
+    // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL, and the attachments replica
+    // unless attachmentsReplicaRegion puts it elsewhere (prod: the EU disaster-recovery region).
+    const replicaRegion = cfg.attachmentsReplicaRegion ?? EDGE_REGION;
+    const replicaAtEdge = replicaRegion === EDGE_REGION;
+    // CloudFront reads the replica through origin access control when it fails over, so it decrypts with its key.
+    const cloudfrontDecrypts = ["cloudfront.amazonaws.com"];
+    const edge = this.regionalProvider("us_east_1", EDGE_REGION);
+    const edgeKey = new KmsKey(this, "EdgeKey", {
+      name: `${prefix}-edge`,
+      description: replicaAtEdge ? `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}` : `${prefix}: CDN firewall logs in ${EDGE_REGION}`,
+      ...(replicaAtEdge ? { allowServices: cloudfrontDecrypts } : {}),
+      protection,
+      provider: edge,
+    });
+    const dr = replicaAtEdge ? { provider: edge, key: edgeKey } : this.replicaSide(replicaRegion, "attachments replica (the CDN's failover origin) and Redis backup copies", cloudfrontDecrypts);
+    // CA6: six Redis nodes on EC2 across three AZs, backups to S3 with 7/4/3 retention; with
+    // redisCluster.replicateBackups (issue 10 item 3) the RDB copies also go to the attachments replica's region.
+    const backupsReplica = cfg.redisCluster.replicateBackups
+      ? new S3Bucket(this, "RedisBackupsReplicaBucket", {
+          ...this.replicaAccessLogs(replicaRegion),
+          bucketName: `${prefix}-redis-backups-replica`,
+          kmsKeyArn: dr.key.keyArn,
+          provider: dr.provider,
+          lifecycleRules: BACKUP_LIFECYCLE_RULES,
+          protection,
+        })
+      : undefined;
     const redis = new RedisClusterOnEc2(this, "RedisCluster", {
       name: `${prefix}-redis`,
       network,
@@ -86,25 +112,18 @@ export class ChatAppStack extends SystemStack {
       kmsKeyArn: key.keyArn,
       backupBucketName: `${prefix}-redis-backups`,
       ...this.accessLogs,
+      ...(backupsReplica ? { backupReplicateTo: { destinationBucketArn: backupsReplica.bucketArn, destinationKmsKeyArn: dr.key.keyArn } } : {}),
       protection,
       logRetentionDays: cfg.logRetentionDays,
     });
 
-    // us-east-1 (a second provider with the same default tags, G3): the CDN's web ACL and the attachments replica.
-    const edge = this.regionalProvider("us_east_1", EDGE_REGION);
-    const edgeKey = new KmsKey(this, "EdgeKey", {
-      name: `${prefix}-edge`,
-      description: `${prefix}: attachments replica and CDN firewall logs in ${EDGE_REGION}`,
-      // CloudFront reads the replica through origin access control when it fails over, so it decrypts with this key.
-      allowServices: ["cloudfront.amazonaws.com"],
-      protection,
-      provider: edge,
-    });
-    // CA5: a copy of every attachment in us-east-1, the CDN's failover origin (and the attachments' disaster recovery).
+    // CA5: a copy of every attachment, the CDN's failover origin (and the attachments' disaster recovery), logging to
+    // the DR region's log bucket when the environment names one there (issue 10 item 3).
     const replica = new S3Bucket(this, "AttachmentsReplicaBucket", {
+      ...this.replicaAccessLogs(replicaRegion),
       bucketName: `${prefix}-attachments-replica`,
-      kmsKeyArn: edgeKey.keyArn,
-      provider: edge,
+      kmsKeyArn: dr.key.keyArn,
+      provider: dr.provider,
       protection,
     });
     // CA5: attachments in a private, versioned bucket, served by CloudFront through origin access control.
@@ -112,7 +131,7 @@ export class ChatAppStack extends SystemStack {
       ...this.accessLogs,
       bucketName: `${prefix}-attachments`,
       kmsKeyArn: key.keyArn,
-      replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: edgeKey.keyArn },
+      replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: dr.key.keyArn },
       protection,
     });
     // CA7: the CDN's own web ACL, CLOUDFRONT scope, with its request logs in us-east-1 too.
@@ -130,6 +149,8 @@ export class ChatAppStack extends SystemStack {
       certificateArn: cfg.cdn.certificateArn,
       blockedCountries: cfg.cdn.blockedCountries,
       webAclArn: cdnFirewall.webAclArn,
+      // Issue 10 item 3: CloudFront standard logging v2 to a log group in us-east-1 (checkov still reads only logging_config).
+      standardLogging: { provider: edge, retentionDays: cfg.logRetentionDays, kmsKeyArn: edgeKey.keyArn },
     });
     attachments.addPolicyStatement(cdn.bucketPolicyStatement());
     replica.addPolicyStatement(cdn.failoverBucketPolicyStatement());

@@ -45,7 +45,7 @@ export class DotnetApiStack extends SystemStack {
       logRetentionDays: cfg.logRetentionDays,
     });
     // DA1: the ALB in public subnets, the API in private ones.
-    const alb = new Alb(this, "LoadBalancer", { ...this.accessLogs, name: prefix, network, certificateArn: cfg.certificateArn, protection });
+    const alb = new Alb(this, "LoadBalancer", { ...this.accessLogs, name: prefix, network, certificateArn: cfg.certificateArn, ...(cfg.http ? { http: cfg.http } : {}), protection });
     const target = alb.addTarget("ApiTarget", { name: "api", port: API_PORT, healthCheckPath: "/health" });
     // G6: rate limit per client IP and AWS managed rules (common/XSS, known bad inputs, SQL injection, anonymous IPs) on the ALB.
     new WebAcl(this, "Firewall", { name: prefix, associateWith: [alb.albArn], logging: { retentionDays: cfg.logRetentionDays, kmsKeyArn: key.keyArn } });

@@ -157,6 +157,36 @@ export class SystemStack extends BaseStack {
   }
 
   /**
+   * `{ accessLogsBucket }` for a bucket in `region` when the environment names its disaster-recovery region's log
+   * bucket there (`replicaAccessLogs`), else `{}`: spread into the props of a replica S3Bucket.
+   */
+  replicaAccessLogs(region: string): { readonly accessLogsBucket?: string } {
+    const r = this.env.replicaAccessLogs;
+    return r && r.region === region ? { accessLogsBucket: r.bucket } : {};
+  }
+
+  /**
+   * The stack's disaster-recovery side in `region`, made on first use: a provider (alias "replica", default tags G3)
+   * and a customer-managed key there (construct id "ReplicaKey", alias `<prefix>-replica`); `allowServices` as for
+   * stackKey. One replica region per stack.
+   */
+  protected replicaSide(region: string, description: string, allowServices?: string[]): { readonly provider: AwsProvider; readonly key: KmsKey } {
+    if (this.replica) {
+      if (this.replica.region !== region) fail(this, "replicaRegion", region, `expected one replica region per stack (${this.replica.region} is already used)`);
+      return this.replica;
+    }
+    const provider = this.regionalProvider("replica", region);
+    const key = new KmsKey(this, "ReplicaKey", {
+      name: `${this.prefix}-replica`, description: `${this.prefix}: ${description}`, protection: this.protection, provider,
+      ...(allowServices ? { allowServices } : {}),
+    });
+    this.replica = { region, provider, key };
+    return this.replica;
+  }
+
+  private replica?: { readonly region: string; readonly provider: AwsProvider; readonly key: KmsKey };
+
+  /**
    * The stack's customer-managed key (G6), construct id "Key", alias `<prefix>`, protected as the environment says;
    * `allowServices` lists the service principals that encrypt with it through their integrations.
    */

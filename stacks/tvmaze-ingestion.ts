@@ -25,6 +25,8 @@ export const SYSTEM = "tvmaze-ingestion";
 const SERVICE_PORT = 3000;
 /** TV5: the three buckets, prefixed per system and environment. */
 export const TVMAZE_BUCKETS = ["assets", "backups", "temp"] as const;
+/** The buckets copied to replicaRegion: not temp (scratch data that expires). */
+export const REPLICATED_BUCKETS = ["assets", "backups"] as const;
 
 export type TvmazeIngestionStackProps = SystemStackProps;
 
@@ -88,26 +90,38 @@ export class TvmazeIngestionStack extends SystemStack {
       logs: { retentionDays: cfg.logRetentionDays },
     });
 
-    // TV5: assets, backups, temp: Standard-IA after 30 days, Glacier after 90.
-    const buckets = TVMAZE_BUCKETS.map(
-      (name) =>
-        new S3Bucket(this, `${pascal(name)}Bucket`, {
-          ...this.accessLogs,
-          bucketName: `${prefix}-${name}`,
-          kmsKeyArn: key.keyArn,
-          lifecycleRules: [
-            {
-              id: "tiering",
-              transitions: [
-                { days: 30, storageClass: "STANDARD_IA" },
-                { days: 90, storageClass: "GLACIER" },
-              ],
-              noncurrentExpirationDays: 90,
-            },
-          ],
-          protection,
-        }),
-    );
+    // TV5: assets, backups, temp: Standard-IA after 30 days, Glacier after 90. With replicaRegion (issue 10 item 3),
+    // assets and backups replicate there for disaster recovery; temp holds scratch data that expires.
+    const tiering = {
+      id: "tiering",
+      transitions: [
+        { days: 30, storageClass: "STANDARD_IA" as const },
+        { days: 90, storageClass: "GLACIER" as const },
+      ],
+      noncurrentExpirationDays: 90,
+    };
+    const replicated = (name: string) => cfg.replicaRegion !== undefined && (REPLICATED_BUCKETS as readonly string[]).includes(name);
+    const buckets = TVMAZE_BUCKETS.map((name) => {
+      let replica: S3Bucket | undefined;
+      let replicaKey: string | undefined;
+      if (replicated(name)) {
+        const side = this.replicaSide(cfg.replicaRegion!, "disaster-recovery copies of assets and backups");
+        replicaKey = side.key.keyArn;
+        // The copy ages like the original (replicas arrive as STANDARD).
+        replica = new S3Bucket(this, `${pascal(name)}ReplicaBucket`, {
+          ...this.replicaAccessLogs(cfg.replicaRegion!),
+          bucketName: `${prefix}-${name}-replica`, kmsKeyArn: replicaKey, provider: side.provider, lifecycleRules: [tiering], protection,
+        });
+      }
+      return new S3Bucket(this, `${pascal(name)}Bucket`, {
+        ...this.accessLogs,
+        bucketName: `${prefix}-${name}`,
+        kmsKeyArn: key.keyArn,
+        lifecycleRules: [tiering],
+        ...(replica ? { replicateTo: { destinationBucketArn: replica.bucketArn, destinationKmsKeyArn: replicaKey } } : {}),
+        protection,
+      });
+    });
 
     // TV6: optional shared file system.
     const fileSystem = cfg.efs

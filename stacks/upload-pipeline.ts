@@ -48,11 +48,12 @@ export class UploadPipelineStack extends SystemStack {
     let replica: { bucket: S3Bucket; key: KmsKey } | undefined;
     if (cfg.replicaRegion) {
       // G3: the replica's resources carry the same tags as everything the default provider creates.
-      const drProvider = this.regionalProvider("replica", cfg.replicaRegion);
-      const drKey = new KmsKey(this, "ReplicaKey", { name: `${prefix}-replica`, description: `${prefix}: disaster-recovery copy of uploads`, protection, provider: drProvider });
+      const { provider: drProvider, key: drKey } = this.replicaSide(cfg.replicaRegion, "disaster-recovery copy of uploads");
       replica = {
         key: drKey,
         bucket: new S3Bucket(this, "UploadReplicaBucket", {
+          // Issue 10 item 3: access logs to the DR region's log bucket (bootstrap's replica side).
+          ...this.replicaAccessLogs(cfg.replicaRegion),
           bucketName: `${prefix}-uploads-replica`,
           kmsKeyArn: drKey.keyArn,
           provider: drProvider,

@@ -82,6 +82,27 @@ describe("Alb options (issue 8.6)", () => {
     expect(action[1]).toMatchObject({ type: "forward", order: 2 });
   });
 
+  it("issue 10 item 4: http \"closed\" leaves no port-80 listener and no port-80 ingress; routes attach to HTTPS", () => {
+    let alb: Alb | undefined;
+    const s = synthWith((scope) => {
+      alb = new Alb(scope, "Alb", { name: "sys-prod", network, certificateArn: CERT, http: "closed" });
+      alb.addTarget("Web", { name: "web", port: 8080 });
+    });
+    const listeners = Object.values(resources(s, "aws_lb_listener")) as any[];
+    expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[443, "HTTPS", "forward"]]);
+    const ingress = Object.values(resources(s, "aws_vpc_security_group_ingress_rule")).map((r: any) => [r.cidr_ipv4, r.from_port, r.to_port]);
+    expect(ingress).toEqual([["0.0.0.0/0", 443, 443]]);
+    expect(alb!.httpListenerArn).toBeUndefined();
+  });
+
+  it("issue 10 item 4: http \"redirect\" (the default with a certificate) keeps port 80 answering 301 to HTTPS", () => {
+    const s = synthWith((scope) => new Alb(scope, "Alb", { name: "sys-prod", network, certificateArn: CERT, http: "redirect" }));
+    const listeners = Object.values(resources(s, "aws_lb_listener")) as any[];
+    expect(listeners.map((l) => [l.port, l.default_action[0].type]).sort()).toEqual([[443, "fixed-response"], [80, "redirect"]]);
+    const ports = Object.values(resources(s, "aws_vpc_security_group_ingress_rule")).map((r: any) => r.from_port).sort();
+    expect(ports).toEqual([443, 80]);
+  });
+
   describe("refuses", () => {
     const build = (props: Partial<AlbProps>, add?: (alb: Alb) => void) => () => synthWith((scope) => {
       const alb = new Alb(scope, "Alb", { name: "sys-dev", network, ...props });
@@ -92,6 +113,11 @@ describe("Alb options (issue 8.6)", () => {
       expect(build({ additionalCertificateArns: [CERT2] })).toThrow(/^test\/Alb: additionalCertificateArns = \[".*"\] is not allowed; expected certificateArn too/);
       expect(build({ certificateArn: CERT, additionalCertificateArns: ["arn:aws:iam::123456789012:server-certificate/x"] })).toThrow(/additionalCertificateArns\[0\] = "arn:aws:iam::123456789012:server-certificate\/x" is not allowed; expected an ACM certificate ARN/);
       expect(build({ certificateArn: CERT, additionalCertificateArns: [CERT] })).toThrow(/additionalCertificateArns\[0\] = ".*" is not allowed; expected each certificate once, and not the default certificateArn/);
+    });
+
+    it("issue 10 item 4: http without a certificate, or a value other than \"redirect\" / \"closed\"", () => {
+      expect(build({ http: "closed" })).toThrow(/^test\/Alb: http = "closed" is not allowed; expected certificateArn too: without a certificate port 80 serves the application$/);
+      expect(build({ certificateArn: CERT, http: "open" as never })).toThrow(/^test\/Alb: http = "open" is not allowed; expected one of "redirect", "closed"/);
     });
 
     it("an internal flag that is not a boolean", () => {

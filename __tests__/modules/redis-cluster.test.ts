@@ -219,7 +219,8 @@ describe("RedisClusterOnEc2", () => {
       expect(only(s, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(key);
       expect(only(s, "aws_cloudwatch_log_group").kms_key_id).toBe(key);
       const statements = statementsOfPolicy(only(s, "aws_iam_role_policy").policy);
-      expect(statements.filter((st) => st.Action.includes("kms:GenerateDataKey")).flatMap((st) => st.Resource)).toEqual([key]);
+      // CustomerKey (volumes, bucket, logs) and the TLS parameter's own grant (EncryptParameter) name the same key.
+      expect(statements.filter((st) => st.Action.includes("kms:GenerateDataKey")).map((st) => [st.Sid, st.Resource])).toEqual([["CustomerKey", [key]], ["EncryptParameter", [key]]]);
     });
 
     it("carries prevent_destroy on nodes, data volumes and the bucket; the bucket may be emptied on destroy", () => {
@@ -235,7 +236,7 @@ describe("RedisClusterOnEc2", () => {
     });
 
     it("creates no AUTH secret and configures no password", () => {
-      expect(Object.values(resources(s, "aws_secretsmanager_secret")).map((x: any) => x.name)).toEqual(["chat-platform-prod-redis/redis-tls"]);
+      expect(Object.values(resources(s, "aws_secretsmanager_secret"))).toEqual([]);
       expect(userData(instances[0])).toContain('AUTH_SECRET_ARN=""');
     });
   });

@@ -11,10 +11,11 @@ import { CHECK_ID, ensureCheckov, readExceptions, scan, summaryTable } from "../
 import { compareFindings, exceptionProblems, formatFindings, isGated, type Finding } from "../../scripts/policy.mjs";
 
 /**
- * Listed pairs today (32 before issue 10 items 2-5, 22 after: see the exceptions' reasons); the goal is at most 12.
- * Lower it as entries go.
+ * Listed pairs today (32 before issue 10 items 2-5, 22 after, 11 after HTTPS-only prod listeners, the Redis TLS
+ * bundle in SSM and the replica region: see the exceptions' reasons); issue 10's goal is at most 12. Lower it as
+ * entries go.
  */
-const MAX_LISTED = 22;
+const MAX_LISTED = 11;
 
 const file = readExceptions();
 mkdirSync(join(process.cwd(), ".cache"), { recursive: true });

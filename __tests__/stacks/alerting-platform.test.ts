@@ -86,9 +86,12 @@ describe.each(ENVS)("alerting-platform-%s", (env) => {
     for (const t of tgs) expect(t.health_check.path).toBe("/health");
   });
 
-  it("AP6: HTTPS with an HTTP redirect when the environment sets a certificate, HTTP only otherwise", () => {
+  it("AP6: HTTPS when the environment sets a certificate (port 80 redirecting, or closed as prod sets it), HTTP only otherwise", () => {
     const listeners = all(s, "aws_lb_listener");
-    if (cfg.certificateArn) {
+    if (cfg.certificateArn && cfg.http === "closed") {
+      expect(listeners.map((l) => l.protocol)).toEqual(["HTTPS"]);
+      expect(all(s, "aws_vpc_security_group_ingress_rule").filter((r) => r.from_port === 80)).toEqual([]);
+    } else if (cfg.certificateArn) {
       expect(listeners.map((l) => l.protocol).sort()).toEqual(["HTTP", "HTTPS"]);
       expect(listeners.find((l) => l.protocol === "HTTPS").certificate_arn).toBe(cfg.certificateArn);
       expect(listeners.find((l) => l.protocol === "HTTP").default_action[0].type).toBe("redirect");
@@ -277,17 +280,15 @@ describe("alerting-platform across environments", () => {
       "database.maxAllocatedStorageGiB": ["aws_db_instance.max_allocated_storage"],
       "database.multiAz": ["aws_db_instance.multi_az"],
       logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
-      // HTTPS listener added; the HTTP one turns into a redirect; services wait for the listener that now routes them.
-      certificateArn: [
+      // HTTPS listener added; with http "closed" (issue 10 item 4) the HTTP listener and its port-80 rule go; services
+      // and the listener rule follow the listener that now routes them.
+      "certificateArn / http": [
         "aws_ecs_service.depends_on",
         "aws_lb_listener (+)",
-        "aws_lb_listener.default_action.redirect.port",
-        "aws_lb_listener.default_action.redirect.protocol",
-        "aws_lb_listener.default_action.redirect.status_code",
-        "aws_lb_listener.default_action.target_group_arn",
-        "aws_lb_listener.default_action.type",
+        "aws_lb_listener (-)",
         "aws_lb_listener_rule.listener_arn",
         "aws_vpc_security_group_ingress_rule (+)",
+        "aws_vpc_security_group_ingress_rule (-)",
       ],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual(Object.values(bySetting).flat().sort());

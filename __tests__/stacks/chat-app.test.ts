@@ -35,11 +35,15 @@ describe.each(ENVS)("chat-app-%s", (env) => {
   const cfg = environments[env].systems.chatApp;
   const prefix = `chat-app-${env}`;
   const ecs = cfg.compute === "ecs";
+  // The attachments replica: in us-east-1 by default, in the DR region (provider alias "replica") when the environment says.
+  const replicaProvider = cfg.attachmentsReplicaRegion ? "aws.replica" : EDGE;
+  const atReplica = (r: any): boolean => r.provider === replicaProvider;
 
 
 
-  it("CA5: a second aws provider in us-east-1 (alias us_east_1) for the CDN's WAF, key and replica bucket (tags: G3 in common.test.ts)", () => {
-    expect(s.parsed.provider.aws.map((p: any) => [p.alias, p.region])).toEqual([[undefined, environments[env].region], ["us_east_1", "us-east-1"]]);
+  it(`CA5: a second aws provider in us-east-1 (alias us_east_1) for the CDN's WAF and key, the replica bucket ${cfg.attachmentsReplicaRegion ? `under alias replica in ${cfg.attachmentsReplicaRegion}` : "there too"} (tags: G3 in common.test.ts)`, () => {
+    const dr = cfg.attachmentsReplicaRegion ? [["replica", cfg.attachmentsReplicaRegion]] : [];
+    expect(s.parsed.provider.aws.map((p: any) => [p.alias, p.region])).toEqual([[undefined, environments[env].region], ["us_east_1", "us-east-1"], ...dr]);
   });
 
   it("CA10: VPC 10.0.0.0/16 with a public and a private subnet in each of three AZs", () => {
@@ -286,12 +290,12 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(integrations.Action).toContain("kms:Decrypt");
   });
 
-  it("CA5: the distribution fails over to the us-east-1 replica, which receives every attachment", () => {
+  it(`CA5: the distribution fails over to the ${cfg.attachmentsReplicaRegion ?? "us-east-1"} replica, which receives every attachment`, () => {
     const bucketId = (name: string) => idOf(s, "aws_s3_bucket", (b) => b.bucket === name);
     const [primaryId, replicaId] = [bucketId(`${prefix}-attachments`), bucketId(`${prefix}-attachments-replica`)];
-    const edgeKeyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", atEdge)}.arn}`;
-    expect(resources(s, "aws_s3_bucket")[replicaId].provider).toBe(EDGE);
-    // Replication: every object, delete markers too, re-encrypted with the us-east-1 key.
+    const edgeKeyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", atReplica)}.arn}`;
+    expect(resources(s, "aws_s3_bucket")[replicaId].provider).toBe(replicaProvider);
+    // Replication: every object, delete markers too, re-encrypted with the replica region's key.
     const replication = all(s, "aws_s3_bucket_replication_configuration").find((r) => r.bucket === `\${aws_s3_bucket.${primaryId}.id}`);
     expect(replication.rule[0]).toMatchObject({
       status: "Enabled",
@@ -314,7 +318,7 @@ describe.each(ENVS)("chat-app-%s", (env) => {
       Condition: { StringEquals: { "AWS:SourceArn": `<ref:aws_cloudfront_distribution.${idOf(s, "aws_cloudfront_distribution")}.arn>` } },
     })]);
     expect(all(s, "aws_s3_bucket_public_access_block").find((b) => b.bucket === `\${aws_s3_bucket.${replicaId}.id}`)).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
-    const edgeKeyPolicy = decodeJsonencode(resources(s, "aws_kms_key")[idOf(s, "aws_kms_key", atEdge)].policy);
+    const edgeKeyPolicy = decodeJsonencode(resources(s, "aws_kms_key")[idOf(s, "aws_kms_key", atReplica)].policy);
     const integrations = edgeKeyPolicy.Statement.find((x: any) => x.Sid === "ServiceIntegrations");
     expect([integrations.Principal.Service, integrations.Action]).toEqual([["cloudfront.amazonaws.com"], expect.arrayContaining(["kms:Decrypt"])]);
   });
@@ -470,7 +474,7 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(all(s, "aws_eks_cluster").every((c) => c.vpc_config.endpoint_public_access === false)).toBe(true);
     const open = ingress(s).filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0");
     expect(open.every((r) => [80, 443].includes(r.from_port))).toBe(true);
-    expect(open.length).toBe(ecs ? 1 + (cfg.certificateArn ? 1 : 0) : 0);
+    expect(open.length).toBe(ecs ? (cfg.http === "closed" ? 0 : 1) + (cfg.certificateArn ? 1 : 0) : 0);
     if (ecs) expect(all(s, "aws_lb")[0].internal).toBe(false);
   });
 
@@ -495,10 +499,11 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     expect(new Set(storePorts)).toEqual(new Set([5432, 27017, 9098]));
   });
 
-  it("G6: data at rest is encrypted with the stack's key (in us-east-1, its own key); MSK and Redis nodes use TLS or private links", () => {
+  it("G6: data at rest is encrypted with the stack's key (in us-east-1 and the replica's region, their own keys); MSK and Redis nodes use TLS or private links", () => {
     const keyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", inRegion)}.arn}`;
     const edgeKeyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", atEdge)}.arn}`;
-    const expectedKey = (r: any) => (atEdge(r) ? edgeKeyRef : keyRef);
+    const replicaKeyRef = `\${aws_kms_key.${idOf(s, "aws_kms_key", atReplica)}.arn}`;
+    const expectedKey = (r: any) => (atReplica(r) ? replicaKeyRef : atEdge(r) ? edgeKeyRef : keyRef);
     const db = all(s, "aws_db_instance")[0];
     expect([db.storage_encrypted, db.kms_key_id]).toEqual([true, keyRef]);
     expect(all(s, "aws_docdb_cluster")[0].kms_key_id).toBe(keyRef);
@@ -506,7 +511,8 @@ describe.each(ENVS)("chat-app-%s", (env) => {
     for (const b of all(s, "aws_s3_bucket_server_side_encryption_configuration")) {
       expect(b.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: expectedKey(b) });
     }
-    expect(all(s, "aws_s3_bucket_server_side_encryption_configuration").filter(atEdge)).toHaveLength(1);
+    // The attachments replica, and the Redis backups' copy when the environment replicates them.
+    expect(all(s, "aws_s3_bucket_server_side_encryption_configuration").filter(atReplica)).toHaveLength(cfg.redisCluster.replicateBackups ? 2 : 1);
     for (const v of all(s, "aws_ebs_volume")) expect([v.encrypted, v.kms_key_id]).toEqual([true, keyRef]);
     for (const r of all(s, "aws_ecr_repository")) expect(r.encryption_configuration[0]).toEqual({ encryption_type: "KMS", kms_key: keyRef });
     for (const g of all(s, "aws_cloudwatch_log_group")) expect(g.kms_key_id, g.name).toBe(expectedKey(g));
@@ -605,8 +611,9 @@ describe("chat-app across environments", () => {
         // CodeDeploy service role, its managed policy, and the deploy role's CodeDeploy statements
         "aws_iam_role (+)", "aws_iam_role_policy_attachment (+)", "aws_iam_role_policy.policy",
         // the blue/green target group pair replaces the single group; alarms watch both
-        // (the forwarding listener's lifecycle.ignore_changes rides on the HTTPS listener, which certificateArn adds)
-        "aws_lb_target_group (+)", "aws_lb_target_group (-)", "aws_lb_listener.default_action.target_group_arn",
+        // (the forwarding listener's lifecycle.ignore_changes rides on the HTTPS listener, which certificateArn adds, and
+        // dev's forwarding HTTP listener is gone with http "closed")
+        "aws_lb_target_group (+)", "aws_lb_target_group (-)",
         "aws_cloudwatch_metric_alarm (+)", "aws_cloudwatch_metric_alarm.dimensions.TargetGroup", "aws_cloudwatch_metric_alarm.metric_query.metric.dimensions.TargetGroup",
         // api-gateway's deployments move from ECS (rolling, circuit breaker) to CodeDeploy
         "aws_ecs_service.deployment_controller.type", "aws_ecs_service.deployment_circuit_breaker.enable", "aws_ecs_service.deployment_circuit_breaker.rollback",
@@ -615,20 +622,37 @@ describe("chat-app across environments", () => {
       tracingSampleRate: ["aws_xray_sampling_rule.fixed_rate"],
       logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
       containerInsights: ["aws_ecs_cluster.setting.value"],
-      // The ALB gets an HTTPS listener (and 443 open); HTTP redirects to it, and api-gateway waits for it.
-      certificateArn: [
-        "aws_lb_listener (+)", "aws_lb_listener.default_action.redirect.port", "aws_lb_listener.default_action.redirect.protocol",
-        "aws_lb_listener.default_action.redirect.status_code", "aws_lb_listener.default_action.type",
-        "aws_vpc_security_group_ingress_rule (+)", "aws_ecs_service.depends_on",
+      // The ALB gets an HTTPS listener (and 443 open); with http "closed" (issue 10 item 4) the HTTP listener and
+      // its port-80 rule go; api-gateway waits for the HTTPS listener.
+      "certificateArn / http": [
+        "aws_lb_listener (+)", "aws_lb_listener (-)",
+        "aws_vpc_security_group_ingress_rule (+)", "aws_vpc_security_group_ingress_rule (-)", "aws_ecs_service.depends_on",
       ],
       "cdn.aliases / cdn.certificateArn": [
         "aws_cloudfront_distribution.aliases", "aws_cloudfront_distribution.viewer_certificate.acm_certificate_arn",
         "aws_cloudfront_distribution.viewer_certificate.cloudfront_default_certificate",
         "aws_cloudfront_distribution.viewer_certificate.minimum_protocol_version", "aws_cloudfront_distribution.viewer_certificate.ssl_support_method",
       ],
+      // Issue 10 item 3: the attachments replica moves to the DR region (its own provider and key, CloudFront may
+      // decrypt; the edge key no longer needs to) and logs to that region's log bucket (replicaAccessLogs).
+      "attachmentsReplicaRegion / replicaAccessLogs": [
+        "provider.aws.alias", "provider.aws.region", "provider.aws.default_tags.tags.Environment", "provider.aws.default_tags.tags.ManagedBy",
+        "provider.aws.default_tags.tags.Project", "provider.aws.default_tags.tags.System",
+        "aws_caller_identity (+)", "aws_partition (+)", "aws_region (+)", "aws_kms_alias (+)", "aws_kms_key (+)", "aws_kms_key.description", "aws_kms_key.policy",
+        "aws_s3_bucket.provider", "aws_s3_bucket_lifecycle_configuration.provider", "aws_s3_bucket_notification.provider", "aws_s3_bucket_ownership_controls.provider",
+        "aws_s3_bucket_policy.provider", "aws_s3_bucket_public_access_block.provider", "aws_s3_bucket_server_side_encryption_configuration.provider",
+        "aws_s3_bucket_versioning.provider", "aws_s3_bucket_server_side_encryption_configuration.rule.apply_server_side_encryption_by_default.kms_master_key_id",
+        "aws_s3_bucket_replication_configuration.rule.destination.encryption_configuration.replica_kms_key_id",
+      ],
+      // Issue 10 item 3: the Redis backup bucket replicates to the DR region (a replica bucket, its replication and role).
+      "redisCluster.replicateBackups": [
+        "aws_iam_role (+)", "aws_iam_role_policy (+)",
+        ...["", "_lifecycle_configuration", "_logging", "_notification", "_ownership_controls", "_policy", "_public_access_block", "_replication_configuration",
+          "_server_side_encryption_configuration", "_versioning"].map((t) => `aws_s3_bucket${t} (+)`),
+      ],
       "cdn.blockedCountries": ["aws_cloudfront_distribution.restrictions.geo_restriction.locations", "aws_cloudfront_distribution.restrictions.geo_restriction.restriction_type"],
     };
-    expect(differences(dev, prodSettingsNamedDev)).toEqual(Object.values(bySetting).flat().sort());
+    expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
   });
 });
 

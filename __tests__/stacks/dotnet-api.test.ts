@@ -144,7 +144,7 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     expect(update.Resource).toEqual([`<ref:${address(s, "aws_ecs_service", "Api_Service")}.id>`]);
   });
 
-  it("DA1: the API runs on Fargate in private subnets, registered with an ALB in public subnets on port 8080 (HTTPS with a redirect when a certificate is set)", () => {
+  it("DA1: the API runs on Fargate in private subnets, registered with an ALB in public subnets on port 8080 (HTTPS when a certificate is set, port 80 redirecting or closed)", () => {
     const svc = one(s, "aws_ecs_service");
     expect(svc.launch_type).toBe("FARGATE");
     expect([...svc.network_configuration.subnets].sort()).toEqual(privateSubnets());
@@ -156,7 +156,8 @@ describe.each(ENVS)("dotnet-api-%s", (env) => {
     expect([svc.desired_count, scaling.min_capacity, scaling.max_capacity]).toEqual([cfg.api.desiredCount, cfg.api.minCount, cfg.api.maxCount]);
     const listeners = all(s, "aws_lb_listener");
     if (cfg.certificateArn) {
-      expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type]).sort()).toEqual([[443, "HTTPS", "forward"], [80, "HTTP", "redirect"]]);
+      const http = cfg.http === "closed" ? [] : [[80, "HTTP", "redirect"]];
+      expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type]).sort()).toEqual([[443, "HTTPS", "forward"], ...http]);
       expect(listeners.find((l) => l.protocol === "HTTPS").certificate_arn).toBe(cfg.certificateArn);
     } else {
       expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[80, "HTTP", "forward"]]);
@@ -325,16 +326,14 @@ describe("dotnet-api across environments", () => {
       "msk.volumeGiB": ["aws_msk_cluster.broker_node_group_info.storage_info.ebs_storage_info.volume_size"],
       logRetentionDays: ["aws_cloudwatch_log_group.retention_in_days"],
       containerInsights: ["aws_ecs_cluster.setting.value"],
-      // HTTPS listener added (443 open on the ALB); the HTTP one turns into a redirect; the service waits for the listener that now routes it.
-      certificateArn: [
+      // HTTPS listener added (443 open on the ALB) and, with http "closed" (issue 10 item 4), the HTTP listener and
+      // its port-80 rule gone; the service waits for the listener that now routes it.
+      "certificateArn / http": [
         "aws_ecs_service.depends_on",
         "aws_lb_listener (+)",
-        "aws_lb_listener.default_action.redirect.port",
-        "aws_lb_listener.default_action.redirect.protocol",
-        "aws_lb_listener.default_action.redirect.status_code",
-        "aws_lb_listener.default_action.target_group_arn",
-        "aws_lb_listener.default_action.type",
+        "aws_lb_listener (-)",
         "aws_vpc_security_group_ingress_rule (+)",
+        "aws_vpc_security_group_ingress_rule (-)",
       ],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());

@@ -1,6 +1,6 @@
 import { App, Testing } from "cdktf";
 import { buildApp } from "../../stacks";
-import { TVMAZE_BUCKETS, TvmazeIngestionStack } from "../../stacks/tvmaze-ingestion";
+import { REPLICATED_BUCKETS, TVMAZE_BUCKETS, TvmazeIngestionStack } from "../../stacks/tvmaze-ingestion";
 import { pascal } from "../../stacks/naming";
 import { approximateMaxConnections } from "../../modules/rds";
 import { EnvironmentName, environments } from "../../environments";
@@ -76,8 +76,10 @@ describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
     expect(one(s, "aws_db_parameter_group").parameter).toContainEqual({ name: "rds.force_ssl", value: "1", apply_method: "immediate" });
     const rg = one(s, "aws_elasticache_replication_group");
     expect([String(rg.at_rest_encryption_enabled), rg.transit_encryption_enabled, rg.kms_key_id]).toEqual(["true", true, key]);
+    // Replica buckets (in replicaRegion) are encrypted with the stack's key of that region.
+    const replicaKey = cfg.replicaRegion ? ref(s, "aws_kms_key", "ReplicaKey", "arn") : undefined;
     for (const e of all(s, "aws_s3_bucket_server_side_encryption_configuration")) {
-      expect(e.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: key });
+      expect(e.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: e.provider === "aws.replica" ? replicaKey : key });
     }
     for (const p of all(s, "aws_s3_bucket_policy")) expect(deniesInsecureTransport(p.policy)).toBe(true);
     for (const fs of all(s, "aws_efs_file_system")) expect([fs.encrypted, fs.kms_key_id]).toEqual([true, key]);
@@ -170,14 +172,15 @@ describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
   });
 
   it("TV5: buckets assets, backups and temp per system and environment: versioned, encrypted, private, IA at 30 days and Glacier at 90", () => {
-    expect(all(s, "aws_s3_bucket").map((b) => b.bucket).sort()).toEqual(TVMAZE_BUCKETS.map((b) => `tvmaze-ingestion-${env}-${b}`).sort());
+    const replicas = cfg.replicaRegion ? REPLICATED_BUCKETS.map((b) => `tvmaze-ingestion-${env}-${b}-replica`) : [];
+    expect(all(s, "aws_s3_bucket").map((b) => b.bucket).sort()).toEqual([...TVMAZE_BUCKETS.map((b) => `tvmaze-ingestion-${env}-${b}`), ...replicas].sort());
     const versioning = all(s, "aws_s3_bucket_versioning");
-    expect(versioning.map((v) => v.versioning_configuration.status)).toEqual(["Enabled", "Enabled", "Enabled"]);
+    expect(versioning.map((v) => v.versioning_configuration.status)).toEqual(Array(3 + replicas.length).fill("Enabled"));
     for (const block of all(s, "aws_s3_bucket_public_access_block")) {
       expect([block.block_public_acls, block.block_public_policy, block.ignore_public_acls, block.restrict_public_buckets]).toEqual([true, true, true, true]);
     }
     const lifecycles = all(s, "aws_s3_bucket_lifecycle_configuration");
-    expect(lifecycles).toHaveLength(3);
+    expect(lifecycles).toHaveLength(3 + replicas.length);
     for (const l of lifecycles) {
       expect(l.rule.find((r: any) => r.id === "tiering").transition).toEqual([
         { days: 30, storage_class: "STANDARD_IA" },
@@ -322,6 +325,15 @@ describe("tvmaze-ingestion across environments", () => {
         "aws_lb_listener.default_action.target_group_arn",
         "aws_lb_listener.default_action.type",
         "aws_vpc_security_group_ingress_rule (+)",
+      ],
+      // Issue 10 item 3: assets and backups replicate to the DR region (provider, key, two replica buckets with their
+      // settings, replication configurations and roles); the replicas log to that region's log bucket.
+      "replicaRegion / replicaAccessLogs": [
+        "provider.aws.alias", "provider.aws.region", "provider.aws.default_tags.tags.Environment", "provider.aws.default_tags.tags.ManagedBy",
+        "provider.aws.default_tags.tags.Project", "provider.aws.default_tags.tags.System",
+        "aws_caller_identity (+)", "aws_partition (+)", "aws_region (+)", "aws_kms_alias (+)", "aws_kms_key (+)", "aws_iam_role (+)", "aws_iam_role_policy (+)",
+        ...["", "_lifecycle_configuration", "_logging", "_notification", "_ownership_controls", "_policy", "_public_access_block", "_replication_configuration",
+          "_server_side_encryption_configuration", "_versioning"].map((t) => `aws_s3_bucket${t} (+)`),
       ],
       // The file system, its mount targets and NFS rule, the task's volume and mount point, the task role's mount
       // permission, and its AWS Backup plan (vault, selection, and the role AWS Backup assumes).

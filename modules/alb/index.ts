@@ -1,6 +1,6 @@
 /**
  * An Application Load Balancer, internet-facing in the public subnets or internal in the private ones: HTTPS on 443 with an HTTP->HTTPS redirect
- * when a certificate is given, plain HTTP on 80 otherwise (AP6, TV2). Targets (IP target groups for awsvpc tasks)
+ * (or, with `http: "closed"`, no port 80 at all) when a certificate is given, plain HTTP on 80 otherwise (AP6, TV2). Targets (IP target groups for awsvpc tasks)
  * are added after construction with `addTarget`, as a blue/green pair with `addTargetGroupPair` (CA9), or weighted
  * (a canary) with `addWeightedTargets`. Options: extra SNI certificates, OIDC or Cognito authentication on a rule.
  */
@@ -15,7 +15,7 @@ import { authenticateAction, checkWeights, forwardAction, ListenerAuthentication
 
 export type { CognitoAuthentication, ListenerAuthentication, OidcAuthentication } from "./actions";
 import {
-  allowCidr, cidr, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, isToken, matches, nonEmpty, port as checkPort, Protection,
+  allowCidr, cidr, createSecurityGroup, fail, fitName, IConnectable, INetwork, inRange, isToken, matches, nonEmpty, oneOf, port as checkPort, Protection,
 } from "../core";
 
 export interface AlbProps {
@@ -27,6 +27,12 @@ export interface AlbProps {
   readonly network: INetwork;
   /** ACM certificate: HTTPS listener on 443 plus an HTTP->HTTPS redirect on 80. Without it: HTTP on 80 only. @default none */
   readonly certificateArn?: string;
+  /**
+   * Port 80 when certificateArn is set, in the spirit of aws-cdk's `redirectHTTP`: "redirect" keeps an HTTP listener
+   * that answers 301 to HTTPS; "closed" has no HTTP listener and no port-80 ingress rule (clients must use https://).
+   * Without a certificate port 80 serves the application, and this setting is refused. @default "redirect"
+   */
+  readonly http?: "redirect" | "closed";
   /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   readonly sslPolicy?: string;
   /** Seconds a connection may stay idle, 1-4000. @default 60 */
@@ -110,7 +116,8 @@ export class Alb extends Construct implements IConnectable {
   readonly securityGroupId: string;
   /** The listener that serves traffic: HTTPS when a certificate is set, HTTP otherwise. Rules attach here. */
   readonly listenerArn: string;
-  readonly httpListenerArn: string;
+  /** The port-80 listener: absent with `http: "closed"`. */
+  readonly httpListenerArn?: string;
   readonly httpsListenerArn?: string;
   readonly resource: Lb;
 
@@ -131,6 +138,8 @@ export class Alb extends Construct implements IConnectable {
     if (https && !isToken(props.certificateArn)) {
       matches(this, "certificateArn", props.certificateArn!, ACM_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
     }
+    if (props.http !== undefined && !https) fail(this, "http", props.http, "expected certificateArn too: without a certificate port 80 serves the application");
+    const httpOpen = oneOf(this, "http", props.http ?? "redirect", ["redirect", "closed"]) === "redirect";
     const sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
     matches(this, "sslPolicy", sslPolicy, /^ELBSecurityPolicy-[A-Za-z0-9-]+$/, "an ELB security policy name starting with \"ELBSecurityPolicy-\"");
     const idleTimeout = inRange(this, "idleTimeoutSeconds", props.idleTimeoutSeconds ?? 60, 1, 4000);
@@ -163,7 +172,7 @@ export class Alb extends Construct implements IConnectable {
     });
     this.securityGroupId = sg.id;
     for (const c of allowedCidrs) {
-      allowCidr(this, c, 80, `HTTP from ${c}`);
+      if (httpOpen) allowCidr(this, c, 80, `HTTP from ${c}`);
       if (https) allowCidr(this, c, 443, `HTTPS from ${c}`);
     }
 
@@ -186,16 +195,19 @@ export class Alb extends Construct implements IConnectable {
     this.dnsName = this.resource.dnsName;
     this.zoneId = this.resource.zoneId;
 
-    const http = new LbListener(this, "HttpListener", {
-      loadBalancerArn: this.resource.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultAction: [
-        https ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } } : NOT_FOUND,
-      ],
-    });
-    this.httpListenerArn = http.arn;
-    this.serving = http;
+    let serving: LbListener | undefined;
+    if (httpOpen) {
+      const http = new LbListener(this, "HttpListener", {
+        loadBalancerArn: this.resource.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultAction: [
+          https ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } } : NOT_FOUND,
+        ],
+      });
+      this.httpListenerArn = http.arn;
+      serving = http;
+    }
     if (https) {
       const secure = new LbListener(this, "HttpsListener", {
         loadBalancerArn: this.resource.arn,
@@ -206,11 +218,13 @@ export class Alb extends Construct implements IConnectable {
         defaultAction: [NOT_FOUND],
       });
       this.httpsListenerArn = secure.arn;
-      this.serving = secure;
+      serving = secure;
       extraCertificates.forEach((certificateArn, i) => {
         new LbListenerCertificate(this, `HttpsCertificate${i + 1}`, { listenerArn: secure.arn, certificateArn });
       });
     }
+    // Without a certificate port 80 is always open, so one of the two listeners exists.
+    this.serving = serving!;
     this.listenerArn = this.serving.arn;
   }
 

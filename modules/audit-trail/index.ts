@@ -16,7 +16,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { createRole, dnsLabel, fail, logRetentionDays, nonEmpty, serviceTrustPolicy } from "../core";
-import { S3Bucket } from "../s3-bucket";
+import { S3Bucket, S3BucketProps } from "../s3-bucket";
 
 export interface AuditTrailProps {
   /** Trail, key alias, log group and topic name, e.g. "platform-audit". */
@@ -29,6 +29,8 @@ export interface AuditTrailProps {
   readonly accessLogsBucket?: string | S3Bucket;
   /** Days trail files are kept in the bucket, and log events in the log group. @default 365 */
   readonly retentionDays?: number;
+  /** Replicate the trail bucket to this bucket of another region (disaster recovery), encrypted there with its key. @default none */
+  readonly replicateTo?: S3BucketProps["replicateTo"];
   /** Terraform `prevent_destroy` on the key and bucket. @default true */
   readonly preventDestroy?: boolean;
 }
@@ -105,6 +107,7 @@ export class AuditTrail extends Construct {
       bucketName: props.bucketName,
       kmsKeyArn: key.arn,
       ...(props.accessLogsBucket ? { accessLogsBucket: props.accessLogsBucket } : {}),
+      ...(props.replicateTo ? { replicateTo: props.replicateTo } : {}),
       lifecycleRules: [{ id: "expire-trail-files", expirationDays: retention, noncurrentExpirationDays: 30 }],
       preventDestroy,
       policyStatements: [

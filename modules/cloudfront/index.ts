@@ -12,6 +12,7 @@ import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { arn, fail, isToken, matches, oneOf, refuse } from "../core";
 import type { S3BucketProps } from "../s3-bucket";
+import { standardLogging, StandardLoggingProps } from "./logging";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 
@@ -47,6 +48,12 @@ export interface S3DistributionProps {
   readonly webAclArn?: string;
   /** Standard access logs to this bucket's domain name ("<bucket>.s3.amazonaws.com"; the bucket needs ACLs enabled). @default none */
   readonly accessLogsBucketDomainName?: string;
+  /**
+   * Standard logging v2: access logs delivered by CloudWatch Logs to the log group `/aws/vendedlogs/cloudfront/<name>`
+   * (delivery source, destination and delivery in us-east-1: give that region's provider). No ACL-enabled bucket
+   * needed. @default none
+   */
+  readonly standardLogging?: StandardLoggingProps;
   /**
    * Object returned for requests to "/" (no leading "/"). With the default, "/" asks the bucket for the key
    * "index.html": served when it exists, else 403 (the bucket grants no s3:ListBucket), so "/" never lists the
@@ -88,6 +95,8 @@ export function cloudFrontReadStatement(bucketArn: string, distributionArn: stri
   };
 }
 
+export type { StandardLoggingProps } from "./logging";
+
 export class S3Distribution extends Construct {
   readonly distributionId: string;
   readonly distributionArn: string;
@@ -99,6 +108,8 @@ export class S3Distribution extends Construct {
   /** The security-headers policy attached to the default behaviour. */
   readonly responseHeadersPolicyId: string;
   readonly resource: CloudfrontDistribution;
+  /** The log group of standard logging v2, when standardLogging is set. */
+  readonly accessLogGroupName?: string;
   private readonly bucketArn: string;
   private readonly failoverBucketArn?: string;
 
@@ -209,6 +220,7 @@ export class S3Distribution extends Construct {
     this.hostedZoneId = this.resource.hostedZoneId;
     this.bucketArn = props.bucket.bucketArn;
     this.failoverBucketArn = failover?.bucketArn;
+    if (props.standardLogging) this.accessLogGroupName = standardLogging(this, props.name, this.resource.arn, props.standardLogging).logGroupName;
   }
 
   /** The statement to add to the bucket's policy (S3Bucket `policyStatements`) so this distribution, and only it, reads objects. */

@@ -2,7 +2,7 @@
  * A self-managed Redis Cluster on EC2 (CA6): `primaries` shards with `replicasPerPrimary` replicas each, spread over
  * the private subnets so that every replica sits in another AZ than its primary. Secure by default: no public IPs,
  * IMDSv2, encrypted root and data volumes, a security group open only inside the VPC on 6379 and the cluster bus
- * 16379, an AUTH password kept in Secrets Manager, AOF + RDB persistence, daily RDB backups to a versioned,
+ * 16379, an AUTH password kept in Secrets Manager, TLS with a bundle in an SSM SecureString parameter, AOF + RDB persistence, daily RDB backups to a versioned,
  * encrypted bucket whose lifecycle rules keep 7 daily, 4 weekly and 3 monthly copies, daily AWS Backup snapshots of
  * the data volumes, and the CloudWatch agent.
  * Creating the cluster (`redis-cli --cluster create`) is a one-time step once every node is up: see the README.
@@ -20,8 +20,9 @@ import {
   allowCidr, arn, createRole, createSecurityGroup, dataSubnetIds, fail, fitName, IConnectable, IGrantee, INetwork, inRange, isToken, logRetentionDays, matches, PolicyStatement, Protection, SecretReference, serviceTrustPolicy,
 } from "../core";
 import { BackupPlan } from "../backup-plan";
-import { S3Bucket } from "../s3-bucket";
-import { clusterCreateScript, nodeScript, REDIS_BUS_PORT, REDIS_PORT } from "./user-data";
+import { LifecycleRule, S3Bucket, S3BucketProps } from "../s3-bucket";
+import { Parameter } from "../secrets/parameter";
+import { clusterCreateScript, nodeScript, NodeScriptProps, REDIS_BUS_PORT, REDIS_PORT } from "./user-data";
 
 export { REDIS_BUS_PORT, REDIS_PORT } from "./user-data";
 
@@ -57,12 +58,15 @@ export interface RedisClusterOnEc2Props {
   /**
    * TLS on clients, replication and the cluster bus (issue 10 item 4): `port 0`, `tls-port` 6379, `tls-cluster`,
    * `tls-replication`. The first node generates a private CA and one node certificate and stores them (CA
-   * certificate, certificate, key; not the CA key) in the secret `tlsSecretArn`; clients connect with `rediss://`
-   * and that secret's `ca`. false serves plain TCP inside the VPC. @default true
+   * certificate, certificate, key; not the CA key) in the SSM SecureString parameter `tlsBundle` (Advanced
+   * tier: the bundle exceeds 4 KB; the version labelled "current" is in use); clients connect with `rediss://` and
+   * that bundle's `ca`. false serves plain TCP inside the VPC. @default true
    */
   readonly tls?: boolean;
   /** S3 server access logs of the backup bucket go to this bucket (name). @default none */
   readonly accessLogsBucket?: string;
+  /** Replicate the backup bucket to a bucket of another region (disaster recovery; age it with BACKUP_LIFECYCLE_RULES). @default none */
+  readonly backupReplicateTo?: S3BucketProps["replicateTo"];
   /**
    * Daily AWS Backup snapshots (03:00 UTC) of every node's data volume into a vault encrypted with kmsKeyArn, kept
    * `retentionDays` (1-36500). They restore a whole volume (AOF and RDB) next to the RDB copies in the bucket; false
@@ -96,6 +100,13 @@ const MANAGED_POLICIES = [
   "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
 ];
 
+/** The backup bucket's retention (CA6: 7 daily, 4 weekly, 3 monthly copies), for a disaster-recovery copy to age alike. */
+export const BACKUP_LIFECYCLE_RULES: readonly LifecycleRule[] = [
+  { id: "daily-7", prefix: "daily/", expirationDays: 7, noncurrentExpirationDays: 1 },
+  { id: "weekly-4", prefix: "weekly/", expirationDays: 28, noncurrentExpirationDays: 1 },
+  { id: "monthly-3", prefix: "monthly/", expirationDays: 90, noncurrentExpirationDays: 1 },
+];
+
 export class RedisClusterOnEc2 extends Construct implements IConnectable {
   readonly port: number = REDIS_PORT;
   readonly busPort: number = REDIS_BUS_PORT;
@@ -115,8 +126,11 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
   readonly authSecretArn?: string;
   /** The AUTH password's secret (when passwordAuth is on): `authSecret.grantRead(role)`. */
   readonly authSecret?: SecretReference;
-  /** Secrets Manager secret holding the TLS bundle (JSON ca, cert, key); clients read `ca`. Undefined when tls is false. */
-  readonly tlsSecretArn?: string;
+  /**
+   * SSM SecureString parameter holding the TLS bundle (JSON ca, cert, key; read the version labelled "current");
+   * `tlsBundle.grantRead(role)` for clients that need `ca`. Undefined when tls is false.
+   */
+  readonly tlsBundle?: Parameter;
   /** The one-time `redis-cli --cluster create` (and replica placement) to run on a node once all are up. */
   readonly clusterCreateScript: string;
   /** AWS Backup vault of the data volume snapshots; undefined when ebsBackup is false. */
@@ -163,13 +177,10 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       versioned: true,
       kmsKeyArn: props.kmsKeyArn,
       ...(props.accessLogsBucket ? { accessLogsBucket: props.accessLogsBucket } : {}),
+      ...(props.backupReplicateTo ? { replicateTo: props.backupReplicateTo } : {}),
       forceDestroy: (props.forceDestroyBackups ?? props.protection?.forceDestroy) ?? false,
       preventDestroy: (props.preventDestroy ?? props.protection?.preventDestroy) ?? false,
-      lifecycleRules: [
-        { id: "daily-7", prefix: "daily/", expirationDays: 7, noncurrentExpirationDays: 1 },
-        { id: "weekly-4", prefix: "weekly/", expirationDays: 28, noncurrentExpirationDays: 1 },
-        { id: "monthly-3", prefix: "monthly/", expirationDays: 90, noncurrentExpirationDays: 1 },
-      ],
+      lifecycleRules: BACKUP_LIFECYCLE_RULES,
     });
     this.backupBucketName = backups.bucketName;
     this.backupBucketArn = backups.bucketArn;
@@ -192,16 +203,19 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       : undefined;
     this.authSecretArn = secret?.arn;
     this.authSecret = secret ? new SecretReference(secret.arn, props.kmsKeyArn) : undefined;
-    const tlsSecret = tls
-      ? new SecretsmanagerSecret(this, "TlsSecret", {
-          name: `${name}/redis-tls`,
-          description: `TLS bundle of Redis Cluster ${name} (JSON: ca, cert, key in PEM); generated by the first node to boot`,
-          ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
-          recoveryWindowInDays: 7,
-          lifecycle,
+    // The bundle holds a private key, yet comes from the nodes, not Terraform: a SecureString written at boot, kept out
+    // of the state (write-only placeholder), Advanced tier because CA + certificate + key pass 4 KB.
+    const tlsBundle = tls
+      ? new Parameter(this, "TlsBundle", {
+          name: `/${name}/redis-tls`,
+          value: "pending: generated by the first node to boot",
+          description: `TLS bundle of Redis Cluster ${name} (JSON: ca, cert, key in PEM); generated by the first node to boot, in use: label "current"`,
+          tier: "Advanced",
+          writtenOutside: true,
+          ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}),
         })
       : undefined;
-    this.tlsSecretArn = tlsSecret?.arn;
+    this.tlsBundle = tlsBundle;
 
     const statements: PolicyStatement[] = [
       { sid: "ListBackups", actions: ["s3:ListBucket"], resources: [backups.bucketArn] },
@@ -210,9 +224,6 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
     if (secret) {
       // PutSecretValue lets the first node store the password it generated (idempotency token: first writer wins).
       statements.push({ sid: "AuthPassword", actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], resources: [secret.arn] });
-    }
-    if (tlsSecret) {
-      statements.push({ sid: "TlsBundle", actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], resources: [tlsSecret.arn] });
     }
     if (props.kmsKeyArn) {
       statements.push({ sid: "CustomerKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] });
@@ -224,6 +235,9 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
       statements,
       managedPolicyArns: MANAGED_POLICIES,
     });
+    // The first node stores the bundle and labels it; every node reads it.
+    tlsBundle?.grantRead(role);
+    tlsBundle?.grantWrite(role);
     this.instanceRoleArn = role.arn;
     this.instanceRole = role;
     const profile = new IamInstanceProfile(this, "InstanceProfile", { name: role.name, role: role.name });
@@ -251,7 +265,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
           bucket: backups.bucketName,
           logGroupName: logGroup.name,
           authSecretArn: secret?.arn,
-          tlsSecretArn: tlsSecret?.arn,
+          tls: tlsBundle ? { parameterName: tlsBundle.parameterName, keyId: props.kmsKeyArn ?? "alias/aws/ssm" } : undefined,
           lifecycle,
         });
         this.nodes.push({ name: nodeName, role, shard: s + 1, instance });
@@ -295,7 +309,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
   private buildNode(label: string, n: {
     clusterName: string; nodeName: string; role: RedisNodeRole; shard: number; instanceType: string; ami: string; dataGiB: number;
     subnetId: string; zone: string; securityGroupId: string; profileName: string; kmsKeyArn?: string;
-    bucket: string; logGroupName: string; authSecretArn?: string; tlsSecretArn?: string; lifecycle: TerraformResourceLifecycle;
+    bucket: string; logGroupName: string; authSecretArn?: string; tls?: NodeScriptProps["tls"]; lifecycle: TerraformResourceLifecycle;
   }): Instance {
     const tags = { Name: n.nodeName, RedisCluster: n.clusterName, RedisRole: n.role, RedisShard: `${n.shard}` };
     const kms = n.kmsKeyArn ? { kmsKeyId: n.kmsKeyArn } : {};
@@ -329,7 +343,7 @@ export class RedisClusterOnEc2 extends Construct implements IConnectable {
         backupBucket: n.bucket,
         logGroupName: n.logGroupName,
         authSecretArn: n.authSecretArn,
-        tlsSecretArn: n.tlsSecretArn,
+        tls: n.tls,
       }),
       userDataReplaceOnChange: false,
       tags,

@@ -22,8 +22,11 @@ export const DATA_DIR = "/var/lib/redis6";
 export const BACKUP_CRON = "30 3 * * *";
 /** Fixed idempotency token: the first node to store a password wins; the others read it back. */
 const AUTH_SEED_TOKEN = "redis-auth-initial-password-0000000001";
-/** Same for the TLS bundle (CA certificate, node certificate and key) the first node generates. */
-const TLS_SEED_TOKEN = "redis-tls-initial-certificate-00000001";
+/**
+ * The SSM parameter label of the TLS bundle in use. Terraform creates the parameter with a placeholder (version 1);
+ * the first bundle a node stores (version 2) gets the label, so the first writer wins; renewal moves the label.
+ */
+export const TLS_LABEL = "current";
 /** Where each node keeps the CA certificate, its certificate and key (the key readable by Redis only). */
 export const TLS_DIR = "/etc/redis6/tls";
 /** redis6-cli options of a TLS cluster, on a node. */
@@ -36,8 +39,8 @@ export interface NodeScriptProps {
   readonly logGroupName: string;
   /** Secrets Manager secret holding the AUTH password; none turns AUTH off. */
   readonly authSecretArn?: string;
-  /** Secrets Manager secret holding the TLS bundle ({ ca, cert, key } PEM); none serves plain TCP. */
-  readonly tlsSecretArn?: string;
+  /** SSM SecureString parameter holding the TLS bundle ({ ca, cert, key } PEM), and its KMS key; none serves plain TCP. */
+  readonly tls?: { readonly parameterName: string; readonly keyId: string };
 }
 
 export function nodeScript(p: NodeScriptProps): string {
@@ -51,7 +54,8 @@ DATA_VOLUME_ID="${p.dataVolumeId}"
 BACKUP_BUCKET="${p.backupBucket}"
 LOG_GROUP="${p.logGroupName}"
 AUTH_SECRET_ARN="${p.authSecretArn ?? ""}"
-TLS_SECRET_ARN="${p.tlsSecretArn ?? ""}"
+TLS_PARAMETER="${p.tls?.parameterName ?? ""}"
+TLS_KEY_ID="${p.tls?.keyId ?? ""}"
 
 IMDS_TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 600")
 metadata() { curl -sS -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }
@@ -112,23 +116,27 @@ if [ -n "$AUTH_SECRET_ARN" ]; then
   printf '%s' "$PASSWORD" > /etc/redis6/cli-auth
 fi
 
-# TLS (issue 10 item 4): the CA certificate, node certificate and key from Secrets Manager; the first node to boot
-# generates a private CA, signs one certificate for every node of the cluster and stores the bundle (not the CA key).
+# TLS (issue 10 item 4): the CA certificate, node certificate and key from the SSM parameter's version labelled
+# "${TLS_LABEL}"; while no version has the label, a node generates a private CA, signs one certificate for every node of the
+# cluster and stores the bundle (not the CA key) as a new version; the first stored one (version 2) is labelled.
 CLI_TLS=""
-if [ -n "$TLS_SECRET_ARN" ]; then
+if [ -n "$TLS_PARAMETER" ]; then
   BUNDLE=""
   for attempt in $(seq 1 30); do
-    if BUNDLE=$(aws secretsmanager get-secret-value --secret-id "$TLS_SECRET_ARN" --query SecretString --output text 2>/dev/null); then break; fi
-    work=$(mktemp -d)
-    openssl req -x509 -new -nodes -newkey rsa:3072 -sha256 -days 3650 -keyout "$work/ca.key" -out "$work/ca.crt" -subj "/CN=$NODE_NAME Redis Cluster CA" 2>/dev/null
-    openssl req -new -nodes -newkey rsa:2048 -sha256 -keyout "$work/node.key" -out "$work/node.csr" -subj "/CN=redis-cluster" 2>/dev/null
-    openssl x509 -req -sha256 -days 825 -in "$work/node.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -out "$work/node.crt" 2>/dev/null
-    aws secretsmanager put-secret-value --secret-id "$TLS_SECRET_ARN" --client-request-token "${TLS_SEED_TOKEN}" \\
-      --secret-string "$(jq -n --rawfile ca "$work/ca.crt" --rawfile cert "$work/node.crt" --rawfile key "$work/node.key" '{ca: $ca, cert: $cert, key: $key}')" >/dev/null 2>&1 || true
-    rm -rf "$work"
+    if BUNDLE=$(aws ssm get-parameter --name "$TLS_PARAMETER:${TLS_LABEL}" --with-decryption --query Parameter.Value --output text 2>/dev/null); then break; fi
+    if [ "$(aws ssm get-parameter --name "$TLS_PARAMETER" --query Parameter.Version --output text 2>/dev/null)" = "1" ]; then
+      work=$(mktemp -d)
+      openssl req -x509 -new -nodes -newkey rsa:3072 -sha256 -days 3650 -keyout "$work/ca.key" -out "$work/ca.crt" -subj "/CN=$NODE_NAME Redis Cluster CA" 2>/dev/null
+      openssl req -new -nodes -newkey rsa:2048 -sha256 -keyout "$work/node.key" -out "$work/node.csr" -subj "/CN=redis-cluster" 2>/dev/null
+      openssl x509 -req -sha256 -days 825 -in "$work/node.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -out "$work/node.crt" 2>/dev/null
+      aws ssm put-parameter --name "$TLS_PARAMETER" --overwrite --type SecureString --tier Advanced --key-id "$TLS_KEY_ID" \
+        --value "$(jq -n --rawfile ca "$work/ca.crt" --rawfile cert "$work/node.crt" --rawfile key "$work/node.key" '{ca: $ca, cert: $cert, key: $key}')" >/dev/null 2>&1 || true
+      rm -rf "$work"
+    fi
+    aws ssm label-parameter-version --name "$TLS_PARAMETER" --parameter-version 2 --labels ${TLS_LABEL} >/dev/null 2>&1 || true
     sleep 2
   done
-  if [ -z "$BUNDLE" ]; then echo "could not read the TLS bundle from $TLS_SECRET_ARN" >&2; exit 1; fi
+  if [ -z "$BUNDLE" ]; then echo "could not read the TLS bundle from $TLS_PARAMETER:${TLS_LABEL}" >&2; exit 1; fi
   install -d -m 750 -o root -g redis6 ${TLS_DIR}
   for part in ca cert key; do
     install -m 640 -o root -g redis6 /dev/null "${TLS_DIR}/$part.pem"
