@@ -1,35 +1,10 @@
 import { App, Testing } from "cdktf";
 import { buildApp } from "../../stacks";
 import { DotnetApiStack } from "../../stacks/dotnet-api";
-import { EnvironmentName, environments } from "../../environments";
+import { environments } from "../../environments";
 import { resources } from "../support/synth";
-import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll } from "../support/stacks";
-import type { Environment } from "../../environments";
-import type { Synthesized } from "../support/synth";
-
-const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
-const all = (s: Synthesized, type: string): any[] => Object.values(resources(s, type));
-const one = (s: Synthesized, type: string): any => {
-  const found = all(s, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-};
-/** The logical id of the only resource of a type whose id starts with `prefix`, as a Terraform address. */
-const address = (s: Synthesized, type: string, prefix: string): string => {
-  const ids = Object.keys(resources(s, type)).filter((id) => id.startsWith(prefix));
-  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.length}`);
-  return `${type}.${ids[0]}`;
-};
-const container = (s: Synthesized): any => decodeJsonencode(one(s, "aws_ecs_task_definition").container_definitions)[0];
-/** decodeJsonencode stops at quotes nested in a template ("${replace(x, ":a", ":b")}"): single-quote those first. */
-const unnestQuotes = (expression: string) => expression.replace(/\$\{([^{}]*)\}/g, (_, inner: string) => `\${${inner.replace(/"/g, "'")}}`);
-const policy = (s: Synthesized, rolePrefix: string): any => {
-  const entry = Object.entries(resources(s, "aws_iam_role_policy")).find(([id]) => id.startsWith(rolePrefix));
-  if (!entry) throw new Error(`no role policy ${rolePrefix}*`);
-  return decodeJsonencode(unnestQuotes(entry[1].policy));
-};
-const stack = (environment: Environment) => synthCustom((app) => new DotnetApiStack(app, { environment }));
-const build = (environment: Environment) => () => stack(environment);
+import { decodeJsonencode, differences, synthCustom, synthSystem, synthesizedInBeforeAll } from "../support/stacks";
+import { ENVS, all, one, address, container, policy } from "./dotnet-api.fixture";
 
 describe.each(ENVS)("dotnet-api-%s", (env) => {
   const s = synthesizedInBeforeAll("dotnet-api", env);
@@ -337,69 +312,5 @@ describe("dotnet-api across environments", () => {
       ],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
-  });
-});
-
-describe("dotnet-api settings", () => {
-  it("DA4: an RDS instance when an environment asks for one (here prod, Multi-AZ and protected)", () => {
-    const s = stack(withSettings("prod", { systems: { dotnetApi: { database: { kind: "instance", instanceClass: "db.t3.small", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, multiAz: true } } } }));
-    const db = one(s, "aws_db_instance");
-    expect([db.instance_class, db.allocated_storage, db.max_allocated_storage, db.multi_az, db.deletion_protection, db.skip_final_snapshot]).toEqual(["db.t3.small", 20, 100, true, true, false]);
-    expect(all(s, "aws_rds_cluster")).toHaveLength(0);
-  });
-
-  it("DA4: Aurora Serverless v2 with the given capacity range when dev asks for it", () => {
-    const s = stack(withSettings("dev", { systems: { dotnetApi: { database: { kind: "aurora-serverless-v2", minAcu: 0.5, maxAcu: 2, instances: 1 } } } }));
-    const cluster = one(s, "aws_rds_cluster");
-    expect(cluster.serverlessv2_scaling_configuration).toEqual({ min_capacity: 0.5, max_capacity: 2 });
-    expect([cluster.deletion_protection, cluster.skip_final_snapshot]).toEqual([false, true]);
-    expect(all(s, "aws_rds_cluster_instance")).toHaveLength(1);
-    expect(all(s, "aws_db_instance")).toHaveLength(0);
-    const secrets = container(s).secrets.map((x: any) => x.valueFrom).join(" ");
-    expect(secrets).toContain("aws_rds_cluster.Database_Cluster");
-  });
-
-  it("DA2: dev without a replica runs one Redis node and no failover", () => {
-    const rg = one(synthSystem("dotnet-api", "dev"), "aws_elasticache_replication_group");
-    expect([rg.num_cache_clusters, rg.automatic_failover_enabled, rg.multi_az_enabled]).toEqual([1, false, false]);
-  });
-
-  it("HTTPS listener with an HTTP->HTTPS redirect when a certificate is set", () => {
-    const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd";
-    const s = stack(withSettings("dev", { systems: { dotnetApi: { certificateArn: cert } } }));
-    const listeners = all(s, "aws_lb_listener");
-    expect(listeners.find((l) => l.protocol === "HTTPS").certificate_arn).toBe(cert);
-    expect(listeners.find((l) => l.protocol === "HTTP").default_action[0].type).toBe("redirect");
-  });
-
-  describe("refuses", () => {
-    it("an alarm e-mail address that is not one", () => {
-      expect(build(withSettings("dev", { systems: { dotnetApi: { alarmEmails: ["ops-at-example"] } } }))).toThrow(
-        /dotnet-api-dev\/Alarms: emailSubscriptions\[0\] = "ops-at-example" is not allowed; expected an e-mail address/,
-      );
-    });
-    it("a desired task count outside minCount..maxCount", () => {
-      expect(build(withSettings("dev", { systems: { dotnetApi: { api: { desiredCount: 5, minCount: 1, maxCount: 2 } } } }))).toThrow(
-        /dotnet-api-dev\/Api: desiredCount = 5 is not allowed; expected scaling\.minCount \(1\) <= desiredCount <= scaling\.maxCount \(2\)/,
-      );
-    });
-    it("DA4: an Aurora capacity range whose minimum exceeds its maximum", () => {
-      expect(build(withSettings("staging", { systems: { dotnetApi: { database: { kind: "aurora-serverless-v2", minAcu: 8, maxAcu: 4, instances: 1 } } } }))).toThrow(
-        /dotnet-api-staging\/Database: engine\.minAcu = 8 is not allowed; expected engine\.minAcu <= engine\.maxAcu \(4\)/,
-      );
-    });
-    it("DA2: Multi-AZ Redis without a replica to fail over to", () => {
-      expect(build(withSettings("dev", { systems: { dotnetApi: { redis: { replicas: 0, multiAz: true } } } }))).toThrow(
-        /dotnet-api-dev\/Cache: multiAz = true is not allowed; Multi-AZ failover needs a replica/,
-      );
-    });
-    it("DA3: an MSK broker count that does not spread evenly over the AZs", () => {
-      expect(build(withSettings("prod", { systems: { dotnetApi: { msk: { brokerCount: 4 } } } }))).toThrow(
-        /dotnet-api-prod\/Kafka: brokerCount = 4 is not allowed; expected a multiple of the 3 private subnets/,
-      );
-    });
-    it("a certificate that is not an ACM ARN", () => {
-      expect(build(withSettings("dev", { systems: { dotnetApi: { certificateArn: "my-cert" } } }))).toThrow(/dotnet-api-dev\/LoadBalancer: certificateArn = "my-cert" is not allowed/);
-    });
   });
 });

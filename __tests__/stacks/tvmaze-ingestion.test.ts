@@ -3,38 +3,9 @@ import { buildApp } from "../../stacks";
 import { REPLICATED_BUCKETS, TVMAZE_BUCKETS, TvmazeIngestionStack } from "../../stacks/tvmaze-ingestion";
 import { pascal } from "../../stacks/naming";
 import { approximateMaxConnections } from "../../modules/rds";
-import { EnvironmentName, environments } from "../../environments";
-import { resources } from "../support/synth";
-import { decodeJsonencode, differences, synthCustom, synthSystem, withSettings, synthesizedInBeforeAll, deniesInsecureTransport, allowedActions, statementsOfPolicy } from "../support/stacks";
-import type { Environment } from "../../environments";
-import type { Synthesized } from "../support/synth";
-
-const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
-const all = (s: Synthesized, type: string): any[] => Object.values(resources(s, type));
-const one = (s: Synthesized, type: string): any => {
-  const found = all(s, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-};
-/** The only resource of a type whose logical id starts with `prefix`, as a Terraform address. */
-const address = (s: Synthesized, type: string, prefix: string): string => {
-  const ids = Object.keys(resources(s, type)).filter((id) => id.startsWith(prefix));
-  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.length}`);
-  return `${type}.${ids[0]}`;
-};
-const ref = (s: Synthesized, type: string, prefix: string, attribute: string) => `\${${address(s, type, prefix)}.${attribute}}`;
-const container = (s: Synthesized): any => decodeJsonencode(one(s, "aws_ecs_task_definition").container_definitions)[0];
-const policy = (s: Synthesized, rolePrefix: string): any => {
-  const entry = Object.entries(resources(s, "aws_iam_role_policy")).find(([id]) => id.startsWith(rolePrefix));
-  if (!entry) throw new Error(`no role policy ${rolePrefix}*`);
-  return decodeJsonencode(entry[1].policy);
-};
-const privateSubnets = (s: Synthesized) => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "private").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
-const databaseSubnets = (s: Synthesized) => Object.entries(resources(s, "aws_subnet")).filter(([, x]) => x.tags?.Tier === "database").map(([id]) => `\${aws_subnet.${id}.id}`).sort();
-const ingressInto = (s: Synthesized, sgPrefix: string) => all(s, "aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === ref(s, "aws_security_group", sgPrefix, "id"));
-const stack = (environment: Environment) => synthCustom((app) => new TvmazeIngestionStack(app, { environment }));
-const build = (environment: Environment) => () => stack(environment);
-const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd";
+import { environments } from "../../environments";
+import { decodeJsonencode, differences, synthCustom, synthSystem, synthesizedInBeforeAll, deniesInsecureTransport } from "../support/stacks";
+import { ENVS, all, one, address, ref, container, policy, privateSubnets, databaseSubnets, ingressInto } from "./tvmaze-ingestion.fixture";
 
 describe.each(ENVS)("tvmaze-ingestion-%s", (env) => {
   const s = synthesizedInBeforeAll("tvmaze-ingestion", env);
@@ -347,108 +318,5 @@ describe("tvmaze-ingestion across environments", () => {
       ],
     };
     expect(differences(dev, prodSettingsNamedDev)).toEqual([...new Set(Object.values(bySetting).flat())].sort());
-  });
-});
-
-describe("tvmaze-ingestion settings", () => {
-  it("TV2: with a certificate: HTTPS on 443 with it, HTTP on 80 redirecting to HTTPS, and 443 open on the ALB", () => {
-    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { certificateArn: CERT } } }));
-    const listeners = all(s, "aws_lb_listener");
-    expect(listeners.map((l) => l.protocol).sort()).toEqual(["HTTP", "HTTPS"]);
-    const https = listeners.find((l) => l.protocol === "HTTPS");
-    expect([https.port, https.certificate_arn, https.default_action[0].type]).toEqual([443, CERT, "forward"]);
-    const http = listeners.find((l) => l.protocol === "HTTP");
-    expect(http.default_action[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } });
-    expect(ingressInto(s, "LoadBalancer_SecurityGroup").map((r) => r.from_port).sort()).toEqual([443, 80]);
-  });
-
-  it("TV6: EFS on in dev when asked", () => {
-    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { efs: true } } }));
-    expect(all(s, "aws_efs_file_system")).toHaveLength(1);
-    expect(all(s, "aws_efs_mount_target")).toHaveLength(2);
-    const mount = policy(s, "Service_TaskRolePolicy").Statement.find((x: any) => x.Sid === "EfsMountShared");
-    expect(mount.Action).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
-  });
-
-  it("TV6: mounts the shared file system in the task", () => {
-    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { efs: true } } }));
-    const td = one(s, "aws_ecs_task_definition");
-    const shared = td.volume.find((v: any) => v.name === "shared");
-    // TLS in transit and IAM authorization through the "app" access point (G6).
-    expect(shared.efs_volume_configuration).toEqual({
-      file_system_id: ref(s, "aws_efs_file_system", "SharedFiles_FileSystem", "id"),
-      root_directory: "/",
-      transit_encryption: "ENABLED",
-      authorization_config: { iam: "ENABLED", access_point_id: ref(s, "aws_efs_access_point", "SharedFiles_AccessPointApp", "id") },
-    });
-    expect(container(s).mountPoints).toContainEqual({ sourceVolume: "shared", containerPath: "/mnt/shared", readOnly: false });
-    // The task role may mount exactly that file system, and only through that access point.
-    const mount = policy(s, "Service_TaskRolePolicy").Statement.find((x: any) => x.Sid === "EfsMountShared");
-    expect(mount.Resource).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:elasticfilesystem:.*:file-system\/\$\{aws_efs_file_system\.SharedFiles_FileSystem_\w+\.id\}$/)]);
-    expect(mount.Condition.StringEquals["elasticfilesystem:AccessPointArn"]).toMatch(/:access-point\/\$\{aws_efs_access_point\.SharedFiles_AccessPointApp_\w+\.id\}$/);
-    // Fargate mounts EFS from platform version 1.4 on; the service runs LATEST.
-    expect(one(s, "aws_ecs_service").platform_version).toBe("LATEST");
-  });
-
-  it("TV6: EFS off in prod when asked: no file system, no NFS rule, no mount permission", () => {
-    const s = stack(withSettings("prod", { systems: { tvmazeIngestion: { efs: false } } }));
-    expect(all(s, "aws_efs_file_system")).toHaveLength(0);
-    expect(all(s, "aws_vpc_security_group_ingress_rule").some((r) => r.from_port === 2049)).toBe(false);
-    expect(allowedActions(statementsOfPolicy(resources(s, "aws_iam_role_policy")[Object.keys(resources(s, "aws_iam_role_policy")).find((id) => id.startsWith("Service_TaskRolePolicy"))!].policy)).filter((a) => a.startsWith("elasticfilesystem:"))).toEqual([]);
-  });
-
-  it("TV12: API Gateway with a 1000 requests/minute usage plan behind API keys and a Cognito user pool, when turned on", () => {
-    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { apiGateway: true } } }));
-    expect(one(s, "aws_api_gateway_rest_api").name).toBe("tvmaze-ingestion-dev-api");
-    const plan = one(s, "aws_api_gateway_usage_plan");
-    expect(plan.throttle_settings.rate_limit).toBeCloseTo(1000 / 60, 2);
-    const method = one(s, "aws_api_gateway_method");
-    expect([method.api_key_required, method.authorization]).toEqual([true, "COGNITO_USER_POOLS"]);
-    expect(one(s, "aws_cognito_user_pool").deletion_protection).toBe("INACTIVE"); // dev's safety profile
-    expect(one(s, "aws_api_gateway_integration").uri).toBe(`http://${ref(s, "aws_lb", "LoadBalancer", "dns_name")}/{proxy}`);
-    expect(s.parsed.output?.api_invoke_url).toBeDefined();
-  });
-
-  it("TV12: prod's user pool is protected from deletion", () => {
-    const s = stack(withSettings("prod", { systems: { tvmazeIngestion: { apiGateway: true } } }));
-    expect(one(s, "aws_cognito_user_pool").deletion_protection).toBe("ACTIVE");
-  });
-
-  it("TV10: blocked countries become a geo-match block rule evaluated first", () => {
-    const s = stack(withSettings("dev", { systems: { tvmazeIngestion: { waf: { rateLimitPer5Minutes: 2000, blockedCountries: ["KP", "IR"] } } } }));
-    const geo = one(s, "aws_wafv2_web_acl").rule.find((r: any) => r.statement.geo_match_statement);
-    expect(geo).toMatchObject({ priority: 0, action: { block: {} }, statement: { geo_match_statement: { country_codes: ["KP", "IR"] } } });
-  });
-
-  describe("refuses", () => {
-    it("TV10: a WAF rate limit below what WAF accepts", () => {
-      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { waf: { rateLimitPer5Minutes: 5, blockedCountries: [] } } } }))).toThrow(
-        /tvmaze-ingestion-dev\/Firewall: rateLimitPer5Minutes = 5 is not allowed; expected a whole number from 10 to 2000000000/,
-      );
-    });
-    it("TV10: a country that is not an ISO 3166-1 alpha-2 code", () => {
-      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { waf: { rateLimitPer5Minutes: 2000, blockedCountries: ["North Korea"] } } } }))).toThrow(
-        /tvmaze-ingestion-dev\/Firewall: blockedCountries\[0\] = "North Korea" is not allowed/,
-      );
-    });
-    it("TV7: an alarm e-mail address that is not one", () => {
-      expect(build(withSettings("prod", { systems: { tvmazeIngestion: { alarmEmails: ["ops@"] } } }))).toThrow(
-        /tvmaze-ingestion-prod\/Alarms: emailSubscriptions\[0\] = "ops@" is not allowed; expected an e-mail address/,
-      );
-    });
-    it("TV1: a desired task count outside minCount..maxCount", () => {
-      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { service: { desiredCount: 6 } } } }))).toThrow(
-        /tvmaze-ingestion-dev\/Service: desiredCount = 6 is not allowed; expected scaling\.minCount \(1\) <= desiredCount <= scaling\.maxCount \(4\)/,
-      );
-    });
-    it("TV1: a CPU size Fargate does not offer", () => {
-      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { service: { cpu: 256 * 3 } } } }))).toThrow(/tvmaze-ingestion-dev\/Service: cpu = 768 is not allowed; expected a Fargate CPU size/);
-    });
-    it("TV8: a sampling rate above 100 %", () => {
-      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { tracingSampleRate: 1.5 } } }))).toThrow(/tvmaze-ingestion-dev\/Sampling: fixedRate = 1\.5 is not allowed/);
-    });
-    it("TV9: a secret rotation the RDS-managed secret does not accept", () => {
-      expect(build(withSettings("dev", { systems: { tvmazeIngestion: { secretRotationDays: 0 } } }))).toThrow(/tvmaze-ingestion-dev\/Database: passwordRotationDays = 0 is not allowed/);
-    });
   });
 });
