@@ -1,24 +1,16 @@
 /** What the tvmaze-ingestion stack tests share: small readers of a synthesized stack and builders (tests in tvmaze-ingestion*.test.ts). */
 import { TvmazeIngestionStack } from "../../stacks/tvmaze-ingestion";
 import { EnvironmentName } from "../../environments";
-import { resources } from "../support/synth";
+import { addressOf, only, resources } from "../support/synth";
 import { decodeJsonencode, synthCustom } from "../support/stacks";
 import type { Environment } from "../../environments";
 import type { Synthesized } from "../support/synth";
 
 export const ENVS: EnvironmentName[] = ["dev", "staging", "prod"];
 export const all = (s: Synthesized, type: string): any[] => Object.values(resources(s, type));
-export const one = (s: Synthesized, type: string): any => {
-  const found = all(s, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-};
-/** The only resource of a type whose logical id starts with `prefix`, as a Terraform address. */
-export const address = (s: Synthesized, type: string, prefix: string): string => {
-  const ids = Object.keys(resources(s, type)).filter((id) => id.startsWith(prefix));
-  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.length}`);
-  return `${type}.${ids[0]}`;
-};
+/** The only resource of a type, and the address of the only one whose id starts with a prefix. */
+export const one = only;
+export const address = addressOf;
 export const ref = (s: Synthesized, type: string, prefix: string, attribute: string) => `\${${address(s, type, prefix)}.${attribute}}`;
 export const container = (s: Synthesized): any => decodeJsonencode(one(s, "aws_ecs_task_definition").container_definitions)[0];
 export const policy = (s: Synthesized, rolePrefix: string): any => {

@@ -33,6 +33,13 @@ export function only(s: Synthesized, type: string): any {
   return all[0];
 }
 
+/** The Terraform address (`<type>.<id>`) of the only resource of a type whose logical id starts with `prefix`. */
+export function addressOf(s: Synthesized, type: string, prefix: string): string {
+  const ids = Object.keys(resources(s, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.length}`);
+  return `${type}.${ids[0]}`;
+}
+
 /** Synthesizes a whole stack object. */
 export function synthStack(stack: TerraformStack): Synthesized {
   const json = Testing.synth(stack);
