@@ -29,8 +29,12 @@ const outdir = join(work, "cdktf.out");
 /** @param {string} m */
 const say = (m) => console.log(`\n==> ${m}`);
 
-// The tier's helpers (synth, manifest, gap table, terraform runner), shared so both do the same thing.
-const support = await tsImport("../__tests__/support/emulator.ts", import.meta.url);
+// The tier's helpers (synth, manifest, gap table, terraform runner, plan targets, emulator calls), shared so both do the same thing.
+const support = {
+  ...(await tsImport("../__tests__/support/emulator.ts", import.meta.url)),
+  ...(await tsImport("../__tests__/support/emulator-plan.ts", import.meta.url)),
+  ...(await tsImport("../__tests__/support/emulator-state.ts", import.meta.url)),
+};
 
 /** @param {string} name */
 function selection(name) {

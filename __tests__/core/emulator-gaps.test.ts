@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMULATOR_GAPS, GapEffect, ServedBy } from "../support/emulator-gaps";
-import { JsonObject, knockOnChanges, planTargets, root } from "../support/emulator";
+import { JsonObject, root } from "../support/emulator";
+import { knockOnChanges, planTargets } from "../support/emulator-plan";
 
 interface DocRow {
   readonly type: string;

@@ -6,7 +6,9 @@ import { countBy, mergeDetails, parliamentErrors, policyDocuments, roleNames, un
 import type { CloudsplainingFinding, ParliamentFinding } from "../../scripts/iam-audit.mjs";
 import { MOTO_VERSION, pinnedVersion } from "../../scripts/emulator.mjs";
 import { lockIdOf, objectVersions, preventDestroyAddresses, refusedDestroys, shieldedDestroys } from "../support/emulator-faults";
-import { JsonObject, lockItem, plannedChanges, plannedOutputChanges, secretsInState, stateResources, stuckResources, table } from "../support/emulator";
+import { JsonObject, stuckResources, table } from "../support/emulator";
+import { plannedChanges, plannedOutputChanges } from "../support/emulator-plan";
+import { lockItem, secretsInState, stateResources } from "../support/emulator-state";
 
 const state = (resources: JsonObject[]): JsonObject => ({ version: 4, resources });
 const managed = (type: string, name: string, attributes: JsonObject): JsonObject => ({ mode: "managed", type, name, instances: [{ attributes }] });

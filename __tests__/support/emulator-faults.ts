@@ -12,7 +12,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dependencyGraph, JsonObject, s3, StackInfo, tf, TfResult } from "./emulator";
+import { JsonObject, StackInfo, tf, TfResult } from "./emulator";
+import { dependencyGraph } from "./emulator-plan";
+import { s3 } from "./emulator-state";
 
 export interface FaultContext {
   readonly stack: StackInfo;
