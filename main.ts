@@ -25,6 +25,24 @@ function list(value: string | undefined): string[] {
 }
 
 /**
+ * Builds the stacks `env` selects and writes them to `outdir` (default: cdktf's, CDKTF_OUTDIR or cdktf.out). Throws a
+ * ConfigError for bad input. The synth snapshot runs it once while it is built, to warm up (stacks/synth/snapshot-entry.ts).
+ */
+export function synthesize(env: NodeJS.ProcessEnv, outdir?: string): void {
+  const app = new App({ stackTraces: false, ...(outdir === undefined ? {} : { outdir }) });
+  const endpoint = env.AWS_EMULATOR_ENDPOINT;
+  const stacks = buildApp(app, {
+    systems: list(env.SYSTEMS),
+    environments: list(env.ENVIRONMENTS),
+    emulator: endpoint ? { endpoint } : undefined,
+    part: part(env.SYNTH_PART),
+  });
+  // `cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; two renderer gaps of cdktf are closed first (stacks/hcl-output.ts).
+  if (env.SYNTH_HCL_OUTPUT === "true" || env.SYNTH_HCL_OUTPUT === "1") makeHclValid(stacks);
+  app.synth();
+}
+
+/**
  * Synthesizes the stacks the environment selects. Runs on load, except while the synth snapshot is being built
  * (stacks/synth/snapshot-entry.ts), which calls it once the snapshot has started.
  */
@@ -37,17 +55,7 @@ export function main(): void {
     Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
   }
   try {
-    const app = new App({ stackTraces: false });
-    const endpoint = process.env.AWS_EMULATOR_ENDPOINT;
-    const stacks = buildApp(app, {
-      systems: list(process.env.SYSTEMS),
-      environments: list(process.env.ENVIRONMENTS),
-      emulator: endpoint ? { endpoint } : undefined,
-      part: part(process.env.SYNTH_PART),
-    });
-    // `cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; two renderer gaps of cdktf are closed first (stacks/hcl-output.ts).
-    if (process.env.SYNTH_HCL_OUTPUT === "true" || process.env.SYNTH_HCL_OUTPUT === "1") makeHclValid(stacks);
-    app.synth();
+    synthesize(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);

@@ -17,41 +17,16 @@
  * swapped for faster ones with the same output (scripts/synth-runtime.mjs).
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, Module } from "node:module";
+import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheTokenKeys, fastStableStringify } from "./synth-runtime.mjs";
+import { optionsKey, runtimeParts, sourceHash, sourceStamp } from "./synth-sources.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCES = ["main.ts", ".terraform-backend.ts", "modules", "stacks", "environments", "scripts/app.mjs", "scripts/synth-runtime.mjs", "package-lock.json", "tsconfig.json"];
 const OUT_DIR = join(root, ".cache", "app");
-
-/**
- * Every source file under `path` (relative to the repository) that a bundle depends on.
- * @param {string} path
- * @returns {string[]}
- */
-function files(path) {
-  const full = join(root, path);
-  if (!existsSync(full)) return [];
-  if (!/\.(ts|json|mjs)$/.test(full)) {
-    return readdirSync(full, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(path, e.name)) : e.name.endsWith(".ts") ? [join(path, e.name)] : []));
-  }
-  return [path];
-}
-
-/**
- * A hash of `parts` and every source, 16 hex digits.
- * @param {readonly string[]} parts
- */
-function sourceHash(parts) {
-  const hash = createHash("sha256");
-  for (const p of parts) hash.update(p).update("\0");
-  for (const f of SOURCES.flatMap(files).sort()) hash.update(f).update("\0").update(readFileSync(join(root, f))).update("\0");
-  return hash.digest("hex").slice(0, 16);
-}
 
 /**
  * Removes the outputs of earlier builds of `prefix`, keeping `keep`.
@@ -74,7 +49,7 @@ function esbuild() {
  */
 export function ensureBundle(entry = "main.ts") {
   const name = basename(entry, ".ts");
-  const stem = `${name}-${sourceHash([entry])}`;
+  const stem = `${name}-${sourceHash(root, [entry])}`;
   const bundle = join(OUT_DIR, `${stem}.cjs`);
   if (existsSync(bundle)) return bundle;
   mkdirSync(OUT_DIR, { recursive: true });
@@ -109,22 +84,27 @@ function stableStringifyShim(dir) {
 }
 
 /**
- * The synth snapshot of main.ts for this Node binary and these sources, built when missing. Undefined when this
- * Node cannot build one (the reason is kept beside it and printed the first time).
+ * The synth snapshot of main.ts for this Node binary, these sources and this NODE_OPTIONS, built when missing or
+ * stale. Undefined when this Node cannot build one (the reason is kept beside it and printed the first time).
+ *
+ * Its name depends on NODE_OPTIONS only (`synth-<options key>.blob`), so that scripts/app.sh finds it without
+ * hashing the sources; the sources' hash is built into it (the snapshot checks it when it starts) and written beside
+ * it (`.sources`, read here).
  * @returns {string | undefined} the snapshot blob's path
  */
 export function ensureSnapshot() {
-  // A snapshot loads only into the Node binary and the V8 flags it was built with: one per NODE_OPTIONS (the cdktf
-  // CLI sets --max-old-space-size for the app), all kept for the same sources.
-  const sources = `snapshot-${sourceHash([process.version, process.arch, process.platform])}`;
-  const stem = `${sources}-${createHash("sha256").update(process.env.NODE_OPTIONS ?? "").digest("hex").slice(0, 8)}`;
+  const sources = sourceHash(root, runtimeParts());
+  const stem = `synth-${optionsKey(process.env.NODE_OPTIONS)}`;
   const blob = join(OUT_DIR, `${stem}.blob`);
-  const refused = join(OUT_DIR, `${stem}.refused`);
-  if (existsSync(blob)) return blob;
+  const recorded = join(OUT_DIR, `${stem}.sources`);
+  const refused = join(OUT_DIR, `${stem}-${sources}.refused`);
+  if (existsSync(blob) && existsSync(recorded) && readFileSync(recorded, "utf8").trim() === sources) return blob;
   if (existsSync(refused)) return undefined;
   mkdirSync(OUT_DIR, { recursive: true });
-  removeOlder("snapshot-", sources);
-  // Per-process names: synths started together (the terraform tier's) each build, and the first rename wins.
+  removeOlder("snapshot-", "synth-"); // the names of earlier versions of this script
+  for (const old of readdirSync(OUT_DIR)) if (old.startsWith(`${stem}-`) && old.endsWith(".refused")) rmSync(join(OUT_DIR, old), { force: true });
+  const stamp = sourceStamp(root);
+  // Per-process names: synths started together (the terraform tier's) each build, and the last rename wins.
   const script = join(OUT_DIR, `${stem}-${process.pid}.cjs`);
   const shim = stableStringifyShim(OUT_DIR);
   esbuild().buildSync({
@@ -139,9 +119,15 @@ export function ensureSnapshot() {
     // 40% smaller and starts about 6% faster. Names stay, so stack traces and profiles still read.
     minifyWhitespace: true,
     alias: { "json-stable-stringify": shim },
+    define: { SYNTH_SOURCES: JSON.stringify(sources), SYNTH_STAMP: JSON.stringify(stamp) },
   });
   const partial = `${blob}.${process.pid}.partial`;
-  const built = spawnSync(process.execPath, ["--snapshot-blob", partial, "--build-snapshot", script], { cwd: OUT_DIR, encoding: "utf8" });
+  // The warm-up synth (stacks/synth/snapshot-entry.ts) builds every stack as a plain `cdktf synth` would: none of the
+  // variables that select stacks or change the output (SYSTEMS, CDKTF_*, SYNTH_*) reaches it.
+  const warmUp = mkdtempSync(join(tmpdir(), "synth-warm-up-"));
+  const env = { PATH: process.env.PATH ?? "", NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", SYNTH_WARM_UP: warmUp };
+  const built = spawnSync(process.execPath, ["--snapshot-blob", partial, "--build-snapshot", script], { cwd: OUT_DIR, encoding: "utf8", env });
+  rmSync(warmUp, { recursive: true, force: true });
   rmSync(script, { force: true });
   rmSync(shim, { force: true });
   if (built.status !== 0 || !existsSync(partial)) {
@@ -152,6 +138,8 @@ export function ensureSnapshot() {
     return undefined;
   }
   renameSync(partial, blob);
+  writeFileSync(`${recorded}.${process.pid}`, `${sources}\n`);
+  renameSync(`${recorded}.${process.pid}`, recorded);
   return blob;
 }
 
@@ -200,6 +188,8 @@ export function runSnapshot(blob) {
 
 /** Node's exit code when a snapshot does not fit the binary or its V8 flags (it prints why). */
 const SNAPSHOT_REFUSED = 14;
+/** The snapshot's exit code when the sources changed after it was built (stacks/synth/snapshot-entry.ts). */
+const SNAPSHOT_STALE = 75;
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const entry = process.argv[2] ?? "main.ts";
@@ -209,6 +199,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     rmSync(blob, { force: true });
     console.error("synth snapshot: refused by this Node; removed it, and the bundle runs instead");
   }
-  if (status === undefined || status === SNAPSHOT_REFUSED) runBundle(ensureBundle(entry));
+  // Stale: a source changed between the build above and the start (an editor saving): this run uses the bundle.
+  if (status === undefined || status === SNAPSHOT_REFUSED || status === SNAPSHOT_STALE) runBundle(ensureBundle(entry));
   else process.exitCode = status;
 }

@@ -5,7 +5,8 @@
  * round, so the machine's drift hits every path alike), after one warm-up round; prints medians of wall time and of
  * peak RSS (the high-water mark of the whole process tree) and the project/floor ratio of each round.
  *
- *   project: node scripts/app.mjs   what cdktf.json's "app" runs: a process started from the synth snapshot (cached by source hash)
+ *   project: sh scripts/app.sh      what cdktf.json's "app" runs (read from it): Node started from the synth snapshot
+ *   node:    node scripts/app.mjs   the launcher for machines without a POSIX shell: checks the cache, then the same snapshot
  *   bundle:  SYNTH_SNAPSHOT=0 ...   the same without the snapshot: main.ts bundled by esbuild, node_modules loaded as usual
  *   floor:   node -e 'require(...)'  loads cdktf and exactly the packages the bundle requires (its provider classes), nothing else
  *   stock:   ts-node main.ts        the cdktf template's "npx ts-node main.ts": type-checks first
@@ -156,10 +157,12 @@ async function comparePaths() {
   const { ensureBundle } = await import("./app.mjs");
   const packages = requiredPackages(readFileSync(ensureBundle(), "utf8"));
   const node = process.execPath;
+  const app = String(JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).app).split(" ");
   /** @type {Record<string, string[]>} */
   const paths = {
-    project: [node, join(root, "scripts", "app.mjs")],
-    bundle: [node, join(root, "scripts", "app.mjs")],
+    project: app[0] === "node" ? [node, ...app.slice(1)] : app,
+    node: [node, join(root, "scripts", "app.mjs")],
+    bundle: app[0] === "node" ? [node, ...app.slice(1)] : app,
     floor: [node, "-e", floorProgram(packages)],
     stock: [node, join(root, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"],
     cli: [node, join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"), "synth", "--quiet"],

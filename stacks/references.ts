@@ -18,15 +18,16 @@ export function referencedAddresses(value: unknown, into: Set<string> = new Set(
   if (typeof value === "string") {
     const start = value.indexOf("${");
     if (start < 0) return into;
-    for (const [address, data, type] of value.slice(start).matchAll(ADDRESS)) {
-      if (!data && TERRAFORM_PREFIXES.has(type)) continue;
-      into.add(address);
-    }
+    const text = start === 0 ? value : value.slice(start);
+    ADDRESS.lastIndex = 0;
+    for (let m = ADDRESS.exec(text); m !== null; m = ADDRESS.exec(text)) if (m[1] !== undefined || !TERRAFORM_PREFIXES.has(m[2])) into.add(m[0]);
   } else if (Array.isArray(value)) {
     for (const v of value) referencedAddresses(v, into);
-  } else if (value && typeof value === "object") {
-    for (const [key, v] of Object.entries(value)) {
+  } else if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
       if (key === "//") continue;
+      const v = record[key];
       if (key === "depends_on" && Array.isArray(v)) {
         for (const d of v) if (typeof d === "string") into.add(d);
       } else {

@@ -1,7 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Fn, Lazy, TerraformOutput, TerraformStack, Testing, Token } from "cdktf";
+import { Annotations, App, Aspects, Fn, IAspect, Lazy, TerraformOutput, TerraformStack, Testing, Token } from "cdktf";
+import { Manifest } from "cdktf/lib/manifest";
+import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
+import type { IConstruct } from "constructs";
 import { resolve as cdktfResolve } from "cdktf/lib/_tokens";
 import { TokenString } from "cdktf/lib/tokens/private/encoding";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
@@ -99,5 +102,36 @@ describe("synth fast path: the same JSON as cdktf", () => {
     const { param } = scratch();
     expect([{ a: ["b", 1, true, null] }, "~> 5.100", []].map(isPlainData)).toEqual([true, true, true]);
     expect([{ a: undefined }, [undefined], param.arn, "1e5", Token.asNumber(param.version), new Date(0), () => 1].map(isPlainData)).toEqual([false, false, false, false, false, false, false]);
+  });
+
+  it("writes what cdktf's StackSynthesizer writes: files, manifest annotations, aspects once one is added, and its error on an error annotation", () => {
+    const synthesizeWith = (fast: boolean, withAspect: boolean, error: boolean) => {
+      const dir = mkdtempSync(join(tmpdir(), "fast-synth-"));
+      const stack = new FastTerraformStack(Testing.app(), "edge");
+      new AwsProvider(stack, "aws", { region: "eu-west-1" });
+      const p = new SsmParameter(stack, "P", { name: "/p", type: "String", value: "v" });
+      Annotations.of(p).addWarning("a warning");
+      if (error) Annotations.of(p).addError("an error");
+      const tagger: IAspect = { visit: (node: IConstruct) => (node instanceof SsmParameter ? node.addOverride("tags.aspect", "visited") : undefined) };
+      if (withAspect) Aspects.of(stack).add(tagger);
+      mkdirSync(join(dir, "stacks"));
+      const manifest = new Manifest("0.21.0", dir, false);
+      const synthesizer = fast ? stack.synthesizer : new StackSynthesizer(stack, false, false);
+      try {
+        synthesizer.synthesize({ outdir: dir, skipValidation: false, manifest });
+        const written = readFileSync(join(dir, manifest.forStack(stack).synthesizedStackPath), "utf8");
+        return { written, annotations: manifest.forStack(stack).annotations.map(({ constructPath, level, message }) => ({ constructPath, level, message })) };
+      } catch (e) {
+        return { error: (e as Error).message };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    for (const [withAspect, error] of [[false, false], [true, false], [false, true]]) {
+      const ours = synthesizeWith(true, withAspect, error);
+      expect(ours).toEqual(synthesizeWith(false, withAspect, error));
+      if (withAspect) expect(JSON.parse(ours.written ?? "{}").resource.aws_ssm_parameter.P.tags).toEqual({ aspect: "visited" });
+      if (error) expect(ours.error).toMatch(/Encountered Annotations with level "ERROR":\n\[edge\/P\] an error/);
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { Token } from "cdktf";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { floorProgram, linearity, median, requiredPackages } from "../../scripts/bench.mjs";
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -65,14 +65,15 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
     }
   });
 
-  it("the synth snapshot writes every file the bundle path writes, byte for byte, and passes a configuration error through", async () => {
+  it("the synth snapshot, started by cdktf.json's app or by app.mjs, writes every file the bundle path writes, byte for byte, and passes a configuration error through", async () => {
     const root = resolve(__dirname, "..", "..");
     const run = promisify(execFile);
-    const synth = async (snapshot: "0" | "1", systems: string) => {
+    const app = String(JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).app).split(" ");
+    const synth = async (snapshot: "0" | "1", systems: string, launcher = app) => {
       const outdir = mkdtempSync(join(tmpdir(), "synth-path-"));
       const env = { ...process.env, CDKTF_OUTDIR: outdir, SYNTH_SNAPSHOT: snapshot, SYSTEMS: systems, ENVIRONMENTS: "prod" };
       try {
-        await run(process.execPath, [join(root, "scripts", "app.mjs")], { cwd: root, env });
+        await run(launcher[0], launcher.slice(1), { cwd: root, env });
         const stacks = readdirSync(join(outdir, "stacks")).sort();
         return { exit: 0, files: Object.fromEntries(stacks.map((s) => [s, readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8")])), manifest: readFileSync(join(outdir, "manifest.json"), "utf8") };
       } catch (error) {
@@ -82,12 +83,31 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
         rmSync(outdir, { recursive: true, force: true });
       }
     };
+    expect(app).toEqual(["sh", "scripts/app.sh"]);
     const [fromSnapshot, fromBundle] = [await synth("1", "bootstrap,alerting-platform"), await synth("0", "bootstrap,alerting-platform")];
     expect(Object.keys(fromSnapshot.files ?? {})).toEqual(["alerting-platform-prod", "bootstrap"]);
     expect(fromSnapshot).toEqual(fromBundle);
+    expect(await synth("1", "bootstrap,alerting-platform", [process.execPath, "scripts/app.mjs"])).toEqual(fromBundle);
     const refused = await synth("1", "bootstrap,nope");
     expect(refused.exit).toBe(1);
     expect(refused.stderr?.trim()).toMatch(/^Configuration error: main\.ts: systems = "nope" is not allowed; expected one of /);
+  }, 120_000);
+
+  it("a synth snapshot refuses to run beside sources it was not built from (exit 75, nothing written), so app.sh falls back to app.mjs", async () => {
+    const root = resolve(__dirname, "..", "..");
+    const { ensureSnapshot } = await import("../../scripts/app.mjs");
+    const blob = ensureSnapshot();
+    expect(blob).toMatch(/synth-[0-9a-f]{8}\.blob$/);
+    // The same blob in another repository (no sources there): the check at start fails before main() runs.
+    const elsewhere = mkdtempSync(join(tmpdir(), "synth-stale-"));
+    mkdirSync(join(elsewhere, ".cache", "app"), { recursive: true });
+    const copy = join(elsewhere, ".cache", "app", "synth-copy.blob");
+    copyFileSync(blob as string, copy);
+    const outdir = join(elsewhere, "out");
+    const started = spawnSync(process.execPath, ["--snapshot-blob", copy], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+    rmSync(elsewhere, { recursive: true, force: true });
+    expect({ status: started.status, stdout: started.stdout, stderr: started.stderr, wrote: existsSync(outdir) }).toEqual({ status: 75, stdout: "", stderr: "", wrote: false });
+    expect(readFileSync(join(root, "scripts", "app.sh"), "utf8")).toMatch(/-ne 75 \]; then exit/);
   }, 120_000);
 
   it("prints each tier's time in the summary", () => {

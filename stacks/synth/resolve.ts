@@ -11,15 +11,25 @@
  * cdktf's `resolve` for the whole value, so the error is cdktf's own. The comparison tests hold the output
  * byte-identical to cdktf's on every stack.
  */
-import { DefaultTokenResolver, IPostProcessor, IResolveContext, StringConcat, Token, Tokenization } from "cdktf";
+import { DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, StringConcat, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 import { containsMapToken, containsNumberListTokenElement, containsStringListTokenElement, TokenString } from "cdktf/lib/tokens/private/encoding";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
 import { ref } from "cdktf/lib/tfExpression";
 
+// cdktf's names read once: in the bundle every read of an imported name is a getter call (esbuild's CommonJS interop,
+// then cdktf's re-export), and the checks below run for every string and object of every stack.
+const { STRING_MAP_TOKEN_VALUE, ANY_MAP_TOKEN_VALUE, NUMBER_MAP_TOKEN_VALUE } = Token;
+const isResolvable: (x: unknown) => x is IResolvable = Tokenization.isResolvable; // static, reads no `this`
+const Tokens = TokenString;
+const Resolver = DefaultTokenResolver;
+const mapToken = containsMapToken;
+const stringListToken = containsStringListTokenElement;
+const numberListToken = containsNumberListTokenElement;
+
 /** The resolver cdktf's TerraformStack uses (stateless; cdktf/lib/_tokens.js builds the same one). */
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
+const RESOLVER = new Resolver(new StringConcat());
 
 /** cdktf refuses to resolve deeper than this many keys (its guard against cyclic structures). */
 const MAX_DEPTH = 200;
@@ -119,14 +129,14 @@ const tokenMap = TokenMap.instance();
 const lookupToken = tokenMap.lookupToken.bind(tokenMap);
 
 function lookupNumber(id: string): ReturnType<TokenMap["lookupNumberToken"]> {
-  return TokenMap.instance().lookupNumberToken(parseFloat(id));
+  return tokenMap.lookupNumberToken(parseFloat(id));
 }
 
 function resolveString(run: Run, obj: string, previous: Context | undefined, depth: number): unknown {
   if (!obj.includes(TOKEN_MARK)) {
-    if (obj === Token.STRING_MAP_TOKEN_VALUE || obj === Token.ANY_MAP_TOKEN_VALUE) throw new HandBack();
+    if (obj === STRING_MAP_TOKEN_VALUE || obj === ANY_MAP_TOKEN_VALUE) throw new HandBack();
     if (!obj.includes("e") || !NUMBER_IN_STRING.test(obj)) return obj;
-  } else if (TokenString.forListToken(obj).test()) {
+  } else if (Tokens.forListToken(obj).test()) {
     throw new HandBack();
   }
   if (!previous || !(previous.suppressBraces || previous.ignoreEscapes || previous.warnEscapes || previous.iteratorContext)) {
@@ -135,11 +145,11 @@ function resolveString(run: Run, obj: string, previous: Context | undefined, dep
   }
   // From here on, resolve.js's string branch line for line.
   let str: unknown = obj;
-  const tokenStr = TokenString.forString(obj, !previous?.ignoreEscapes, previous?.warnEscapes);
+  const tokenStr = Tokens.forString(obj, !previous?.ignoreEscapes, previous?.warnEscapes);
   if (tokenStr.test()) {
     str = RESOLVER.resolveString(tokenStr.split(lookupToken), new Context(run, previous, depth));
   }
-  const tokenNumberStr = TokenString.forNumbers(str as string);
+  const tokenNumberStr = Tokens.forNumbers(str as string);
   if (tokenNumberStr.test()) {
     str = tokenNumberStr.split(lookupNumber).mapTokens(new Context(run, previous, depth)).join(new StringConcat());
   }
@@ -155,8 +165,8 @@ function resolveArray(run: Run, obj: unknown[], previous: Context | undefined, d
     }
   }
   if (maybeListToken) {
-    if (containsStringListTokenElement(obj)) return RESOLVER.resolveList(obj as string[], new Context(run, previous, depth));
-    if (containsNumberListTokenElement(obj)) return RESOLVER.resolveNumberList(obj as number[], new Context(run, previous, depth));
+    if (stringListToken(obj)) return RESOLVER.resolveList(obj as string[], new Context(run, previous, depth));
+    if (numberListToken(obj)) return RESOLVER.resolveNumberList(obj as number[], new Context(run, previous, depth));
   }
   const out: unknown[] = [];
   for (const x of obj) {
@@ -170,11 +180,11 @@ function resolveObject(run: Run, obj: Record<string, unknown>, previous: Context
   const keys = Object.keys(obj);
   for (const key of keys) {
     if (key.includes(TOKEN_MARK)) {
-      if (containsMapToken(obj)) return RESOLVER.resolveMap(obj, new Context(run, previous, depth));
+      if (mapToken(obj)) return RESOLVER.resolveMap(obj, new Context(run, previous, depth));
       break;
     }
   }
-  if (Tokenization.isResolvable(obj)) {
+  if (isResolvable(obj)) {
     const context = new Context(run, previous, depth);
     return RESOLVER.resolveToken(obj, context, context);
   }
@@ -200,7 +210,7 @@ function resolveValue(run: Run, obj: unknown, previous: Context | undefined, dep
       return resolveString(run, obj, previous, depth);
     case "number":
       if (obj > TOKEN_DOUBLE_ABOVE) {
-        if (obj === Token.NUMBER_MAP_TOKEN_VALUE) throw new HandBack();
+        if (obj === NUMBER_MAP_TOKEN_VALUE) throw new HandBack();
         return obj;
       }
       return resolveNumberToken(run, obj, previous, depth);
@@ -239,7 +249,7 @@ function resolveShared(run: Run, obj: object, previous: Context, depth: number):
 }
 
 function resolveNumberToken(run: Run, obj: number, previous: Context | undefined, depth: number): unknown {
-  const token = TokenMap.instance().lookupNumberToken(obj);
+  const token = tokenMap.lookupNumberToken(obj);
   return token === undefined ? obj : new Context(run, previous, depth).resolve(token);
 }
 
@@ -263,9 +273,9 @@ export function resolveFast(scope: IConstruct, obj: unknown, preparing = false):
 export function isPlainData(x: unknown): boolean {
   switch (typeof x) {
     case "string":
-      return !x.includes(TOKEN_MARK) && !(x.includes("e") && NUMBER_IN_STRING.test(x)) && x !== Token.STRING_MAP_TOKEN_VALUE && x !== Token.ANY_MAP_TOKEN_VALUE;
+      return !x.includes(TOKEN_MARK) && !(x.includes("e") && NUMBER_IN_STRING.test(x)) && x !== STRING_MAP_TOKEN_VALUE && x !== ANY_MAP_TOKEN_VALUE;
     case "number":
-      return x > TOKEN_DOUBLE_ABOVE && x !== Token.NUMBER_MAP_TOKEN_VALUE;
+      return x > TOKEN_DOUBLE_ABOVE && x !== NUMBER_MAP_TOKEN_VALUE;
     case "boolean":
       return true;
     case "object":
