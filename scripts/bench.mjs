@@ -187,7 +187,7 @@ async function comparePaths() {
   const results = {};
   for (const name of selected) {
     results[name] = {
-      command: `${Object.entries(env[name] ?? {}).map(([k, v]) => `${k}=${v} `).join("")}${paths[name].slice(1).join(" ").replace(root + "/", "")}`.slice(0, 60),
+      command: `${Object.entries(env[name] ?? {}).map(([k, v]) => `${k}=${v} `).join("")}${(paths[name][0] === node ? paths[name].slice(1) : paths[name]).join(" ").replace(root + "/", "")}`.slice(0, 60),
       runs,
       stacks: samples[name][0].stacks,
       medianSeconds: round3(median(samples[name].map((s) => s.seconds))),

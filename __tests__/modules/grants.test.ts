@@ -216,6 +216,17 @@ describe("grantees", () => {
     expect(only(s, "aws_iam_role_policy").name).toBe("least-privilege");
   });
 
+  it("a grant repeated on a role is kept once, also when its Sid was numbered the first time", () => {
+    let statements: readonly PolicyStatement[] = [];
+    synthWith((scope) => {
+      const role = createRole(scope, "Role", { name: "r", description: "r", assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com") });
+      const [a, b] = [new Queue(scope, "A", { name: "a" }), new Queue(scope, "B", { name: "b" })];
+      for (const queue of [a, b, a, b]) queue.grantSendMessages(role);
+      statements = role.statements;
+    });
+    expect(statements.map((x) => x.sid)).toEqual(["SendToQueue", "SendToQueue2"]);
+  });
+
   it("UP4: an IRSA role is a grantee", () => {
     const g = synthWith((scope) => {
       const cluster = new EksCluster(scope, "Cluster", { name: "sys-dev", network, nodeGroups: [{ name: "general", instanceTypes: ["t3.medium"], minSize: 1, desiredSize: 1, maxSize: 2 }], logRetentionDays: 7 });

@@ -84,8 +84,9 @@ function checkUniqueSids(role: string, statements: readonly PolicyStatement[]): 
   });
 }
 
-function sameStatement(a: PolicyStatement, b: PolicyStatement): boolean {
-  return JSON.stringify(renderStatement(a)) === JSON.stringify(renderStatement(b));
+/** Two statements are the same grant when they render to the same JSON (what `addToPolicy` keeps once). */
+function statementKey(s: PolicyStatement): string {
+  return JSON.stringify(renderStatement(s));
 }
 
 /**
@@ -98,6 +99,7 @@ export class Role implements IGrantee {
   readonly arn: string;
   readonly name: string;
   private readonly list: PolicyStatement[] = [];
+  private readonly keys = new Set<string>();
   private inline?: IamRolePolicy;
 
   constructor(private readonly scope: Construct, private readonly id: string, role: IamRole) {
@@ -126,7 +128,9 @@ export class Role implements IGrantee {
 
   addToPolicy(...statements: readonly PolicyStatement[]): void {
     for (const statement of statements) {
-      if (this.list.some((s) => sameStatement(s, statement))) continue;
+      const key = statementKey(statement);
+      if (this.keys.has(key)) continue;
+      this.keys.add(key);
       let added = statement;
       if (statement.sid !== undefined && this.list.some((s) => s.sid === statement.sid)) {
         let n = 2;

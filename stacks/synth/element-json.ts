@@ -6,9 +6,15 @@
  * method, so the result is always what cdktf would produce.
  */
 import { TerraformDataSource, TerraformElement, TerraformResource } from "cdktf";
-import { deepMerge, keysToSnakeCase, processDynamicAttributes } from "cdktf/lib/util";
-import { lifecycleToTerraform } from "cdktf/lib/terraform-resource";
+import * as util from "cdktf/lib/util";
+import * as resource from "cdktf/lib/terraform-resource";
 import { TerraformCount } from "cdktf/lib/terraform-count";
+
+// cdktf's functions read once: in the bundle every read of an imported name is a getter call (esbuild's CommonJS
+// interop), and these run for every element of every stack.
+const { deepMerge, keysToSnakeCase, processDynamicAttributes } = util;
+const { lifecycleToTerraform } = resource;
+const isCount = TerraformCount.isTerraformCount; // static, reads no `this`
 
 /** What cdktf keeps protected or private on resources and data sources, read here as cdktf's own methods read it. */
 interface ElementInternals {
@@ -60,7 +66,7 @@ function snakeMeta(meta: Record<string, unknown>): Record<string, unknown> {
 function metaArguments(e: ElementInternals, withConnection: boolean): Record<string, unknown> {
   return {
     dependsOn: e.dependsOn,
-    count: TerraformCount.isTerraformCount(e.count) ? e.count.toTerraform() : e.count,
+    count: isCount(e.count) ? e.count.toTerraform() : e.count,
     provider: e.provider?.fqn,
     lifecycle: lifecycleToTerraform(e.lifecycle),
     forEach: e.forEach?._getForEachExpression(),

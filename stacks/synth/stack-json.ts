@@ -5,9 +5,15 @@
  */
 import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { deepMerge } from "cdktf/lib/util";
+import * as util from "cdktf/lib/util";
 import { elementMetadata, elementToTerraform } from "./element-json";
 import { isPlainData, resolveFast } from "./resolve";
+
+// cdktf's functions read once (in the bundle every read of an imported name is a getter call); the statics read no `this`.
+const { deepMerge } = util;
+const isElement = TerraformElement.isTerraformElement;
+const isStack = TerraformStack.isStack;
+const isOutput = TerraformOutput.isTerraformOutput;
 
 /** The stack fields cdktf keeps private but writes into the JSON. */
 interface StackInternals {
@@ -17,9 +23,9 @@ interface StackInternals {
 
 /** The elements of a stack in construct order, not descending into nested stacks (terraform-stack.js). */
 export function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
-  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  if (isElement(node)) into.push(node);
   for (const child of node.node.children) {
-    if (TerraformStack.isStack(child)) continue;
+    if (isStack(child)) continue;
     terraformElements(child, into);
   }
   return into;
@@ -44,7 +50,7 @@ export function stackToTerraform(stack: TerraformStack): Record<string, unknown>
   for (const meta of metadatas) if (meta !== undefined) deepMerge(metadata, meta);
   const outputs: Record<string, unknown> = {};
   for (const item of elements) {
-    if (!TerraformOutput.isTerraformOutput(item)) continue;
+    if (!isOutput(item)) continue;
     deepMerge(
       outputs,
       item.node.path.split("/").reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: item.friendlyUniqueId } : { [part]: inner }), {}),
@@ -52,7 +58,7 @@ export function stackToTerraform(stack: TerraformStack): Record<string, unknown>
   }
   tf["//"] = { metadata, outputs };
   const fragments = elements.map((e) => resolveFast(stack, elementToTerraform(e)));
-  for (const fragment of fragments) deepMerge(tf, fragment);
+  for (const fragment of fragments) mergeResolved(tf, fragment as Record<string, unknown>);
   if (!isPlainData(rawOverrides)) {
     deepMerge(tf, rawOverrides);
     return resolveFast(stack, tf) as Record<string, unknown>;
@@ -62,4 +68,22 @@ export function stackToTerraform(stack: TerraformStack): Record<string, unknown>
   tf["//"] = resolveFast(stack, tf["//"]);
   deepMerge(tf, rawOverrides);
   return tf;
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x);
+
+/**
+ * `deepMerge(target, source)` for a source that resolveFast has just returned (fresh objects, no tokens, no
+ * undefined anywhere). Where the target has nothing under a key, deepMerge copies the source's value key by key into
+ * a new object; for such a value that copy equals the value, so it is taken as it is (a resource's attributes are not
+ * copied a second time). Every other case is deepMerge's own.
+ */
+function mergeResolved(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    const current = target[key];
+    if (current === undefined) target[key] = value;
+    else if (isRecord(value) && isRecord(current)) mergeResolved(current, value);
+    else deepMerge(target, { [key]: value });
+  }
 }
