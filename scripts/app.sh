@@ -16,7 +16,8 @@ if [ "${SYNTH_SNAPSHOT:-1}" != 0 ] && [ $# -eq 0 ]; then
   fi
   blob="$root/.cache/app/synth-$key.blob"
   if [ -n "$key" ] && [ -f "$blob" ]; then
-    node --snapshot-blob "$blob"
+    # The V8 flags of SNAPSHOT_FLAGS in scripts/app.mjs (a snapshot starts only with the flags it was built with).
+    node --initial-heap-size=256 --snapshot-blob "$blob"
     status=$?
     if [ "$status" -ne 14 ] && [ "$status" -ne 75 ]; then exit "$status"; fi
   fi

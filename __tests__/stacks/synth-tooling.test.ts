@@ -95,7 +95,7 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
 
   it("a synth snapshot refuses to run beside sources it was not built from (exit 75, nothing written), so app.sh falls back to app.mjs", async () => {
     const root = resolve(__dirname, "..", "..");
-    const { ensureSnapshot } = await import("../../scripts/app.mjs");
+    const { ensureSnapshot, SNAPSHOT_FLAGS } = await import("../../scripts/app.mjs");
     const blob = ensureSnapshot();
     expect(blob).toMatch(/synth-[0-9a-f]{8}\.blob$/);
     // The same blob in another repository (no sources there): the check at start fails before main() runs.
@@ -104,10 +104,13 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
     const copy = join(elsewhere, ".cache", "app", "synth-copy.blob");
     copyFileSync(blob as string, copy);
     const outdir = join(elsewhere, "out");
-    const started = spawnSync(process.execPath, ["--snapshot-blob", copy], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+    const started = spawnSync(process.execPath, [...SNAPSHOT_FLAGS, "--snapshot-blob", copy], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
     rmSync(elsewhere, { recursive: true, force: true });
     expect({ status: started.status, stdout: started.stdout, stderr: started.stderr, wrote: existsSync(outdir) }).toEqual({ status: 75, stdout: "", stderr: "", wrote: false });
-    expect(readFileSync(join(root, "scripts", "app.sh"), "utf8")).toMatch(/-ne 75 \]; then exit/);
+    const launcher = readFileSync(join(root, "scripts", "app.sh"), "utf8");
+    expect(launcher).toMatch(/-ne 75 \]; then exit/);
+    // app.sh starts the snapshot with the flags app.mjs builds it with.
+    expect(/^\s*node (.*)--snapshot-blob "\$blob"$/m.exec(launcher)?.[1].trim().split(" ")).toEqual(SNAPSHOT_FLAGS);
   }, 120_000);
 
   it("prints each tier's time in the summary", () => {
