@@ -94,6 +94,23 @@ describe("synth fast path: the same JSON as cdktf", () => {
     }
   });
 
+  it("a stack whose resource holds a value cdktf refuses raises cdktf's own error, naming the same path", () => {
+    const stack = new FastTerraformStack(Testing.app(), "bad");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    new SsmParameter(stack, "P", { name: "/p", type: "String", value: "v" }).addOverride("description", () => 1);
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    const theirs = message(() => TerraformStack.prototype.toTerraform.call(stack));
+    expect(theirs).toMatch(/function/i);
+    expect(message(() => stack.toTerraform())).toBe(theirs);
+  });
+
   it("tests strings for concatenated numbers with cdktf's own pattern", () => {
     expect(NUMBER_IN_STRING.source).toBe((TokenString.forNumbers("") as unknown as { re: RegExp }).re.source);
   });

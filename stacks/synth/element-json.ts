@@ -79,22 +79,36 @@ function isPlain(e: ElementInternals): boolean {
   return !(e.forEach && e.count !== undefined) && e.provisioners === undefined && !e._imported && !e._movedByTarget && !e._movedById && !e._hasMoved;
 }
 
-/** `element.toTerraform()`, the same value. */
-export function elementToTerraform(element: TerraformElement): unknown {
+/** A plain resource's or data source's block in the stack's JSON: `<block>.<type>.<name>` holds the attributes. */
+export interface ElementBlock {
+  readonly block: "resource" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** The block `element.toTerraform()` consists of, for a plain resource or data source; undefined for anything else. */
+export function elementBlock(element: TerraformElement): ElementBlock | undefined {
   const e = element as unknown as ElementInternals;
   if (element.toTerraform === resourceToTerraform && isPlain(e)) {
     const attributes = deepMerge(processDynamicAttributes(e.synthesizeAttributes()), snakeMeta(metaArguments(e, true)));
     delete attributes.provisioner; // cdktf merges { provisioner: undefined }, which deletes the key
     deepMerge(attributes, e.rawOverrides);
     attributes["//"] = { ...(attributes["//"] ?? {}), ...e.constructNodeMetadata };
-    return { resource: { [e.terraformResourceType]: { [e.friendlyUniqueId]: attributes } }, moved: undefined, import: undefined };
+    return { block: "resource", type: e.terraformResourceType, name: e.friendlyUniqueId, attributes };
   }
   if (element.toTerraform === dataSourceToTerraform && !(e.forEach && e.count !== undefined)) {
     const attributes = deepMerge(processDynamicAttributes(e.synthesizeAttributes()), snakeMeta(metaArguments(e, false)), e.rawOverrides);
     attributes["//"] = e.constructNodeMetadata;
-    return { data: { [e.terraformResourceType]: { [e.friendlyUniqueId]: attributes } } };
+    return { block: "data", type: e.terraformResourceType, name: e.friendlyUniqueId, attributes };
   }
-  return element.toTerraform();
+  return undefined;
+}
+
+/** What `element.toTerraform()` returns for a block. */
+export function blockToTerraform(b: ElementBlock): unknown {
+  const body = { [b.type]: { [b.name]: b.attributes } };
+  return b.block === "resource" ? { resource: body, moved: undefined, import: undefined } : { data: body };
 }
 
 /**

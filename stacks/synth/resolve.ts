@@ -266,6 +266,23 @@ export function resolveFast(scope: IConstruct, obj: unknown, preparing = false):
   }
 }
 
+/** What `resolveBelow` returns where cdktf would raise an error (the caller resolves the whole value instead). */
+export const HANDED_BACK: unique symbol = Symbol("handed back to cdktf");
+
+/**
+ * resolveFast of a value that sits `depth` keys deep inside the value cdktf resolves (cdktf's depth limit counts
+ * from the top), or HANDED_BACK where cdktf would raise an error, so that the caller resolves the whole value and the
+ * error names the same path as cdktf's.
+ */
+export function resolveBelow(scope: IConstruct, obj: unknown, depth: number): unknown {
+  try {
+    return resolveValue({ scope, preparing: false, memo: [] }, obj, undefined, depth);
+  } catch (error) {
+    if (!(error instanceof HandBack)) throw error;
+    return HANDED_BACK;
+  }
+}
+
 /**
  * Whether `x` resolves to itself: only plain objects, arrays, strings, finite non-token numbers, booleans and null,
  * no token markers, no undefined anywhere.

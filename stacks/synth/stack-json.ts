@@ -6,8 +6,8 @@
 import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import * as util from "cdktf/lib/util";
-import { elementMetadata, elementToTerraform } from "./element-json";
-import { isPlainData, resolveFast } from "./resolve";
+import { blockToTerraform, elementBlock, elementMetadata } from "./element-json";
+import { HANDED_BACK, isPlainData, resolveBelow, resolveFast } from "./resolve";
 
 // cdktf's functions read once (in the bundle every read of an imported name is a getter call); the statics read no `this`.
 const { deepMerge } = util;
@@ -57,8 +57,14 @@ export function stackToTerraform(stack: TerraformStack): Record<string, unknown>
     );
   }
   tf["//"] = { metadata, outputs };
-  const fragments = elements.map((e) => resolveFast(stack, elementToTerraform(e)));
-  for (const fragment of fragments) mergeResolved(tf, fragment as Record<string, unknown>);
+  for (const e of elements) {
+    // A plain resource or data source: only its attributes are resolved (three keys deep, as in the fragment cdktf
+    // resolves) and put in place, without building and resolving the fragment around them.
+    const b = elementBlock(e);
+    const attributes = b === undefined ? HANDED_BACK : resolveBelow(stack, b.attributes, 3);
+    if (b !== undefined && attributes !== HANDED_BACK) mergeAt(tf, b.block, b.type, b.name, attributes);
+    else mergeResolved(tf, resolveFast(stack, b === undefined ? e.toTerraform() : blockToTerraform(b)) as Record<string, unknown>);
+  }
   if (!isPlainData(rawOverrides)) {
     deepMerge(tf, rawOverrides);
     return resolveFast(stack, tf) as Record<string, unknown>;
@@ -86,4 +92,24 @@ function mergeResolved(target: Record<string, unknown>, source: Record<string, u
     else if (isRecord(value) && isRecord(current)) mergeResolved(current, value);
     else deepMerge(target, { [key]: value });
   }
+}
+
+/** `mergeResolved(tf, { [block]: { [type]: { [name]: value } } })`, without building that fragment. */
+function mergeAt(tf: Record<string, unknown>, block: string, type: string, name: string, value: unknown): void {
+  const blocks = tf[block];
+  if (blocks === undefined) {
+    tf[block] = { [type]: { [name]: value } };
+    return;
+  }
+  if (!isRecord(blocks)) return mergeResolved(tf, { [block]: { [type]: { [name]: value } } });
+  const byName = blocks[type];
+  if (byName === undefined) {
+    blocks[type] = { [name]: value };
+    return;
+  }
+  if (!isRecord(byName)) return mergeResolved(blocks, { [type]: { [name]: value } });
+  const current = byName[name];
+  if (current === undefined) byName[name] = value;
+  else if (isRecord(value) && isRecord(current)) mergeResolved(current, value);
+  else deepMerge(byName, { [name]: value });
 }
