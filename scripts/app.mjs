@@ -13,16 +13,16 @@
  *   load from their own files as imported, run in this process (what `stacks/synth/estate-main.ts` and the fallback use).
  *
  * Either way cdktf does not capture a stack trace for every token unless DEBUG is set (it keeps them only to decorate
- * an error message, and main.ts prints errors without traces anyway), and its JSON writer and token registry are
- * swapped for faster ones with the same output (scripts/synth-runtime.mjs).
+ * an error message, and main.ts prints errors without traces anyway), and its token registry is swapped for a faster
+ * one with the same keys (scripts/synth-runtime.mjs).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire, Module } from "node:module";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cacheTokenKeys, fastStableStringify } from "./synth-runtime.mjs";
+import { cacheTokenKeys } from "./synth-runtime.mjs";
 import { optionsKey, runtimeParts, sourceHash, sourceStamp } from "./synth-sources.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -68,22 +68,6 @@ export function ensureBundle(entry = "main.ts") {
 }
 
 /**
- * A module that gives cdktf `fastStableStringify` where it requires json-stable-stringify, written beside the build
- * (esbuild's `alias` points cdktf's import at it; it requires the original by its absolute path, which no alias
- * matches).
- * @param {string} dir
- * @returns {string} its path
- */
-function stableStringifyShim(dir) {
-  const require = createRequire(join(root, "main.ts"));
-  const original = require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] });
-  const runtime = join(root, "scripts", "synth-runtime.mjs");
-  const shim = join(dir, `fast-stable-stringify-${process.pid}.cjs`);
-  writeFileSync(shim, `module.exports = require(${JSON.stringify(runtime)}).fastStableStringify(require(${JSON.stringify(original)}));\n`);
-  return shim;
-}
-
-/**
  * V8 flags the snapshot is built and started with (a snapshot loads only with the flags it was built with, so
  * scripts/app.sh passes the same): an old generation that starts at 256 MB instead of growing from a few, so the
  * first full collection waits until it is needed (it came 185 ms into a synth; about 30 ms of 520 saved).
@@ -113,7 +97,6 @@ export function ensureSnapshot() {
   const stamp = sourceStamp(root);
   // Per-process names: synths started together (the terraform tier's) each build, and the last rename wins.
   const script = join(OUT_DIR, `${stem}-${process.pid}.cjs`);
-  const shim = stableStringifyShim(OUT_DIR);
   esbuild().buildSync({
     entryPoints: [join(root, "stacks", "synth", "snapshot-entry.ts")],
     bundle: true,
@@ -125,7 +108,6 @@ export function ensureSnapshot() {
     // The snapshot holds the bundle's source (V8 compiles functions lazily from it): without the whitespace it is
     // 40% smaller and starts about 6% faster. Names stay, so stack traces and profiles still read.
     minifyWhitespace: true,
-    alias: { "json-stable-stringify": shim },
     define: { SYNTH_SOURCES: JSON.stringify(sources), SYNTH_STAMP: JSON.stringify(stamp) },
   });
   const partial = `${blob}.${process.pid}.partial`;
@@ -136,7 +118,6 @@ export function ensureSnapshot() {
   const built = spawnSync(process.execPath, [...SNAPSHOT_FLAGS, "--snapshot-blob", partial, "--build-snapshot", script], { cwd: OUT_DIR, encoding: "utf8", env });
   rmSync(warmUp, { recursive: true, force: true });
   rmSync(script, { force: true });
-  rmSync(shim, { force: true });
   if (built.status !== 0 || !existsSync(partial)) {
     const reason = (built.error?.message ?? built.stderr ?? "").trim().split("\n").filter((l) => !/^\s*at /.test(l)).slice(-3).join(" ");
     writeFileSync(refused, `${reason}\n`);
@@ -151,28 +132,11 @@ export function ensureSnapshot() {
 }
 
 /**
- * Puts fastStableStringify in place of json-stable-stringify for node_modules' cdktf, before cdktf loads it.
- * @param {NodeJS.Require} require a require that resolves from the repository
- */
-function installStableJson(require) {
-  const path = require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] });
-  if (require.cache[path]) return;
-  const original = require(path);
-  delete require.cache[path];
-  const module = new Module(path);
-  module.filename = path;
-  module.loaded = true;
-  module.exports = fastStableStringify(original);
-  require.cache[path] = module;
-}
-
-/**
  * Runs a bundle in this process, as cdktf runs an app.
  * @param {string} bundle
  */
 export function runBundle(bundle) {
   const require = createRequire(join(root, "main.ts"));
-  installStableJson(require);
   require("cdktf"); // first, so that its internal modules load in cdktf's own order (they require each other)
   if (!process.env.DEBUG) {
     // cdktf reads this export at every call (`(0, stack_trace_1.captureStackTrace)()`), so replacing it takes effect.

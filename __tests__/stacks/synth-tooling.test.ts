@@ -7,7 +7,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { cacheTokenKeys, stableJson } from "../../scripts/synth-runtime.mjs";
+import { cacheTokenKeys } from "../../scripts/synth-runtime.mjs";
+import { stableJson } from "../../stacks/synth/stable-json";
 import { summaryLines } from "../../scripts/test.mjs";
 import { estateEnvironments, releaseTokens } from "../../stacks/synth/estate";
 
@@ -112,6 +113,15 @@ describe("synth tooling (bench, app runner, estate, test summary)", () => {
     // app.sh starts the snapshot with the flags app.mjs builds it with.
     expect(/^\s*node (.*)--snapshot-blob "\$blob"$/m.exec(launcher)?.[1].trim().split(" ")).toEqual(SNAPSHOT_FLAGS);
   }, 120_000);
+
+  it("nothing main.ts imports is an ES module, so CommonJS runners (ts-node, the cdktf template's app) still load it", () => {
+    const root = resolve(__dirname, "..", "..");
+    const esbuild = createRequire(__filename)("esbuild") as typeof import("esbuild");
+    const result = esbuild.buildSync({ entryPoints: [join(root, "main.ts")], bundle: true, platform: "node", format: "cjs", packages: "external", write: false, metafile: true, logLevel: "silent" });
+    const inputs = Object.keys(result.metafile?.inputs ?? {});
+    expect(inputs.length).toBeGreaterThan(100);
+    expect(inputs.filter((f) => f.endsWith(".mjs"))).toEqual([]);
+  });
 
   it("prints each tier's time in the summary", () => {
     expect(summaryLines([{ tier: "unit", status: "passed", detail: "3 passed", seconds: 31.25 }, { tier: "policy", status: "not selected", detail: "TIERS excludes it" }])).toEqual([

@@ -9,7 +9,7 @@
  *   when a construct of the stack has one.
  *
  * The rest (validations, the manifest entry, annotations and their errors, HCL or JSON output) is cdktf's, in its
- * order; the JSON writer is json-stable-stringify's output (scripts/synth-runtime.mjs). The comparison tests hold the
+ * order; the JSON writer writes json-stable-stringify's output (stable-json.ts). The comparison tests hold the
  * files byte-identical to cdktf's own.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +21,7 @@ import { invokeAspects, StackSynthesizer } from "cdktf/lib/synthesize/synthesize
 import type { ISynthesisSession } from "cdktf/lib/synthesize/types";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
 import { ConstructOrder, IConstruct } from "constructs";
-import { stableJson } from "../../scripts/synth-runtime.mjs";
+import { stableJson } from "./stable-json";
 
 /** cdktf's key for a construct's custom synthesis (synthesizer.js CUSTOM_SYNTHESIS_SYM). */
 const CUSTOM_SYNTHESIS = Symbol.for("cdktf/customSynthesis");
