@@ -1,14 +1,9 @@
 import { Alb, AlbProps } from "../../modules/alb";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { twoAzNetwork } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+const network: INetwork = twoAzNetwork;
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
 const CERT2 = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455557777";
 const CERT3 = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455558888";

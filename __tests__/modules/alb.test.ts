@@ -3,14 +3,9 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { twoAzNetwork } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+const network: INetwork = twoAzNetwork;
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
 
 function listeners(s: ReturnType<typeof synthWith>): Record<string, any> {

@@ -5,14 +5,9 @@ import { DocdbSubnetGroup } from "@cdktf/provider-aws/lib/docdb-subnet-group";
 import { TerraformOutput } from "cdktf";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { threeAzNetwork } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-};
+const network: INetwork = threeAzNetwork;
 
 const base: DocumentDbProps = { name: "chat-platform-dev-docdb", network };
 

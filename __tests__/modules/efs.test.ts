@@ -7,14 +7,9 @@ import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { only, resources, synthWith } from "../support/synth";
 import { deniesInsecureTransport } from "../support/stacks";
+import { twoAzNetwork } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+const network: INetwork = twoAzNetwork;
 
 class Service extends Construct {
   readonly securityGroupId = "sg-0service";

@@ -1,15 +1,9 @@
 import { ManagedKafka, ManagedKafkaProps } from "../../modules/kafka";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { threeAzNetwork, withDatabaseTier } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-  databaseSubnetIds: ["subnet-db-a", "subnet-db-b", "subnet-db-c"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-};
+const network: INetwork = withDatabaseTier(threeAzNetwork);
 const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_chat-app-prod-alice-AbCdEf";
 const build = (props: Partial<ManagedKafkaProps> = {}) => synthWith((scope) => new ManagedKafka(scope, "Kafka", { name: "sys-dev-kafka", network, ...props }));
 

@@ -4,14 +4,9 @@ import type { SelfHostedKafkaProps } from "../../modules/kafka";
 import type { IEcsCluster } from "../../modules/ecs-cluster";
 import { INetwork } from "../../modules/core";
 import { only, Synthesized } from "../support/synth";
+import { twoAzNetwork } from "../support/networks";
 
-export const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+export const network: INetwork = twoAzNetwork;
 export const threeAzs: INetwork = {
   ...network,
   privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],

@@ -1,15 +1,9 @@
 import { Database, DatabaseProps } from "../../modules/rds";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { twoAzNetwork, withDatabaseTier } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  databaseSubnetIds: ["subnet-db-a", "subnet-db-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+const network: INetwork = withDatabaseTier(twoAzNetwork);
 const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
 const AURORA = { kind: "aurora-serverless-v2" as const, minAcu: 0.5, maxAcu: 4 };
 

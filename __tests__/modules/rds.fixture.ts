@@ -2,14 +2,9 @@
 import { Database, DatabaseProps } from "../../modules/rds";
 import { INetwork } from "../../modules/core";
 import { synthWith } from "../support/synth";
+import { twoAzNetwork } from "../support/networks";
 
-export const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+export const network: INetwork = twoAzNetwork;
 export const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666";
 
 export function build(props: Partial<DatabaseProps> = {}) {

@@ -5,14 +5,9 @@ import { CLI_TLS, TLS_LABEL } from "../../modules/redis-cluster/user-data";
 import { INetwork } from "../../modules/core";
 import { resources, synthWith } from "../support/synth";
 import { statementsOfPolicy } from "../support/stacks";
+import { threeAzNetwork } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-};
+const network: INetwork = threeAzNetwork;
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
 const base: RedisClusterOnEc2Props = { name: "chat-prod-redis", network, instanceType: "t3.medium", backupBucketName: "chat-prod-redis-backups", logRetentionDays: 30, kmsKeyArn: KEY };
 

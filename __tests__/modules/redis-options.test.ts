@@ -2,15 +2,9 @@ import { Redis, RedisProps } from "../../modules/redis";
 import { parameterFamily } from "../../modules/redis/options";
 import { INetwork } from "../../modules/core";
 import { only, resources, synthWith } from "../support/synth";
+import { twoAzNetwork, withDatabaseTier } from "../support/networks";
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  databaseSubnetIds: ["subnet-db-a", "subnet-db-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+const network: INetwork = withDatabaseTier(twoAzNetwork);
 const build = (props: Partial<RedisProps> = {}) => synthWith((scope) => new Redis(scope, "Cache", { name: "sys-dev-cache", network, nodeType: "cache.t3.micro", ...props }));
 
 describe("Redis options (issue 8.7)", () => {

@@ -7,18 +7,13 @@ import { only, resources, synthWith } from "../support/synth";
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { statementsOfPolicy } from "../support/stacks";
+import { twoAzNetwork } from "../support/networks";
 
 class Workload extends Construct {
   readonly securityGroupId = "sg-service";
 }
 
-const network: INetwork = {
-  vpcId: "vpc-123",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+const network: INetwork = twoAzNetwork;
 
 const base: RedisProps = { name: "alerting-platform-dev-cache", network, nodeType: "cache.t3.micro" };
 
